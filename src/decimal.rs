@@ -1,0 +1,175 @@
+//! Exact decimal numbers read from YAML text.
+//!
+//! Money, rates and volumes are `rust_decimal::Decimal`, parsed from the scalar's source text
+//! (never through `f64`), so `0.1` is one tenth and `12345678901234567.891` keeps its last digit.
+//! A number that does not fit (more than 28 significant digits, `1e300`) is an error with its
+//! place, not a rounded guess.
+
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Deserializer, Visitor};
+
+/// Parses YAML number text exactly: plain decimals, exponents (`1.5e3`), and the YAML 1.2
+/// integer forms `0x1F` and `0o17`.
+///
+/// # Errors
+/// A message saying why the text is not an exact decimal.
+pub fn parse_exact(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    let radix = |digits: &str, radix: u32| {
+        i64::from_str_radix(digits, radix)
+            .map(Decimal::from)
+            .map_err(|_| out_of_range(text))
+    };
+    if let Some(hex) = trimmed.strip_prefix("0x") {
+        return radix(hex, 16);
+    }
+    if let Some(octal) = trimmed.strip_prefix("0o") {
+        return radix(octal, 8);
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.ends_with("inf") || lower.ends_with("nan") {
+        return Err(format!("`{text}` is not a finite number"));
+    }
+    let unsigned = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if unsigned.contains(['e', 'E']) {
+        return Decimal::from_scientific(unsigned).map_err(|_| out_of_range(text));
+    }
+    if !unsigned.bytes().any(|b| b.is_ascii_digit()) {
+        return Err(format!("`{text}` is not a number"));
+    }
+    Decimal::from_str_exact(unsigned).map_err(|_| out_of_range(text))
+}
+
+fn out_of_range(text: &str) -> String {
+    format!(
+        "`{text}` cannot be represented exactly (imgcost computes with at most 28 significant digits)"
+    )
+}
+
+/// Rounds half away from zero, as SPEC §4.3 says money is shown.
+#[must_use]
+pub fn round_half_away(value: Decimal, places: u32) -> Decimal {
+    value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Formats with exactly `places` decimals, rounded half away from zero.
+#[must_use]
+pub fn format_fixed(value: Decimal, places: u32) -> String {
+    let mut rounded = round_half_away(value, places);
+    rounded.rescale(places);
+    rounded.to_string()
+}
+
+/// Formats without trailing zeros (`12600`, `0.05`).
+#[must_use]
+pub fn format_plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+/// serde: a required exact decimal.
+///
+/// # Errors
+/// When the node is not a number that fits.
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    deserializer.deserialize_str(ExactVisitor)
+}
+
+/// serde: an optional exact decimal.
+///
+/// # Errors
+/// When the node is present but not a number that fits.
+pub fn deserialize_option<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Decimal>, D::Error> {
+    struct OptionVisitor;
+    impl<'de> Visitor<'de> for OptionVisitor {
+        type Value = Option<Decimal>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a number")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserialize(deserializer).map(Some)
+        }
+    }
+    deserializer.deserialize_option(OptionVisitor)
+}
+
+struct ExactVisitor;
+
+impl Visitor<'_> for ExactVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a number")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
+        parse_exact(text).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(value))
+    }
+}
+
+/// serde default: 1.
+#[must_use]
+pub const fn one() -> Decimal {
+    Decimal::ONE
+}
+
+/// Parses a decimal written in Rust source or data files we ship (tests, rate cards).
+///
+/// # Panics
+/// When `text` is not a decimal: only for literals known at compile time.
+#[must_use]
+pub fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap_or_else(|e| panic!("bad decimal literal {text}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_exactly() {
+        assert_eq!(parse_exact("0.1").unwrap().to_string(), "0.1");
+        assert_eq!(
+            parse_exact("12345678901234567.891").unwrap().to_string(),
+            "12345678901234567.891"
+        );
+        assert_eq!(parse_exact("1.5e3").unwrap(), Decimal::from(1500));
+        assert_eq!(parse_exact("0x10").unwrap(), Decimal::from(16));
+        assert_eq!(parse_exact("+7").unwrap(), Decimal::from(7));
+    }
+
+    #[test]
+    fn refuses_what_does_not_fit() {
+        assert!(parse_exact("1e300").is_err());
+        assert!(parse_exact(&"9".repeat(60)).is_err());
+        assert!(parse_exact(".nan").is_err());
+        assert!(parse_exact(".inf").is_err());
+        assert!(parse_exact("0.123456789012345678901234567890").is_err());
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(format_fixed(dec("2.345"), 2), "2.35");
+        assert_eq!(format_fixed(dec("2.355"), 2), "2.36");
+        assert_eq!(format_fixed(dec("-2.345"), 2), "-2.35");
+        assert_eq!(format_fixed(dec("7"), 2), "7.00");
+        assert_eq!(format_fixed(dec("0.00005"), 4), "0.0001");
+    }
+}

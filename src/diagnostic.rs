@@ -1,0 +1,139 @@
+//! A finding: which rule, how serious, where, and what to do about it.
+//!
+//! Every stage of the pipeline (loading, schema validation, pricing, policies, diff gates)
+//! pushes `Diagnostic`s into a plain `Vec`, as cargo-deny and typos collect findings as data.
+//! Renderers (`render::*`) turn the same list into human text, JSON, SARIF, GitHub annotations,
+//! Markdown or JUnit; none of them decides anything.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use crate::{LineColumn, Rule, Severity, SourceFile, Span};
+
+/// A place in a file with a short message saying what is there.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    #[must_use]
+    pub fn new(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+        }
+    }
+
+    #[must_use]
+    pub fn start(&self) -> LineColumn {
+        self.file.line_column(self.span.start)
+    }
+
+    /// The end position, inclusive of the last character (the column after it, as editors and
+    /// SARIF's `endColumn` count).
+    #[must_use]
+    pub fn end(&self) -> LineColumn {
+        self.file.line_column(self.span.end)
+    }
+}
+
+/// An exemption that matched a finding: the finding stays in reports, marked, but no longer
+/// counts towards the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exempted {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is. Every finding has a place (SPEC §1); run failures that have none
+    /// are errors of the run, not diagnostics.
+    pub primary: Label,
+    /// Other places that explain it (the budget line, the line that drives the cost, the first
+    /// of two duplicate keys).
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+    /// The workflow id the finding is about, when there is one.
+    pub workflow: Option<String>,
+    pub exempted: Option<Exempted>,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` at its default severity.
+    #[must_use]
+    pub fn new(rule: &'static Rule, message: impl Into<String>, primary: Label) -> Self {
+        Self {
+            rule,
+            severity: rule.default_severity,
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            help: None,
+            workflow: None,
+            exempted: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_workflow(mut self, workflow: impl Into<String>) -> Self {
+        self.workflow = Some(workflow.into());
+        self
+    }
+
+    /// Whether the finding counts towards the exit code (exempted ones do not).
+    #[must_use]
+    pub fn is_active(&self) -> bool {
+        self.exempted.is_none()
+    }
+
+    /// The deterministic report order: file, line, column, then rule and message.
+    #[must_use]
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (
+            self.primary.file.path(),
+            self.primary.span.start,
+            self.primary.span.end,
+            self.rule.code,
+            &self.message,
+        )
+    }
+}
+
+/// Sorts findings by file, position, rule and message, and drops exact repeats (a value inherited
+/// from `defaults:` by several workflows is one problem, reported once).
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| compare_workflow(a, b))
+    });
+    diagnostics.dedup_by(|later, earlier| {
+        later.sort_key() == earlier.sort_key() && later.severity == earlier.severity
+    });
+}
+
+fn compare_workflow(a: &Diagnostic, b: &Diagnostic) -> Ordering {
+    a.workflow.cmp(&b.workflow)
+}

@@ -1,0 +1,76 @@
+//! Reading one file into a [`SourceFile`], with the size cap and UTF-8 check, turning every
+//! failure into a located diagnostic (IC005 unreadable, IC001 too large or not UTF-8).
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::{DecodeError, Diagnostic, Label, SourceFile, Span, rules};
+
+/// Largest file imgcost reads. Manifests are a few kilobytes; the cap keeps a hostile pull
+/// request from making a run read gigabytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads `path`, shown to users as `display`.
+///
+/// # Errors
+/// An IC005 or IC001 diagnostic located at the start of the file.
+pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    let mut bytes = Vec::new();
+    let read = File::open(path).and_then(|file| {
+        if file.metadata()?.is_dir() {
+            return Err(std::io::Error::other("it is a directory, not a file"));
+        }
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+    });
+    if let Err(error) = read {
+        return Err(Box::new(unreadable(display, &error.to_string())));
+    }
+    decode(display, bytes)
+}
+
+/// Turns bytes (from disk or from git) into a source file.
+///
+/// # Errors
+/// An IC001 diagnostic for invalid UTF-8 or an oversized file.
+pub fn decode(display: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    match SourceFile::from_bytes(display, bytes, MAX_FILE_BYTES) {
+        Ok(file) => Ok(Arc::new(file)),
+        Err(DecodeError::TooLarge { limit, .. }) => {
+            let file = Arc::new(SourceFile::new(display, ""));
+            Err(Box::new(Diagnostic::new(
+                &rules::IC001,
+                format!("file is larger than the {} KiB limit", limit / 1024),
+                Label::new(&file, Span::point(0), "file starts here"),
+            )
+            .with_help(
+                "a manifest is a few kilobytes; this is not a manifest, or it should be split",
+            )))
+        }
+        Err(DecodeError::InvalidUtf8 { offset, lossy }) => {
+            let file = Arc::new(SourceFile::new(display, lossy));
+            let end = file.text()[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
+            Err(Box::new(Diagnostic::new(
+                &rules::IC001,
+                "file is not valid UTF-8",
+                Label::new(&file, Span::new(offset, end), "first invalid byte"),
+            )
+            .with_help("save the file as UTF-8")))
+        }
+    }
+}
+
+/// An IC005 finding for a path that could not be read.
+#[must_use]
+pub fn unreadable(display: &str, reason: &str) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(display, ""));
+    Diagnostic::new(
+        &rules::IC005,
+        format!("cannot read {display}: {reason}"),
+        Label::new(&file, Span::point(0), "this file"),
+    )
+}

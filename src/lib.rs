@@ -1,0 +1,47 @@
+//! imgcost: a cost-policy checker for OpenAI image API workflows.
+//!
+//! The library does all the work and never prints. A run goes: discover manifest files
+//! (`discovery`), load each into a spanned YAML tree (`yaml`), validate it against the JSON
+//! Schema ([`Schema`]), read the typed model ([`Manifest`], [`Workflow`]), and collect every
+//! finding as a [`Diagnostic`] in a [`Report`]. The binary (`src/main.rs`, `src/cli/`) parses
+//! arguments and picks a renderer from [`render`].
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+mod check;
+mod date;
+pub mod decimal;
+mod diagnostic;
+mod dimensions;
+pub mod discovery;
+mod error;
+pub mod file_reader;
+mod manifest;
+pub mod render;
+mod report;
+mod request;
+mod rule;
+pub mod rules;
+mod schema;
+mod severity;
+mod source_file;
+mod span;
+mod workflow;
+pub mod yaml;
+
+pub use check::{CheckOptions, check};
+pub use date::Date;
+pub use diagnostic::{Diagnostic, Exempted, Label, sort_and_dedup};
+pub use dimensions::Dimensions;
+pub use error::Error;
+pub use manifest::{Manifest, load_tree, typed_error};
+pub use report::{Counts, Report, WorkflowEntry};
+pub use request::{Background, Fidelity, Moderation, OutputFormat, Quality, Request, Size};
+pub use rule::Rule;
+pub use schema::{Schema, closest};
+pub use severity::{Severity, SeveritySetting};
+pub use source_file::{DecodeError, LineColumn, SourceFile};
+pub use span::Span;
+pub use workflow::{
+    Endpoint, InputImage, Inputs, Latency, Mainline, Volume, Workflow, WorkflowBudget, WorkflowSpec,
+};

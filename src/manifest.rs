@@ -1,0 +1,218 @@
+//! A manifest file (`imgcost.yaml`): loaded, validated and read into workflows.
+//!
+//! Loading a manifest is the foundation of every command: load the YAML tree safely, merge
+//! `defaults:` under each workflow (keeping the spans of where each value is written), validate
+//! the result against `schemas/manifest.schema.json`, then read typed [`Workflow`]s from the same
+//! tree. Problems become diagnostics; a workflow with a problem is left out of pricing, the others
+//! go on.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::yaml::{self, Document, Entry, Node, NodeKind};
+use crate::{Diagnostic, Label, Schema, SourceFile, Workflow, WorkflowSpec, decimal, rules};
+
+/// A loaded manifest.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub file: Arc<SourceFile>,
+    /// The tree with `defaults:` merged under every workflow.
+    pub root: Node,
+    pub project: String,
+    pub owner: Option<String>,
+    /// `budget.monthly_usd` of the whole manifest.
+    pub budget_usd: Option<Decimal>,
+    /// The workflows that could be read, in file order.
+    pub workflows: Vec<Workflow>,
+    /// How many workflows were left out because of errors in them.
+    pub unreadable_workflows: usize,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    project: Option<String>,
+    owner: Option<String>,
+    budget: Option<ManifestBudget>,
+}
+
+#[derive(Deserialize)]
+struct ManifestBudget {
+    #[serde(deserialize_with = "decimal::deserialize")]
+    monthly_usd: Decimal,
+}
+
+impl Manifest {
+    /// Loads one manifest. `default_project` is the name of the folder holding it. Returns
+    /// `None` when the file as a whole is unusable (syntax, or an error outside its workflows);
+    /// every reason is in `out`.
+    pub fn load(
+        file: Arc<SourceFile>,
+        default_project: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<Self> {
+        let document = load_tree(&file, out)?;
+        let root = merge_defaults(&document.root);
+        let failed = Schema::Manifest.validate(&root, &file, out);
+        let whole_file_failed = failed.iter().any(|pointer| {
+            !pointer.starts_with("/workflows/") && !pointer.starts_with("/defaults")
+        });
+        // With a duplicate key it is unknown which value was meant: report, but price nothing.
+        if whole_file_failed || !document.duplicate_keys.is_empty() {
+            return None;
+        }
+        let header = match yaml::from_node::<Header>(&strip(&root, &["project", "owner", "budget"]))
+        {
+            Ok(header) => header,
+            Err(error) => {
+                out.push(typed_error(&file, &root, error));
+                return None;
+            }
+        };
+        let project = header.project.unwrap_or_else(|| default_project.to_owned());
+        let mut workflows = Vec::new();
+        let mut unreadable_workflows = 0;
+        for entry in root
+            .get("workflows")
+            .and_then(Node::as_mapping)
+            .unwrap_or_default()
+        {
+            let name = entry.key.as_str().unwrap_or_default().to_owned();
+            let pointer = format!("/workflows/{}", name.replace('~', "~0").replace('/', "~1"));
+            if failed
+                .iter()
+                .any(|f| f == &pointer || f.starts_with(&format!("{pointer}/")))
+            {
+                unreadable_workflows += 1;
+                continue;
+            }
+            match yaml::from_node::<WorkflowSpec>(&entry.value) {
+                Ok(mut spec) => {
+                    if spec.owner.is_none() {
+                        spec.owner.clone_from(&header.owner);
+                    }
+                    workflows.push(Workflow {
+                        id: format!("{project}/{name}"),
+                        name,
+                        key_span: entry.key.span,
+                        node: entry.value.clone(),
+                        spec,
+                    });
+                }
+                Err(error) => {
+                    unreadable_workflows += 1;
+                    out.push(
+                        typed_error(&file, &entry.value, error)
+                            .with_workflow(format!("{project}/{name}")),
+                    );
+                }
+            }
+        }
+        Some(Self {
+            file,
+            root,
+            project,
+            owner: header.owner,
+            budget_usd: header.budget.map(|b| b.monthly_usd),
+            workflows,
+            unreadable_workflows,
+        })
+    }
+}
+
+/// Loads a YAML file into its tree, reporting a syntax error as IC001 (then `None`) and each
+/// duplicate key as IC003 (the document is still returned, so that its other problems can be
+/// reported too). Shared by manifests, policies and rate cards.
+pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Document> {
+    match yaml::load(file.text()) {
+        Ok(document) => {
+            out.extend(document.duplicate_keys.iter().map(|duplicate| {
+                Diagnostic::new(
+                    &rules::IC003,
+                    format!("duplicate key `{}`", duplicate.key),
+                    Label::new(file, duplicate.second, "repeated here"),
+                )
+                .with_related(Label::new(file, duplicate.first, "first defined here"))
+                .with_help(
+                    "remove one of the two; YAML does not allow the same key twice in a mapping",
+                )
+            }));
+            Some(document)
+        }
+        Err(error) => {
+            let mut diagnostic = Diagnostic::new(
+                &rules::IC001,
+                error.message,
+                Label::new(file, error.span, "here"),
+            );
+            diagnostic.help = error.help;
+            out.push(diagnostic);
+            None
+        }
+    }
+}
+
+/// A typed-read error (rare: the schema catches nearly everything first) as IC002.
+pub fn typed_error(file: &Arc<SourceFile>, node: &Node, error: yaml::DeError) -> Diagnostic {
+    let span = error.span.unwrap_or(node.span);
+    Diagnostic::new(&rules::IC002, error.message, Label::new(file, span, "here"))
+}
+
+/// Lays `defaults:` under every workflow mapping.
+fn merge_defaults(root: &Node) -> Node {
+    let Some(defaults) = root.get("defaults").filter(|d| d.as_mapping().is_some()) else {
+        return root.clone();
+    };
+    let NodeKind::Mapping(entries) = &root.kind else {
+        return root.clone();
+    };
+    let entries = entries
+        .iter()
+        .map(|entry| {
+            if entry.key.as_str() != Some("workflows") {
+                return entry.clone();
+            }
+            let NodeKind::Mapping(workflows) = &entry.value.kind else {
+                return entry.clone();
+            };
+            let merged = workflows
+                .iter()
+                .map(|w| Entry {
+                    key: w.key.clone(),
+                    value: if w.value.as_mapping().is_some() {
+                        w.value.merged_over(defaults)
+                    } else {
+                        w.value.clone()
+                    },
+                })
+                .collect();
+            Entry {
+                key: entry.key.clone(),
+                value: Node {
+                    span: entry.value.span,
+                    kind: NodeKind::Mapping(merged),
+                },
+            }
+        })
+        .collect();
+    Node {
+        span: root.span,
+        kind: NodeKind::Mapping(entries),
+    }
+}
+
+/// The root with only the named top-level keys (so the header reads without the workflows).
+fn strip(root: &Node, keys: &[&str]) -> Node {
+    let entries = root
+        .as_mapping()
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e.key.as_str().is_some_and(|k| keys.contains(&k)))
+        .cloned()
+        .collect();
+    Node {
+        span: root.span,
+        kind: NodeKind::Mapping(entries),
+    }
+}

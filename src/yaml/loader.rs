@@ -1,0 +1,502 @@
+//! Turns YAML text into a spanned [`Node`] tree, safely.
+//!
+//! This is the first step of every file imgcost reads (manifests, policies, rate cards). It pulls
+//! events from `saphyr-parser` itself instead of calling saphyr's recursive loader, so that it
+//! can enforce limits before anything recurses: a nesting depth limit, an alias-expansion budget
+//! (billion laughs), and one document per file. Duplicate keys are found here and reported with
+//! both places. Scalars resolve by the YAML 1.2 core schema, so `no` stays the string `"no"`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr::Scalar as CoreScalar;
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as ParserSpan, Tag};
+
+use super::node::{Entry, Node, NodeKind, Resolved, Scalar};
+use crate::Span;
+
+/// Deepest nesting of sequences and mappings accepted. Manifests need about six levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most nodes that alias expansion may copy in one file.
+pub const ALIAS_NODE_LIMIT: usize = 10_000;
+
+/// A mapping switches from a linear scan to a hash index for duplicate keys above this size.
+const LINEAR_KEY_SCAN: usize = 16;
+
+/// A syntax error or a limit (IC001), with its place. Loading stops at the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// The same key twice in one mapping (IC003): the first and the repeated key. Loading goes on
+/// (keeping the first value) so that other problems in the file are reported too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Span,
+    pub second: Span,
+}
+
+/// A loaded file: its tree, and the duplicate keys that were dropped from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub root: Node,
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// Loads the single document in `text`. An empty file (or one with only comments) is a null
+/// node at offset 0.
+///
+/// # Errors
+/// The first syntax error or exceeded limit.
+pub fn load(text: &str) -> Result<Document, SyntaxError> {
+    let offsets = CharOffsets::new(text);
+    let mut loader = Loader {
+        offsets: &offsets,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: ALIAS_NODE_LIMIT,
+        root: None,
+        documents: 0,
+        duplicates: Vec::new(),
+    };
+    for event in Parser::new_from_str(text) {
+        let step = match event {
+            Ok((event, span)) => loader.on_event(event, span),
+            Err(error) => {
+                let at = offsets.byte(error.marker().index());
+                Err(SyntaxError {
+                    span: Span::point(at),
+                    message: format!("YAML syntax error: {}", error.info()),
+                    help: syntax_help(error.info()),
+                })
+            }
+        };
+        step?;
+    }
+    let root = loader.root.unwrap_or(Node {
+        span: Span::point(0),
+        kind: NodeKind::Scalar(Scalar {
+            text: String::new(),
+            resolved: Resolved::Null,
+        }),
+    });
+    Ok(Document {
+        root,
+        duplicate_keys: loader.duplicates,
+    })
+}
+
+fn syntax_help(info: &str) -> Option<String> {
+    if info.contains("tab") {
+        Some("YAML does not allow tabs for indentation; indent with spaces".to_owned())
+    } else {
+        None
+    }
+}
+
+/// saphyr markers count characters; spans here are bytes. ASCII files (nearly all) need no
+/// table at all.
+struct CharOffsets {
+    table: Option<Vec<u32>>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let table = (!text.is_ascii()).then(|| {
+            text.char_indices()
+                .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+                .chain(std::iter::once(
+                    u32::try_from(text.len()).unwrap_or(u32::MAX),
+                ))
+                .collect()
+        });
+        Self {
+            table,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.len),
+            Some(table) => table.get(char_index).map_or(self.len, |&b| b as usize),
+        }
+    }
+
+    fn span(&self, span: ParserSpan) -> Span {
+        Span::new(self.byte(span.start.index()), self.byte(span.end.index()))
+    }
+}
+
+enum Frame {
+    Sequence {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Mapping {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        pending_key: Option<Node>,
+        index: Option<HashMap<String, usize>>,
+    },
+}
+
+struct Anchor {
+    node: Node,
+    nodes: usize,
+    height: usize,
+}
+
+struct Loader<'a> {
+    offsets: &'a CharOffsets,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchor>,
+    alias_budget: usize,
+    root: Option<Node>,
+    documents: usize,
+    duplicates: Vec<DuplicateKey>,
+}
+
+impl Loader<'_> {
+    fn on_event(&mut self, event: Event<'_>, span: ParserSpan) -> Result<(), SyntaxError> {
+        let span_bytes = self.offsets.span(span);
+        match event {
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => Ok(()),
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(SyntaxError {
+                        span: span_bytes,
+                        message: "the file holds more than one YAML document".to_owned(),
+                        help: Some("keep one manifest per file; remove this `---` and what follows, or move it to its own file".to_owned()),
+                    });
+                }
+                Ok(())
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.check_depth(span_bytes, 0)?;
+                self.stack.push(Frame::Sequence {
+                    start: span_bytes.start,
+                    anchor,
+                    items: Vec::new(),
+                });
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                self.check_depth(span_bytes, 0)?;
+                self.stack.push(Frame::Mapping {
+                    start: span_bytes.start,
+                    anchor,
+                    entries: Vec::new(),
+                    pending_key: None,
+                    index: None,
+                });
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = self.stack.pop().ok_or_else(|| internal(span_bytes))?;
+                // A block collection's end event sits at the next token, often lines later; the
+                // node ends with its last child instead, so a label on it stays on its lines.
+                let (node, anchor) = match frame {
+                    Frame::Sequence {
+                        start,
+                        anchor,
+                        items,
+                    } => {
+                        let end = items.last().map_or(span_bytes.end, |n| n.span.end);
+                        (
+                            Node {
+                                span: Span::new(start, end.max(start)),
+                                kind: NodeKind::Sequence(items),
+                            },
+                            anchor,
+                        )
+                    }
+                    Frame::Mapping {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
+                        let end = entries.last().map_or(span_bytes.end, |e| e.value.span.end);
+                        (
+                            Node {
+                                span: Span::new(start, end.max(start)),
+                                kind: NodeKind::Mapping(entries),
+                            },
+                            anchor,
+                        )
+                    }
+                };
+                self.insert(node, anchor)
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let node = scalar_node(text, style, tag.as_ref(), span_bytes);
+                self.insert(node, anchor)
+            }
+            Event::Alias(id) => {
+                let Some(anchor) = self.anchors.get(&id) else {
+                    return Err(SyntaxError {
+                        span: span_bytes,
+                        message: "alias to an unknown anchor".to_owned(),
+                        help: None,
+                    });
+                };
+                if anchor.nodes > self.alias_budget {
+                    return Err(SyntaxError {
+                        span: span_bytes,
+                        message: format!(
+                            "alias expansion exceeds the limit of {ALIAS_NODE_LIMIT} nodes (possible alias bomb)"
+                        ),
+                        help: Some("write the values out instead of nesting aliases".to_owned()),
+                    });
+                }
+                let height = anchor.height;
+                self.check_depth(span_bytes, height)?;
+                self.alias_budget -= anchor.nodes;
+                let mut node = self.anchors[&id].node.clone();
+                // The copy as a whole sits where the alias is written; what is inside it keeps
+                // the places of the anchor's text, where a fix would be made.
+                node.span = span_bytes;
+                self.insert(node, 0)
+            }
+        }
+    }
+
+    fn check_depth(&self, span: Span, extra: usize) -> Result<(), SyntaxError> {
+        if self.stack.len() + extra >= MAX_DEPTH {
+            return Err(SyntaxError {
+                span: Span::point(span.start),
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                help: Some("a manifest needs about six levels; this file is not a manifest or was generated wrongly".to_owned()),
+            });
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        if anchor > 0 {
+            let (nodes, height) = measure(&node);
+            self.anchors.insert(
+                anchor,
+                Anchor {
+                    node: node.clone(),
+                    nodes,
+                    height,
+                },
+            );
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+                Ok(())
+            }
+            Some(Frame::Sequence { items, .. }) => {
+                items.push(node);
+                Ok(())
+            }
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                index,
+                ..
+            }) => {
+                let Some(key) = pending_key.take() else {
+                    if !matches!(node.kind, NodeKind::Scalar(_)) {
+                        return Err(SyntaxError {
+                            span: Span::point(node.span.start),
+                            message:
+                                "a mapping key must be a plain value, not a sequence or mapping"
+                                    .to_owned(),
+                            help: None,
+                        });
+                    }
+                    *pending_key = Some(node);
+                    return Ok(());
+                };
+                let text = key.as_str().unwrap_or_default().to_owned();
+                let first = match index {
+                    Some(index) => index.get(&text).copied(),
+                    None => entries
+                        .iter()
+                        .position(|e| e.key.as_str() == Some(text.as_str())),
+                };
+                if let Some(first) = first {
+                    self.duplicates.push(DuplicateKey {
+                        key: text,
+                        first: entries[first].key.span,
+                        second: key.span,
+                    });
+                    return Ok(());
+                }
+                if let Some(index) = index {
+                    index.insert(text, entries.len());
+                } else if entries.len() >= LINEAR_KEY_SCAN {
+                    let mut map: HashMap<String, usize> = entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| (e.key.as_str().unwrap_or_default().to_owned(), i))
+                        .collect();
+                    map.insert(text, entries.len());
+                    *index = Some(map);
+                }
+                entries.push(Entry { key, value: node });
+                Ok(())
+            }
+        }
+    }
+}
+
+fn internal(span: Span) -> SyntaxError {
+    SyntaxError {
+        span,
+        message: "unbalanced YAML events (a bug in imgcost; please report it)".to_owned(),
+        help: None,
+    }
+}
+
+fn scalar_node(
+    text: Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&Cow<'_, Tag>>,
+    span: Span,
+) -> Node {
+    let resolved =
+        match CoreScalar::parse_from_cow_and_metadata(Cow::Borrowed(text.as_ref()), style, tag) {
+            Some(CoreScalar::Null) => Resolved::Null,
+            Some(CoreScalar::Boolean(b)) => Resolved::Bool(b),
+            Some(CoreScalar::Integer(i)) => Resolved::Integer(i),
+            Some(CoreScalar::FloatingPoint(f)) => Resolved::Float(f.into_inner()),
+            Some(CoreScalar::String(_)) | None => Resolved::String,
+        };
+    Node {
+        span,
+        kind: NodeKind::Scalar(Scalar {
+            text: text.into_owned(),
+            resolved,
+        }),
+    }
+}
+
+/// Number of nodes and nesting height of a subtree (for the alias budget and depth limit).
+fn measure(node: &Node) -> (usize, usize) {
+    match &node.kind {
+        NodeKind::Scalar(_) => (1, 0),
+        NodeKind::Sequence(items) => items.iter().fold((1, 1), |(n, h), item| {
+            let (cn, ch) = measure(item);
+            (n + cn, h.max(ch + 1))
+        }),
+        NodeKind::Mapping(entries) => entries.iter().fold((1, 1), |(n, h), entry| {
+            let (cn, ch) = measure(&entry.value);
+            (n + cn + 1, h.max(ch + 1))
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(text: &str) -> SyntaxError {
+        load(text).unwrap_err()
+    }
+
+    #[test]
+    fn spans_are_bytes_even_after_non_ascii_text() {
+        let node = load("name: démo\nquality: ultra\n").unwrap().root;
+        let (key, value) = node.pointer("/quality").unwrap();
+        assert_eq!(key.unwrap().span, Span::new(12, 19));
+        assert_eq!(value.span, Span::new(21, 26));
+    }
+
+    #[test]
+    fn duplicate_keys_report_both_places() {
+        let document = load("a: 1\nb: 2\na: 3\nb: 4\n").unwrap();
+        assert_eq!(
+            document.duplicate_keys,
+            vec![
+                DuplicateKey {
+                    key: "a".into(),
+                    first: Span::new(0, 1),
+                    second: Span::new(10, 11)
+                },
+                DuplicateKey {
+                    key: "b".into(),
+                    first: Span::new(5, 6),
+                    second: Span::new(15, 16)
+                },
+            ]
+        );
+        assert_eq!(document.root.get("a").and_then(Node::as_str), Some("1"));
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_mappings_are_found() {
+        let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k42: again\n");
+        let duplicates = load(&text).unwrap().duplicate_keys;
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!(duplicates[0].key, "k42");
+    }
+
+    #[test]
+    fn second_document_is_an_error_at_its_start() {
+        let SyntaxError { span, message, .. } = problem("a: 1\n---\nb: 2\n");
+        assert_eq!(span.start, 5);
+        assert!(message.contains("more than one YAML document"));
+    }
+
+    #[test]
+    fn deep_nesting_stops_at_the_limit_without_overflowing() {
+        let text = "- ".repeat(200_000) + "x";
+        let SyntaxError { message, .. } = problem(&text);
+        assert!(message.contains("nesting deeper than 64"), "{message}");
+        let text = "[".repeat(100_000);
+        assert!(matches!(problem(&text), SyntaxError { .. }));
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let refs = vec![format!("*a{}", level - 1); 9].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let SyntaxError { message, .. } = problem(&text);
+        assert!(message.contains("alias expansion exceeds"), "{message}");
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings_and_numbers_keep_their_text() {
+        let node = load("country: no\nprice: 0.10\nbig: 123456789012345678901234567890\n")
+            .unwrap()
+            .root;
+        let scalar = |p: &str| match &node.pointer(p).unwrap().1.kind {
+            NodeKind::Scalar(s) => s.clone(),
+            _ => panic!(),
+        };
+        assert_eq!(scalar("/country").resolved, Resolved::String);
+        assert_eq!(scalar("/price").text, "0.10");
+        assert!(matches!(scalar("/big").resolved, Resolved::Float(_)));
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_null() {
+        assert!(load("").unwrap().root.is_null());
+        assert!(load("# nothing here\n").unwrap().root.is_null());
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let SyntaxError { span, .. } = problem("a: 1\nb: [1, 2\n");
+        assert!(span.start >= 5, "{span:?}");
+    }
+}

@@ -1,0 +1,9 @@
+//! YAML reading: the spanned tree, its safe loader and the typed view over it.
+
+mod deserializer;
+mod loader;
+mod node;
+
+pub use deserializer::{DeError, from_node};
+pub use loader::{ALIAS_NODE_LIMIT, Document, DuplicateKey, MAX_DEPTH, SyntaxError, load};
+pub use node::{Entry, Node, NodeKind, Resolved, Scalar};

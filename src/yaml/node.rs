@@ -1,0 +1,186 @@
+//! The spanned YAML tree that everything downstream reads.
+//!
+//! The loader builds it once per file; the schema validator sees it as JSON
+//! ([`Node::to_json`]), diagnostics find their place in it ([`Node::pointer`]), and the typed
+//! model is deserialized from it (`yaml::deserializer`). Every key and every value keeps its
+//! byte span, and scalars keep their source text so that numbers can be read exactly as written.
+
+use serde_json::{Map, Number, Value};
+
+use crate::Span;
+
+/// One YAML node with its place in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Sequence(Vec<Node>),
+    /// Entries in file order. Keys are always scalars; the loader rejects duplicates.
+    Mapping(Vec<Entry>),
+}
+
+/// A mapping entry: the key node (for "unknown key" diagnostics) and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+/// A scalar as written, and what the YAML 1.2 core schema resolves it to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    pub resolved: Resolved,
+}
+
+/// YAML 1.2 core schema resolution: `yes`/`no`/`on`/`off` stay strings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Resolved {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    /// A plain number that is not an `i64`: a decimal fraction, an exponent, `.inf`, `.nan`, or
+    /// an integer too large for 64 bits. The exact text stays in [`Scalar::text`].
+    Float(f64),
+    String,
+}
+
+impl Node {
+    /// The key text when this node is a scalar (mapping keys always are).
+    #[must_use]
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(scalar) => Some(&scalar.text),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_mapping(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Mapping(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The entry for `key` in a mapping node.
+    #[must_use]
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_mapping()?
+            .iter()
+            .find(|entry| entry.key.as_str() == Some(key))
+    }
+
+    /// The value for `key` in a mapping node.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|entry| &entry.value)
+    }
+
+    #[must_use]
+    pub fn is_null(&self) -> bool {
+        matches!(
+            &self.kind,
+            NodeKind::Scalar(Scalar {
+                resolved: Resolved::Null,
+                ..
+            })
+        )
+    }
+
+    /// Finds the node a JSON pointer (RFC 6901) names, with the key that introduces it when
+    /// its parent is a mapping. This is the "pointer → span index": the tree is small and a
+    /// lookup is only needed when a diagnostic is made, so walking it beats building a map for
+    /// every node of every file.
+    #[must_use]
+    pub fn pointer(&self, pointer: &str) -> Option<(Option<&Node>, &Node)> {
+        let mut key = None;
+        let mut node = self;
+        if pointer.is_empty() {
+            return Some((None, node));
+        }
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            match &node.kind {
+                NodeKind::Mapping(entries) => {
+                    let entry = entries
+                        .iter()
+                        .find(|e| e.key.as_str() == Some(token.as_str()))?;
+                    key = Some(&entry.key);
+                    node = &entry.value;
+                }
+                NodeKind::Sequence(items) => {
+                    node = items.get(token.parse::<usize>().ok()?)?;
+                    key = None;
+                }
+                NodeKind::Scalar(_) => return None,
+            }
+        }
+        Some((key, node))
+    }
+
+    /// The JSON value the schema validator sees. Numbers become JSON numbers (`i64` when they
+    /// fit, else `f64`); a non-finite float has no JSON form and becomes its text, which the
+    /// schema then rejects with the scalar's own span.
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        match &self.kind {
+            NodeKind::Scalar(scalar) => match scalar.resolved {
+                Resolved::Null => Value::Null,
+                Resolved::Bool(b) => Value::Bool(b),
+                Resolved::Integer(i) => Value::Number(i.into()),
+                Resolved::Float(f) => Number::from_f64(f)
+                    .map_or_else(|| Value::String(scalar.text.clone()), Value::Number),
+                Resolved::String => Value::String(scalar.text.clone()),
+            },
+            NodeKind::Sequence(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Mapping(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for entry in entries {
+                    let key = entry.key.as_str().unwrap_or_default().to_owned();
+                    map.insert(key, entry.value.to_json());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    /// Lays `self` over `base`: mappings merge key by key (recursively), anything else in
+    /// `self` replaces `base`. Spans stay with the node they came from, so a value inherited
+    /// from `defaults:` still points at its line under `defaults:`.
+    #[must_use]
+    pub fn merged_over(&self, base: &Node) -> Node {
+        let (NodeKind::Mapping(own), NodeKind::Mapping(inherited)) = (&self.kind, &base.kind)
+        else {
+            return self.clone();
+        };
+        let mut entries: Vec<Entry> = Vec::with_capacity(own.len() + inherited.len());
+        for entry in inherited {
+            if own.iter().all(|e| e.key.as_str() != entry.key.as_str()) {
+                entries.push(entry.clone());
+            }
+        }
+        for entry in own {
+            let value = match inherited
+                .iter()
+                .find(|e| e.key.as_str() == entry.key.as_str())
+            {
+                Some(base_entry) => entry.value.merged_over(&base_entry.value),
+                None => entry.value.clone(),
+            };
+            entries.push(Entry {
+                key: entry.key.clone(),
+                value,
+            });
+        }
+        Node {
+            span: self.span,
+            kind: NodeKind::Mapping(entries),
+        }
+    }
+}

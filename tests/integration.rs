@@ -1,0 +1,12 @@
+//! Integration tests, one binary (as `just` does): each module drives the real `imgcost`
+//! executable through the fluent helper in `test.rs`, or renders fixtures into golden files.
+
+#[path = "integration/test.rs"]
+mod test;
+
+#[path = "integration/diagnostics.rs"]
+mod diagnostics;
+#[path = "integration/exit_codes.rs"]
+mod exit_codes;
+#[path = "integration/loading.rs"]
+mod loading;

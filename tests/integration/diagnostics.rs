@@ -1,0 +1,41 @@
+//! Golden files for every kind of load and schema finding, in the human and JSON renderers.
+//! Each fixture in `tests/fixtures/diagnostics/` is checked alone; its snapshot records the exit
+//! code, the JSON diagnostics (with line and column) and the human rendering.
+
+use crate::test::{repo, run_in};
+
+fn check(file: &str, format: &str) -> (i32, String) {
+    let dir = repo().join("tests/fixtures/diagnostics");
+    let args: Vec<String> = [
+        "check",
+        file,
+        "--as-of",
+        "2026-11-25",
+        "--color",
+        "never",
+        "--format",
+        format,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let output = run_in(&dir, &args, &[], &["NO_COLOR".to_owned()]);
+    (output.status, output.stdout)
+}
+
+#[test]
+fn every_fixture_in_both_renderers() {
+    insta::glob!("../fixtures/diagnostics", "*.imgcost.yaml", |path| {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let (status, json) = check(name, "json");
+        let report: serde_json::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
+        let (human_status, human) = check(name, "human");
+        assert_eq!(status, human_status, "{name}: both renderers exit alike");
+        let snapshot = format!(
+            "exit code: {status}\n\n--- diagnostics (json)\n{}\n\n--- human\n{human}",
+            serde_json::to_string_pretty(&report["diagnostics"]).unwrap()
+        );
+        insta::assert_snapshot!(snapshot);
+    });
+}

@@ -1,0 +1,129 @@
+//! A small fluent helper for CLI tests: write files into a temporary directory, run `imgcost`
+//! there, and assert on the exit code and output.
+//!
+//! ```ignore
+//! Test::new().file("imgcost.yaml", MANIFEST).args(["check"]).run().status(0).stdout_has("passed");
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    removed_env: Vec<String>,
+}
+
+pub struct Output {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Test {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            args: Vec::new(),
+            env: Vec::new(),
+            removed_env: vec!["GITHUB_ACTIONS".into(), "NO_COLOR".into()],
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders) relative to the test directory.
+    pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Self {
+        let full = self.dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, contents).expect("write");
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn run(&self) -> Output {
+        run_in(self.dir.path(), &self.args, &self.env, &self.removed_env)
+    }
+}
+
+/// Runs the binary in `dir` with a fixed `--as-of` unless the arguments give one.
+pub fn run_in(
+    dir: &Path,
+    args: &[String],
+    env: &[(String, String)],
+    removed_env: &[String],
+) -> Output {
+    let mut command = Command::new(binary());
+    command.current_dir(dir).args(args);
+    for key in removed_env {
+        command.env_remove(key);
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run imgcost");
+    Output {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_imgcost"))
+}
+
+/// The repository root, for fixtures and examples.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+impl Output {
+    #[track_caller]
+    pub fn status(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.status, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n--- stderr\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
