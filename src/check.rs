@@ -1,19 +1,19 @@
 //! `imgcost check`: the whole pipeline from paths to a [`Report`].
 //!
-//! Discover manifests, read and load each one (in parallel: files are independent), find
-//! workflow ids declared twice across files, and gather every finding in file order. The other
-//! commands (`diff`, `explain`) start from the same function so they see exactly what `check`
-//! sees.
+//! Discover manifests; read, load and price each one (in parallel: files are independent);
+//! find workflow ids declared twice across files; gather every finding in file order. `diff` and
+//! `explain` start from the same function so they see exactly what `check` sees.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::discovery::{self, ManifestPath};
 use crate::{
-    Date, Diagnostic, Error, Label, Manifest, Report, WorkflowEntry, file_reader, rules,
-    sort_and_dedup,
+    Date, Diagnostic, Error, Label, Manifest, RateCard, Report, Workflow, WorkflowEntry,
+    file_reader, project, rules, sort_and_dedup,
 };
 
 /// What to check and how.
@@ -23,8 +23,16 @@ pub struct CheckOptions {
     /// The working directory that paths and displayed file names are relative to.
     pub cwd: PathBuf,
     pub as_of: Date,
+    pub ratecard: Arc<RateCard>,
     /// Finding no manifest is not an error.
     pub allow_empty: bool,
+}
+
+/// One manifest's results before they are gathered.
+struct Loaded {
+    manifest: Option<Manifest>,
+    workflows: Vec<WorkflowEntry>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Runs the check.
@@ -47,73 +55,112 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
         };
         return Err(Error::NothingToCheck { searched });
     }
-    let mut diagnostics = found.diagnostics;
-    let loaded: Vec<(Option<Manifest>, Vec<Diagnostic>)> =
-        found.manifests.par_iter().map(load_one).collect();
-    let manifest_count = found.manifests.len();
-    let mut manifests = Vec::new();
-    for (manifest, mut findings) in loaded {
-        diagnostics.append(&mut findings);
-        manifests.extend(manifest);
-    }
-    report_duplicate_ids(&manifests, &mut diagnostics);
-    let unreadable_workflows = manifests.iter().map(|m| m.unreadable_workflows).sum();
-    let mut workflows: Vec<WorkflowEntry> = manifests
-        .iter()
-        .flat_map(|manifest| {
-            manifest.workflows.iter().map(|workflow| {
-                let position = manifest.file.line_column(workflow.key_span.start);
-                WorkflowEntry {
-                    workflow: workflow.clone(),
-                    file: manifest.file.path().to_owned(),
-                    line: position.line,
-                    column: position.column,
-                }
-            })
-        })
+    let loaded: Vec<Loaded> = found
+        .manifests
+        .par_iter()
+        .map(|path| load_one(path, &options.ratecard))
         .collect();
-    workflows.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    sort_and_dedup(&mut diagnostics);
-    Ok(Report {
+    let mut report = Report {
         as_of: options.as_of,
-        manifests: manifest_count,
-        workflows,
-        unreadable_workflows,
-        diagnostics,
-    })
+        ratecard: Arc::clone(&options.ratecard),
+        manifest_count: found.manifests.len(),
+        manifests: Vec::new(),
+        workflows: Vec::new(),
+        diagnostics: found.diagnostics,
+    };
+    for loaded in loaded {
+        report.diagnostics.extend(loaded.diagnostics);
+        if let Some(manifest) = loaded.manifest {
+            let index = report.manifests.len();
+            report
+                .workflows
+                .extend(loaded.workflows.into_iter().map(|mut entry| {
+                    entry.manifest = index;
+                    entry
+                }));
+            report.manifests.push(manifest);
+        }
+    }
+    let duplicates = duplicate_ids(&report);
+    report.diagnostics.extend(duplicates);
+    sort_and_dedup(&mut report.diagnostics);
+    Ok(report)
 }
 
-fn load_one(path: &ManifestPath) -> (Option<Manifest>, Vec<Diagnostic>) {
+/// Reads, loads and prices one manifest. Its workflows move into the report's flat list; the
+/// manifest keeps its tree and header for manifest-level rules.
+fn load_one(path: &ManifestPath, card: &RateCard) -> Loaded {
     let mut diagnostics = Vec::new();
-    let manifest = match file_reader::read_source(&path.path, &path.display) {
+    let mut manifest = match file_reader::read_source(&path.path, &path.display) {
         Ok(file) => Manifest::load(file, &path.folder, &mut diagnostics),
         Err(diagnostic) => {
             diagnostics.push(*diagnostic);
             None
         }
     };
-    (manifest, diagnostics)
+    let workflows = manifest.as_mut().map_or_else(Vec::new, |manifest| {
+        std::mem::take(&mut manifest.workflows)
+            .into_iter()
+            .map(|workflow| price(manifest, workflow, card, &mut diagnostics))
+            .collect()
+    });
+    Loaded {
+        manifest,
+        workflows,
+        diagnostics,
+    }
+}
+
+fn price(
+    manifest: &Manifest,
+    workflow: Workflow,
+    card: &RateCard,
+    out: &mut Vec<Diagnostic>,
+) -> WorkflowEntry {
+    let projection = match project(&workflow.spec, card, None) {
+        Ok(projection) => Some(projection),
+        Err(error) => {
+            let mut diagnostic = Diagnostic::new(
+                error.rule,
+                error.message,
+                Label::new(&manifest.file, workflow.place(error.field), "here"),
+            )
+            .with_workflow(&workflow.id);
+            diagnostic.help = error.help;
+            out.push(diagnostic);
+            None
+        }
+    };
+    let position = manifest.file.line_column(workflow.key_span.start);
+    WorkflowEntry {
+        workflow,
+        file: Arc::clone(&manifest.file),
+        manifest: 0,
+        line: position.line,
+        column: position.column,
+        projection,
+    }
 }
 
 /// IC004: the same `<project>/<name>` in two files (or twice in one, through `project:`).
-fn report_duplicate_ids(manifests: &[Manifest], out: &mut Vec<Diagnostic>) {
-    let mut first_seen: HashMap<&str, (&Manifest, &crate::Workflow)> = HashMap::new();
-    for manifest in manifests {
-        for workflow in &manifest.workflows {
-            if let Some((first_manifest, first)) = first_seen.get(workflow.id.as_str()) {
-                out.push(
-                    Diagnostic::new(
-                        &rules::IC004,
-                        format!("workflow id `{}` is also declared in {}", workflow.id, first_manifest.file.path()),
-                        Label::new(&manifest.file, workflow.key_span, "declared again here"),
-                    )
-                    .with_related(Label::new(&first_manifest.file, first.key_span, "first declared here"))
-                    .with_help("set a distinct `project:` in one of the manifests, or rename one of the workflows")
-                    .with_workflow(&workflow.id),
-                );
-            } else {
-                first_seen.insert(&workflow.id, (manifest, workflow));
-            }
+fn duplicate_ids(report: &Report) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut first_seen: HashMap<&str, &WorkflowEntry> = HashMap::new();
+    for entry in &report.workflows {
+        if let Some(first) = first_seen.get(entry.workflow.id.as_str()) {
+            found.push(
+                Diagnostic::new(
+                    &rules::IC004,
+                    format!("workflow id `{}` is also declared in {}", entry.workflow.id, first.file.path()),
+                    Label::new(&entry.file, entry.workflow.key_span, "declared again here"),
+                )
+                .with_related(Label::new(&first.file, first.workflow.key_span, "first declared here"))
+                .with_help("set a distinct `project:` in one of the manifests, or rename one of the workflows")
+                .with_workflow(&entry.workflow.id),
+            );
+        } else {
+            first_seen.insert(&entry.workflow.id, entry);
         }
     }
+    found
 }

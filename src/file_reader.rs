@@ -39,14 +39,16 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diag
         Ok(file) => Ok(Arc::new(file)),
         Err(DecodeError::TooLarge { limit, .. }) => {
             let file = Arc::new(SourceFile::new(display, ""));
-            Err(Box::new(Diagnostic::new(
-                &rules::IC001,
-                format!("file is larger than the {} KiB limit", limit / 1024),
-                Label::new(&file, Span::point(0), "file starts here"),
-            )
-            .with_help(
-                "a manifest is a few kilobytes; this is not a manifest, or it should be split",
-            )))
+            Err(Box::new(
+                Diagnostic::new(
+                    &rules::IC001,
+                    format!("file is larger than the {} KiB limit", limit / 1024),
+                    Label::new(&file, Span::point(0), "file starts here"),
+                )
+                .with_help(
+                    "a manifest is a few kilobytes; this is not a manifest, or it should be split",
+                ),
+            ))
         }
         Err(DecodeError::InvalidUtf8 { offset, lossy }) => {
             let file = Arc::new(SourceFile::new(display, lossy));
@@ -54,12 +56,14 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diag
                 .chars()
                 .next()
                 .map_or(offset, |c| offset + c.len_utf8());
-            Err(Box::new(Diagnostic::new(
-                &rules::IC001,
-                "file is not valid UTF-8",
-                Label::new(&file, Span::new(offset, end), "first invalid byte"),
-            )
-            .with_help("save the file as UTF-8")))
+            Err(Box::new(
+                Diagnostic::new(
+                    &rules::IC001,
+                    "file is not valid UTF-8",
+                    Label::new(&file, Span::new(offset, end), "first invalid byte"),
+                )
+                .with_help("save the file as UTF-8"),
+            ))
         }
     }
 }

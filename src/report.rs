@@ -1,19 +1,41 @@
 //! The result of a run, as data: what was checked, what each workflow costs, and every finding.
 //!
-//! `check` builds a `Report`; every renderer reads one. Nothing here formats text for people:
-//! the JSON form (SPEC §5) is built by `render::json`.
+//! `check` builds a `Report`; every renderer reads one. Nothing here formats text for people.
 
-use crate::{Date, Diagnostic, Severity, Workflow};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::{Date, Diagnostic, Manifest, Projection, RateCard, Severity, SourceFile, Workflow};
 
 /// One workflow as it appears in a report.
 #[derive(Debug, Clone)]
 pub struct WorkflowEntry {
     pub workflow: Workflow,
-    /// The manifest file the workflow is in (relative path with `/`).
-    pub file: String,
-    /// 1-based line of the workflow's name key.
+    pub file: Arc<SourceFile>,
+    /// Index of its manifest in [`Report::manifests`].
+    pub manifest: usize,
+    /// 1-based position of the workflow's name key.
     pub line: usize,
     pub column: usize,
+    /// `None` when the workflow could not be priced (the reason is a diagnostic).
+    pub projection: Option<Projection>,
+}
+
+impl WorkflowEntry {
+    #[must_use]
+    pub fn monthly_usd(&self) -> Option<Decimal> {
+        self.projection.as_ref().map(|p| p.monthly_usd)
+    }
+
+    #[must_use]
+    pub fn budget_usd(&self) -> Option<Decimal> {
+        self.workflow
+            .spec
+            .budget
+            .as_ref()
+            .and_then(|b| b.monthly_usd)
+    }
 }
 
 /// Counts of active (not exempted) findings by severity.
@@ -28,12 +50,13 @@ pub struct Counts {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub as_of: Date,
-    /// Manifest files examined (including those that failed to load).
-    pub manifests: usize,
-    /// Workflows that could be read, sorted by file and line.
+    pub ratecard: Arc<RateCard>,
+    /// Manifest files examined, including those that could not be loaded.
+    pub manifest_count: usize,
+    /// The manifests that loaded (their workflows are in `workflows`).
+    pub manifests: Vec<Manifest>,
+    /// Workflows that could be read, in file and line order.
     pub workflows: Vec<WorkflowEntry>,
-    /// Workflows left out because of errors in them.
-    pub unreadable_workflows: usize,
     /// Sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -57,5 +80,43 @@ impl Report {
     pub fn passed(&self, deny_warnings: bool) -> bool {
         let counts = self.counts();
         counts.errors == 0 && !(deny_warnings && counts.warnings > 0)
+    }
+
+    /// Workflows left out because of errors in them (not read, or read but not priced).
+    #[must_use]
+    pub fn unpriced_workflows(&self) -> usize {
+        let unread: usize = self.manifests.iter().map(|m| m.unreadable_workflows).sum();
+        unread
+            + self
+                .workflows
+                .iter()
+                .filter(|w| w.projection.is_none())
+                .count()
+    }
+
+    /// The sum of every priced workflow. Saturates rather than overflowing: each term is far
+    /// below the limit, and an overflowing workflow was already reported (IC108).
+    #[must_use]
+    pub fn monthly_usd(&self) -> Decimal {
+        self.workflows
+            .iter()
+            .filter_map(WorkflowEntry::monthly_usd)
+            .fold(Decimal::ZERO, Decimal::saturating_add)
+    }
+
+    /// The sum of one manifest's priced workflows.
+    #[must_use]
+    pub fn manifest_monthly_usd(&self, manifest: usize) -> Decimal {
+        self.workflows
+            .iter()
+            .filter(|w| w.manifest == manifest)
+            .filter_map(WorkflowEntry::monthly_usd)
+            .fold(Decimal::ZERO, Decimal::saturating_add)
+    }
+
+    /// The workflow with this id.
+    #[must_use]
+    pub fn workflow(&self, id: &str) -> Option<&WorkflowEntry> {
+        self.workflows.iter().find(|w| w.workflow.id == id)
     }
 }

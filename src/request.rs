@@ -62,14 +62,22 @@ impl fmt::Display for Size {
     }
 }
 
+impl std::str::FromStr for Size {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "auto" {
+            Ok(Self::Auto)
+        } else {
+            s.parse().map(Self::Exact)
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Size {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        if text == "auto" {
-            return Ok(Self::Auto);
-        }
-        text.parse()
-            .map(Self::Exact)
+        String::deserialize(deserializer)?
+            .parse()
             .map_err(serde::de::Error::custom)
     }
 }

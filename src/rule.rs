@@ -7,7 +7,6 @@
 use crate::Severity;
 
 /// A rule of the catalogue (SPEC §6).
-#[derive(Debug)]
 pub struct Rule {
     /// Stable code users name in `severity:` and `exemptions:` (`IC201`).
     pub code: &'static str,
@@ -18,6 +17,12 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown: why it matters, an example, how to fix.
     pub doc: &'static str,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code)
+    }
 }
 
 impl PartialEq for Rule {

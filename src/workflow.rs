@@ -78,7 +78,7 @@ pub struct WorkflowSpec {
 }
 
 /// `endpoint:` the API route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
 pub enum Endpoint {
     #[default]
     #[serde(rename = "images.generate")]
@@ -97,6 +97,17 @@ impl Endpoint {
             Self::ImagesEdit => "images.edit",
             Self::Responses => "responses",
         }
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Self::ImagesGenerate, Self::ImagesEdit, Self::Responses]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| format!("`{s}` is not one of: images.generate, images.edit, responses"))
     }
 }
 

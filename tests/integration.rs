@@ -10,3 +10,11 @@ mod diagnostics;
 mod exit_codes;
 #[path = "integration/loading.rs"]
 mod loading;
+#[path = "integration/properties.rs"]
+mod properties;
+#[path = "integration/reference_points.rs"]
+mod reference_points;
+#[path = "integration/report_schema.rs"]
+mod report_schema;
+#[path = "integration/worked_examples.rs"]
+mod worked_examples;

@@ -26,6 +26,10 @@ pub struct GlobalArgs {
     /// expiry. Default: today in UTC.
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
+    /// Rate card: a built-in card id (`imgcost ratecard list`) or a YAML file with your own prices.
+    /// Default: the newest built-in card effective on the as-of date.
+    #[arg(long, global = true, value_name = "ID|FILE")]
+    pub ratecard: Option<String>,
     /// When to use colour in human output. `auto` uses colour on a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -45,8 +49,14 @@ pub enum ColorChoice {
 pub enum Command {
     /// Discover manifests, validate them, project their cost and apply policies.
     Check(CheckArgs),
+    /// Print the arithmetic of one workflow's projection, step by step, with the rate card's sources.
+    Explain(ExplainArgs),
+    /// Price one request: its tokens by kind and its cost.
+    Quote(QuoteArgs),
     /// List the rules, or print one rule's documentation.
     Rules(RulesArgs),
+    /// Inspect rate cards: list them, show one model, or validate a card file.
+    Ratecard(RatecardArgs),
     /// Print one of the JSON Schemas imgcost uses.
     Schema(SchemaArgs),
 }
@@ -75,6 +85,73 @@ pub enum Format {
     Human,
     /// The JSON report (SPEC §5).
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The workflow id, `<project>/<name>` (as `check` shows it).
+    #[arg(value_name = "WORKFLOW_ID")]
+    pub workflow: String,
+    /// Where to look for the manifest. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// Model id or alias.
+    #[arg(long, value_name = "MODEL")]
+    pub model: String,
+    /// Size `WIDTHxHEIGHT` or `auto`.
+    #[arg(long, value_name = "SIZE")]
+    pub size: String,
+    /// low, medium, high, xhigh, max or auto.
+    #[arg(long, value_name = "QUALITY")]
+    pub quality: String,
+    /// Images per request.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10), value_name = "N")]
+    pub n: u32,
+    /// Price at Batch API rates.
+    #[arg(long)]
+    pub batch: bool,
+    /// API route: images.generate, images.edit or responses (responses needs a workflow's mainline; use check).
+    #[arg(long, default_value = "images.generate", value_name = "ENDPOINT")]
+    pub endpoint: String,
+    /// Text input tokens of the request, as the API counts them.
+    #[arg(long, default_value_t = 0, value_name = "TOKENS")]
+    pub prompt_tokens: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QuoteFormat::Human, value_name = "FORMAT")]
+    pub format: QuoteFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuoteFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RatecardArgs {
+    #[command(subcommand)]
+    pub action: Option<RatecardAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RatecardAction {
+    /// List the built-in cards and the models of the card in use (the default action).
+    List,
+    /// Everything the card says about one model: rates, rules, sources and confidence.
+    Show {
+        /// Model id or alias.
+        #[arg(value_name = "MODEL")]
+        model: String,
+    },
+    /// Validate a rate-card file against its schema and consistency rules.
+    Validate {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -1,20 +1,67 @@
 //! What each subcommand does with its parsed arguments: call the library, pick the renderer,
 //! choose the exit code.
 
-use anyhow::Context as _;
-use imgcost::render::{self, human::HumanStyle};
-use imgcost::{CheckOptions, Date, Error, Schema, rules};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::args::{CheckArgs, Cli, Command, Format, RulesArgs, SchemaArgs, SchemaName};
+use anyhow::{Context as _, bail};
+use imgcost::render::{self, human::HumanStyle};
+use imgcost::{
+    CheckOptions, Date, Error, QuoteRequest, RateCard, Report, Schema, SourceFile, file_reader,
+    rules,
+};
+
+use super::args::{
+    CheckArgs, Cli, Command, ExplainArgs, Format, QuoteArgs, QuoteFormat, RatecardAction,
+    RatecardArgs, RulesArgs, SchemaArgs, SchemaName,
+};
 use super::{FINDINGS, print, use_color};
 
 /// Runs the command; the `u8` is the exit code when the run itself succeeded.
 pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Command::Check(args) => check(cli, args),
+        Command::Explain(args) => explain(cli, args),
+        Command::Quote(args) => quote(cli, args),
         Command::Rules(args) => rules(args),
+        Command::Ratecard(args) => ratecard(cli, args),
         Command::Schema(args) => schema(args),
     }
+}
+
+fn as_of(cli: &Cli) -> Date {
+    cli.global.as_of.unwrap_or_else(Date::today_utc)
+}
+
+fn cwd() -> anyhow::Result<PathBuf> {
+    std::env::current_dir().context("cannot read the working directory")
+}
+
+/// The rate card of the run; an invalid card file prints its findings before failing.
+fn card(cli: &Cli, cwd: &Path) -> anyhow::Result<Arc<RateCard>> {
+    RateCard::select(cli.global.ratecard.as_deref(), as_of(cli), cwd)
+        .map_err(|error| fail(cli, error))
+}
+
+/// Turns a run failure into the error `main` reports (exit 2), printing located findings first.
+fn fail(cli: &Cli, error: Error) -> anyhow::Error {
+    if let Error::Invalid { diagnostics, .. } = &error {
+        let _ = print(&render::human::render_diagnostics(diagnostics, style(cli)));
+    }
+    error.into()
+}
+
+/// Runs `check` over `paths` as `check`, `explain` and `diff` all do.
+fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Report> {
+    let cwd = cwd()?;
+    let options = CheckOptions {
+        paths: paths.to_vec(),
+        ratecard: card(cli, &cwd)?,
+        cwd,
+        as_of: as_of(cli),
+        allow_empty,
+    };
+    imgcost::check(&options).map_err(|error| fail(cli, error))
 }
 
 fn style(cli: &Cli) -> HumanStyle {
@@ -25,24 +72,7 @@ fn style(cli: &Cli) -> HumanStyle {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
-    let options = CheckOptions {
-        paths: args.paths.clone(),
-        cwd: std::env::current_dir().context("cannot read the working directory")?,
-        as_of: cli.global.as_of.unwrap_or_else(Date::today_utc),
-        allow_empty: args.allow_empty,
-    };
-    let report = match imgcost::check(&options) {
-        Ok(report) => report,
-        Err(Error::Invalid {
-            what,
-            path,
-            diagnostics,
-        }) => {
-            print(&render::human::render_diagnostics(&diagnostics, style(cli)))?;
-            anyhow::bail!("invalid {what} {path}");
-        }
-        Err(error) => return Err(error.into()),
-    };
+    let report = checked(cli, &args.paths, args.allow_empty)?;
     let text = match args.format {
         Format::Human => render::human::render(&report, style(cli), args.deny_warnings),
         Format::Json => render::json::render(&report, args.deny_warnings),
@@ -53,6 +83,130 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         FINDINGS
     })
+}
+
+fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<u8> {
+    let report = checked(cli, &args.paths, false)?;
+    let explanation = match imgcost::explain(&report, &args.workflow) {
+        Ok(explanation) => explanation,
+        Err(unknown) => {
+            let hint = unknown.suggestion.map_or_else(
+                || {
+                    format!(
+                        "{} workflows were found; `imgcost check` lists them",
+                        unknown.known
+                    )
+                },
+                |best| format!("did you mean `{best}`?"),
+            );
+            bail!("no workflow `{}` under the given paths; {hint}", unknown.id);
+        }
+    };
+    print(&render::explain::render(&explanation))?;
+    Ok(if explanation.outcome.is_ok() {
+        0
+    } else {
+        FINDINGS
+    })
+}
+
+fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
+    let card = card(cli, &cwd()?)?;
+    let request = QuoteRequest {
+        model: args.model.clone(),
+        endpoint: args
+            .endpoint
+            .parse()
+            .map_err(anyhow::Error::msg)
+            .context("--endpoint")?,
+        size: args
+            .size
+            .parse()
+            .map_err(anyhow::Error::msg)
+            .context("--size")?,
+        quality: args
+            .quality
+            .parse()
+            .map_err(anyhow::Error::msg)
+            .context("--quality")?,
+        n: args.n,
+        batch: args.batch,
+        prompt_tokens: args.prompt_tokens.into(),
+    };
+    match imgcost::quote(&card, &request) {
+        Ok(projection) => {
+            print(&match args.format {
+                QuoteFormat::Human => render::quote::human(&projection),
+                QuoteFormat::Json => render::quote::json(&projection),
+            })?;
+            Ok(0)
+        }
+        Err(error) => {
+            let help = error
+                .help
+                .map_or_else(String::new, |h| format!("\nhelp: {h}"));
+            bail!("[{}] {}{help}", error.rule.code, error.message)
+        }
+    }
+}
+
+fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
+    let cwd = cwd()?;
+    match args.action.as_ref().unwrap_or(&RatecardAction::List) {
+        RatecardAction::List => {
+            let card = card(cli, &cwd)?;
+            print(&render::ratecard::list(
+                RateCard::builtin(),
+                &card,
+                as_of(cli),
+            ))?;
+        }
+        RatecardAction::Show { model } => {
+            let card = card(cli, &cwd)?;
+            let Some((id, found)) = card.image_model(model) else {
+                let hint = card
+                    .suggest_image_model(model)
+                    .map_or_else(String::new, |best| format!("; did you mean `{best}`?"));
+                bail!("rate card {} has no model `{model}`{hint}", card.id);
+            };
+            print(&render::ratecard::show(&card, id, found))?;
+        }
+        RatecardAction::Validate { file } => {
+            let display = file.display().to_string();
+            let source = file_reader::read_source(&cwd.join(file), &display).map_err(|d| {
+                fail(
+                    cli,
+                    Error::Invalid {
+                        what: "rate card",
+                        path: display.clone(),
+                        diagnostics: vec![*d],
+                    },
+                )
+            })?;
+            return validate_card(cli, &source);
+        }
+    }
+    Ok(0)
+}
+
+/// `ratecard validate`: findings in the card are findings (exit 1), not a failed run.
+fn validate_card(cli: &Cli, source: &Arc<SourceFile>) -> anyhow::Result<u8> {
+    match RateCard::load(source) {
+        Ok(card) => {
+            print(&format!(
+                "{}: valid rate card `{}` ({} image models, {} text models)\n",
+                source.path(),
+                card.id,
+                card.models.len(),
+                card.text_models.len()
+            ))?;
+            Ok(0)
+        }
+        Err(diagnostics) => {
+            print(&render::human::render_diagnostics(&diagnostics, style(cli)))?;
+            Ok(FINDINGS)
+        }
+    }
 }
 
 fn rules(args: &RulesArgs) -> anyhow::Result<u8> {

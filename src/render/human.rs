@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
-use crate::{Diagnostic, Label, Report, Severity};
+use rust_decimal::Decimal;
+
+use crate::decimal::format_fixed;
+use crate::{Confidence, Diagnostic, Label, Report, Severity, Tier};
 
 /// How the human renderer draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,14 +21,149 @@ pub struct HumanStyle {
     pub quiet: bool,
 }
 
-/// Renders findings and the summary line.
+/// Renders findings, the cost table and the summary line.
 #[must_use]
 pub fn render(report: &Report, style: HumanStyle, deny_warnings: bool) -> String {
     let mut out = String::new();
     out.push_str(&render_diagnostics(&report.diagnostics, style));
     if !style.quiet {
+        out.push_str(&cost_table(report));
         out.push_str(&summary(report, deny_warnings));
     }
+    out
+}
+
+/// Money for people: `$12,345.67` (monthly figures) or `$0.0875` (per image).
+#[must_use]
+pub fn usd(value: Decimal, places: u32) -> String {
+    let text = format_fixed(value.abs(), places);
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value.is_sign_negative() && !value.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}${grouped}")
+    } else {
+        format!("{sign}${grouped}.{fraction}")
+    }
+}
+
+/// A plain text table with left-aligned text and right-aligned numbers.
+#[must_use]
+pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut text = String::from(" ");
+        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            let pad = width - cell.chars().count();
+            if right_aligned.contains(&i) {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad));
+            }
+            text.push_str("  ");
+        }
+        text.trim_end().to_owned() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    out.push_str(&line(
+        widths
+            .iter()
+            .map(|w| "─".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+    ));
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+fn cost_table(report: &Report) -> String {
+    if report.workflows.is_empty() {
+        return String::new();
+    }
+    let mut rows = Vec::new();
+    for entry in &report.workflows {
+        let spec = &entry.workflow.spec;
+        let row = match &entry.projection {
+            Some(p) => {
+                let marker = if p.confidence == Confidence::Low {
+                    " ~"
+                } else {
+                    ""
+                };
+                vec![
+                    entry.workflow.id.clone(),
+                    p.model.clone(),
+                    format!(
+                        "{} {} ×{}{}",
+                        p.quality,
+                        p.size,
+                        p.n,
+                        if p.tier == Tier::Batch { " batch" } else { "" }
+                    ),
+                    format!("{}{marker}", usd(p.monthly_usd, 2)),
+                    p.per_accepted_image_usd
+                        .map_or_else(|| "-".to_owned(), |v| usd(v, 4)),
+                    entry
+                        .budget_usd()
+                        .map_or_else(|| "-".to_owned(), |v| usd(v, 2)),
+                ]
+            }
+            None => vec![
+                entry.workflow.id.clone(),
+                spec.model.clone(),
+                "not priced (see above)".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                entry
+                    .budget_usd()
+                    .map_or_else(|| "-".to_owned(), |v| usd(v, 2)),
+            ],
+        };
+        rows.push(row);
+    }
+    let mut out = format!(
+        "Monthly cost (rate card {}, as of {})\n\n",
+        report.ratecard.id, report.as_of
+    );
+    out.push_str(&table(
+        &[
+            "workflow",
+            "model",
+            "request",
+            "monthly",
+            "per image",
+            "budget",
+        ],
+        &rows,
+        &[3, 4, 5],
+    ));
+    let total = usd(report.monthly_usd(), 2);
+    let _ = writeln!(out, "\n Total: {total} a month");
+    if rows.iter().any(|row| row[3].ends_with(" ~")) {
+        out.push_str(" ~ low-confidence estimate (see IC405)\n");
+    }
+    out.push('\n');
     out
 }
 
@@ -62,8 +200,8 @@ fn summary(report: &Report, deny_warnings: bool) -> String {
     let _ = write!(
         line,
         "{verdict}: {} manifest{}, {} workflow{}; {} error{}, {} warning{}, {} note{}",
-        report.manifests,
-        plural(report.manifests),
+        report.manifest_count,
+        plural(report.manifest_count),
         report.workflows.len(),
         plural(report.workflows.len()),
         counts.errors,
@@ -73,12 +211,12 @@ fn summary(report: &Report, deny_warnings: bool) -> String {
         counts.notes,
         plural(counts.notes),
     );
-    if report.unreadable_workflows > 0 {
+    let unpriced = report.unpriced_workflows();
+    if unpriced > 0 {
         let _ = write!(
             line,
-            " ({} workflow{} not read because of errors)",
-            report.unreadable_workflows,
-            plural(report.unreadable_workflows)
+            " ({unpriced} workflow{} not priced because of errors)",
+            plural(unpriced)
         );
     }
     let exempted = report.diagnostics.iter().filter(|d| !d.is_active()).count();

@@ -1,5 +1,9 @@
 //! Renderers: the same [`Report`](crate::Report) as human text, JSON, SARIF, GitHub annotations,
-//! Markdown or JUnit. Each is a pure function from data to text, golden-tested.
+//! Markdown or JUnit, and the texts of `explain`, `quote` and `ratecard`. Each is a pure function
+//! from data to text, golden-tested.
 
+pub mod explain;
 pub mod human;
 pub mod json;
+pub mod quote;
+pub mod ratecard;

@@ -9,17 +9,29 @@ mod ic002_schema_violation;
 mod ic003_duplicate_key;
 mod ic004_duplicate_workflow_id;
 mod ic005_unreadable_file;
+mod ic101_unknown_model;
+mod ic104_size_not_accepted;
+mod ic105_quality_not_supported;
+mod ic107_cannot_price;
+mod ic108_projection_overflow;
 
 pub use ic001_yaml_syntax::IC001;
 pub use ic002_schema_violation::IC002;
 pub use ic003_duplicate_key::IC003;
 pub use ic004_duplicate_workflow_id::IC004;
 pub use ic005_unreadable_file::IC005;
+pub use ic101_unknown_model::IC101;
+pub use ic104_size_not_accepted::IC104;
+pub use ic105_quality_not_supported::IC105;
+pub use ic107_cannot_price::IC107;
+pub use ic108_projection_overflow::IC108;
 
 use crate::Rule;
 
 /// Every rule, in code order.
-pub static ALL: &[&Rule] = &[&IC001, &IC002, &IC003, &IC004, &IC005];
+pub static ALL: &[&Rule] = &[
+    &IC001, &IC002, &IC003, &IC004, &IC005, &IC101, &IC104, &IC105, &IC107, &IC108,
+];
 
 /// Looks a rule up by its code (case-insensitive).
 #[must_use]

@@ -1,0 +1,100 @@
+//! Text and JSON of `imgcost quote`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::Projection;
+use crate::decimal::format_plain;
+
+/// `imgcost quote --format json` (SPEC §3 / issue contract). `usd` is exact, not rounded: a
+/// single request costs fractions of a cent.
+#[derive(Debug, Serialize)]
+pub struct JsonQuote<'a> {
+    pub model: &'a str,
+    pub size: String,
+    pub quality: &'static str,
+    pub n: u32,
+    pub tier: &'static str,
+    pub tokens: BTreeMap<&'static str, Option<String>>,
+    pub usd: String,
+    pub confidence: &'static str,
+}
+
+#[must_use]
+pub fn json(projection: &Projection) -> String {
+    let quote = JsonQuote {
+        model: &projection.model,
+        size: projection.size.to_string(),
+        quality: projection.quality.as_str(),
+        n: projection.n,
+        tier: projection.tier.as_str(),
+        tokens: projection
+            .tokens
+            .entries()
+            .into_iter()
+            .filter(|(kind, _)| !kind.starts_with("mainline"))
+            .map(|(kind, value)| {
+                (
+                    kind,
+                    (kind != "image_output" || projection.image_output_tokens_known)
+                        .then(|| format_plain(value)),
+                )
+            })
+            .collect(),
+        usd: format_plain(projection.monthly_usd),
+        confidence: projection.confidence.as_str(),
+    };
+    let mut text = serde_json::to_string_pretty(&quote).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[must_use]
+pub fn human(projection: &Projection) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} · {} · {} · n={} · {} tier",
+        projection.model,
+        projection.quality,
+        projection.size,
+        projection.n,
+        projection.tier.as_str()
+    );
+    for (kind, tokens) in projection.tokens.entries() {
+        let cost = projection
+            .cost
+            .entries()
+            .into_iter()
+            .find(|(k, _)| *k == kind)
+            .map_or_else(Default::default, |(_, c)| c);
+        if tokens.is_zero() && cost.is_zero() {
+            continue;
+        }
+        let tokens = if kind == "image_output" && !projection.image_output_tokens_known {
+            "per image".to_owned()
+        } else {
+            format!("{} tokens", format_plain(tokens))
+        };
+        let _ = writeln!(out, "  {kind:<20} {tokens:>16}  ${}", format_plain(cost));
+    }
+    let _ = writeln!(
+        out,
+        "  {:<20} {:>16}  ${}",
+        "total",
+        "",
+        format_plain(projection.monthly_usd)
+    );
+    let _ = writeln!(out, "confidence: {}", projection.confidence);
+    for (what, source) in projection
+        .assumptions
+        .weakest
+        .iter()
+        .filter(|_| projection.confidence != crate::Confidence::High)
+    {
+        let _ = writeln!(out, "  weakest rule ({what}): {source}");
+    }
+    out
+}
