@@ -16,16 +16,49 @@ use crate::{
     file_reader, project, rules, sort_and_dedup,
 };
 
-/// What to check and how.
+/// What every manifest of a run is judged against.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub as_of: Date,
+    pub ratecard: Arc<RateCard>,
+}
+
+/// What to check on disk and how.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     /// The working directory that paths and displayed file names are relative to.
     pub cwd: PathBuf,
-    pub as_of: Date,
-    pub ratecard: Arc<RateCard>,
     /// Finding no manifest is not an error.
     pub allow_empty: bool,
+    pub context: Context,
+}
+
+/// A manifest to check: a file on disk, or bytes already read (from git, or a fuzzer).
+#[derive(Debug, Clone)]
+pub enum ManifestInput {
+    Path(ManifestPath),
+    Bytes {
+        display: String,
+        folder: String,
+        bytes: Vec<u8>,
+    },
+}
+
+impl ManifestInput {
+    fn folder(&self) -> &str {
+        match self {
+            Self::Path(path) => &path.folder,
+            Self::Bytes { folder, .. } => folder,
+        }
+    }
+
+    fn read(&self) -> Result<Arc<crate::SourceFile>, Box<Diagnostic>> {
+        match self {
+            Self::Path(path) => file_reader::read_source(&path.path, &path.display),
+            Self::Bytes { display, bytes, .. } => file_reader::decode(display, bytes.clone()),
+        }
+    }
 }
 
 /// One manifest's results before they are gathered.
@@ -35,7 +68,7 @@ struct Loaded {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs the check.
+/// Runs the check on the manifests found under `options.paths`.
 ///
 /// # Errors
 /// When the run cannot produce a trustworthy report: a path that does not exist, or nothing to
@@ -55,18 +88,33 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
         };
         return Err(Error::NothingToCheck { searched });
     }
-    let loaded: Vec<Loaded> = found
+    let inputs: Vec<ManifestInput> = found
         .manifests
+        .into_iter()
+        .map(ManifestInput::Path)
+        .collect();
+    Ok(check_inputs(&inputs, found.diagnostics, &options.context))
+}
+
+/// Loads, prices and judges manifests, wherever their bytes come from. `findings` are those
+/// already made (by discovery) and join the report.
+#[must_use]
+pub fn check_inputs(
+    inputs: &[ManifestInput],
+    findings: Vec<Diagnostic>,
+    context: &Context,
+) -> Report {
+    let loaded: Vec<Loaded> = inputs
         .par_iter()
-        .map(|path| load_one(path, &options.ratecard))
+        .map(|input| load_one(input, &context.ratecard))
         .collect();
     let mut report = Report {
-        as_of: options.as_of,
-        ratecard: Arc::clone(&options.ratecard),
-        manifest_count: found.manifests.len(),
+        as_of: context.as_of,
+        ratecard: Arc::clone(&context.ratecard),
+        manifest_count: inputs.len(),
         manifests: Vec::new(),
         workflows: Vec::new(),
-        diagnostics: found.diagnostics,
+        diagnostics: findings,
     };
     for loaded in loaded {
         report.diagnostics.extend(loaded.diagnostics);
@@ -84,15 +132,15 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
     let duplicates = duplicate_ids(&report);
     report.diagnostics.extend(duplicates);
     sort_and_dedup(&mut report.diagnostics);
-    Ok(report)
+    report
 }
 
 /// Reads, loads and prices one manifest. Its workflows move into the report's flat list; the
 /// manifest keeps its tree and header for manifest-level rules.
-fn load_one(path: &ManifestPath, card: &RateCard) -> Loaded {
+fn load_one(input: &ManifestInput, card: &RateCard) -> Loaded {
     let mut diagnostics = Vec::new();
-    let mut manifest = match file_reader::read_source(&path.path, &path.display) {
-        Ok(file) => Manifest::load(file, &path.folder, &mut diagnostics),
+    let mut manifest = match input.read() {
+        Ok(file) => Manifest::load(file, input.folder(), &mut diagnostics),
         Err(diagnostic) => {
             diagnostics.push(*diagnostic);
             None

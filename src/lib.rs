@@ -33,7 +33,7 @@ mod span;
 mod workflow;
 pub mod yaml;
 
-pub use check::{CheckOptions, check};
+pub use check::{CheckOptions, Context, ManifestInput, check, check_inputs};
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Exempted, Label, sort_and_dedup};
 pub use dimensions::Dimensions;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::{
-    CheckOptions, Date, Error, QuoteRequest, RateCard, Report, Schema, SourceFile, file_reader,
-    rules,
+    CheckOptions, Context, Date, Error, QuoteRequest, RateCard, Report, Schema, SourceFile,
+    file_reader, rules,
 };
 
 use super::args::{
@@ -54,12 +54,15 @@ fn fail(cli: &Cli, error: Error) -> anyhow::Error {
 /// Runs `check` over `paths` as `check`, `explain` and `diff` all do.
 fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Report> {
     let cwd = cwd()?;
+    let context = Context {
+        as_of: as_of(cli),
+        ratecard: card(cli, &cwd)?,
+    };
     let options = CheckOptions {
         paths: paths.to_vec(),
-        ratecard: card(cli, &cwd)?,
         cwd,
-        as_of: as_of(cli),
         allow_empty,
+        context,
     };
     imgcost::check(&options).map_err(|error| fail(cli, error))
 }
