@@ -11,9 +11,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discovery::{self, ManifestPath};
+use crate::policy::{self, PolicySet};
 use crate::{
     Date, Diagnostic, Error, Label, Manifest, RateCard, Report, Workflow, WorkflowEntry,
-    file_reader, project, rules, sort_and_dedup,
+    file_reader, project, rules,
 };
 
 /// What every manifest of a run is judged against.
@@ -21,6 +22,7 @@ use crate::{
 pub struct Context {
     pub as_of: Date,
     pub ratecard: Arc<RateCard>,
+    pub policies: Arc<PolicySet>,
 }
 
 /// What to check on disk and how.
@@ -111,6 +113,12 @@ pub fn check_inputs(
     let mut report = Report {
         as_of: context.as_of,
         ratecard: Arc::clone(&context.ratecard),
+        policies: context
+            .policies
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         manifest_count: inputs.len(),
         manifests: Vec::new(),
         workflows: Vec::new(),
@@ -131,7 +139,7 @@ pub fn check_inputs(
     }
     let duplicates = duplicate_ids(&report);
     report.diagnostics.extend(duplicates);
-    sort_and_dedup(&mut report.diagnostics);
+    policy::judge(&mut report, &context.policies);
     report
 }
 
@@ -171,7 +179,7 @@ fn price(
             let mut diagnostic = Diagnostic::new(
                 error.rule,
                 error.message,
-                Label::new(&manifest.file, workflow.place(error.field), "here"),
+                Label::new(&manifest.file, workflow.value_place(error.field), "here"),
             )
             .with_workflow(&workflow.id);
             diagnostic.help = error.help;

@@ -68,6 +68,30 @@ pub fn format_plain(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
+/// Money for people: `$12,345.67` (monthly figures) or `$0.0875` (per image).
+#[must_use]
+pub fn format_usd(value: Decimal, places: u32) -> String {
+    let text = format_fixed(value.abs(), places);
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value.is_sign_negative() && !value.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}${grouped}")
+    } else {
+        format!("{sign}${grouped}.{fraction}")
+    }
+}
+
 /// serde: a required exact decimal.
 ///
 /// # Errors

@@ -51,6 +51,8 @@ pub struct Counts {
 pub struct Report {
     pub as_of: Date,
     pub ratecard: Arc<RateCard>,
+    /// Names of the policies applied.
+    pub policies: Vec<String>,
     /// Manifest files examined, including those that could not be loaded.
     pub manifest_count: usize,
     /// The manifests that loaded (their workflows are in `workflows`).

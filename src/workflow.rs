@@ -46,6 +46,13 @@ impl Workflow {
         }
     }
 
+    /// The span of a field's value when written, else of [`Self::place`].
+    #[must_use]
+    pub fn value_place(&self, path: &str) -> Span {
+        self.field(path)
+            .map_or_else(|| self.place(path), |(_, value)| value)
+    }
+
     /// The owner of the workflow (its own, else the manifest's).
     #[must_use]
     pub fn owner(&self) -> Option<&str> {

@@ -10,11 +10,15 @@ mod diagnostics;
 mod exit_codes;
 #[path = "integration/loading.rs"]
 mod loading;
+#[path = "integration/policies.rs"]
+mod policies;
 #[path = "integration/properties.rs"]
 mod properties;
 #[path = "integration/reference_points.rs"]
 mod reference_points;
 #[path = "integration/report_schema.rs"]
 mod report_schema;
+#[path = "integration/rules.rs"]
+mod rules;
 #[path = "integration/worked_examples.rs"]
 mod worked_examples;

@@ -30,6 +30,14 @@ pub struct GlobalArgs {
     /// Default: the newest built-in card effective on the as-of date.
     #[arg(long, global = true, value_name = "ID|FILE")]
     pub ratecard: Option<String>,
+    /// Policy file (repeatable; every policy applies and the strictest value wins).
+    /// Default: .imgcost/policy.yaml if present, else the built-in default policy.
+    #[arg(long = "policy", global = true, value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// Read the policy files as they are at this git ref (e.g. the pull request's base), so a
+    /// change cannot loosen its own gate.
+    #[arg(long, global = true, value_name = "REF")]
+    pub policy_ref: Option<String>,
     /// When to use colour in human output. `auto` uses colour on a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
+use imgcost::policy::PolicySet;
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::{
     CheckOptions, Context, Date, Error, QuoteRequest, RateCard, Report, Schema, SourceFile,
@@ -57,6 +58,10 @@ fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Re
     let context = Context {
         as_of: as_of(cli),
         ratecard: card(cli, &cwd)?,
+        policies: Arc::new(
+            PolicySet::load(&cli.global.policies, cli.global.policy_ref.as_deref(), &cwd)
+                .map_err(|error| fail(cli, error))?,
+        ),
     };
     let options = CheckOptions {
         paths: paths.to_vec(),

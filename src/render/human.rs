@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
-use rust_decimal::Decimal;
-
-use crate::decimal::format_fixed;
+pub use crate::decimal::format_usd as usd;
 use crate::{Confidence, Diagnostic, Label, Report, Severity, Tier};
 
 /// How the human renderer draws.
@@ -31,30 +29,6 @@ pub fn render(report: &Report, style: HumanStyle, deny_warnings: bool) -> String
         out.push_str(&summary(report, deny_warnings));
     }
     out
-}
-
-/// Money for people: `$12,345.67` (monthly figures) or `$0.0875` (per image).
-#[must_use]
-pub fn usd(value: Decimal, places: u32) -> String {
-    let text = format_fixed(value.abs(), places);
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let sign = if value.is_sign_negative() && !value.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if fraction.is_empty() {
-        format!("{sign}${grouped}")
-    } else {
-        format!("{sign}${grouped}.{fraction}")
-    }
 }
 
 /// A plain text table with left-aligned text and right-aligned numbers.
@@ -177,6 +151,7 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], style: HumanStyle) -> Stri
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
+        .with_show_related_as_nested(true)
         .with_width(100)
         .with_context_lines(1);
     let mut out = String::new();
@@ -382,7 +357,7 @@ impl miette::Diagnostic for Elsewhere {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(self.label.message.clone()),
+            None,
             self.label.span.range(),
         ))))
     }

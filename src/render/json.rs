@@ -209,7 +209,7 @@ impl<'a> JsonReport<'a> {
             },
             as_of: report.as_of.to_string(),
             ratecard: &report.ratecard.id,
-            policies: Vec::new(),
+            policies: report.policies.iter().map(String::as_str).collect(),
             summary: Summary {
                 manifests: report.manifest_count,
                 workflows: report.workflows.len(),

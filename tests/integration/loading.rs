@@ -12,8 +12,12 @@ fn duplicate_workflow_ids_across_files_point_at_both() {
         .run()
         .status(1)
         .json();
-    let diagnostic = &report["diagnostics"][0];
-    assert_eq!(diagnostic["rule"], "IC004");
+    let diagnostic = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "IC004")
+        .unwrap();
     assert_eq!(
         (
             diagnostic["file"].as_str(),

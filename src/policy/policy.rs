@@ -1,0 +1,300 @@
+//! One policy file: what workflows may use and spend, severity overrides, and exemptions.
+//!
+//! Loaded like a manifest (same safe loader, its own schema, located diagnostics), and kept with
+//! its tree so that findings can point at the line of the policy that a workflow breaks.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::yaml::{self, Node};
+use crate::{
+    Date, Diagnostic, Label, Quality, Schema, SeveritySetting, Size, SourceFile, Span, decimal,
+    load_tree, rules, typed_error,
+};
+
+/// Rules whose findings keep a workflow from being read or priced: lowering them, or exempting
+/// them, would let a workflow pass unpriced. Policies may not.
+pub const FAIL_CLOSED_RULES: &[&str] = &[
+    "IC001", "IC002", "IC003", "IC004", "IC005", "IC101", "IC107", "IC108",
+];
+
+/// A loaded policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    pub file: Arc<SourceFile>,
+    pub root: Node,
+    pub rules: PolicyRules,
+    pub severity: BTreeMap<String, SeveritySetting>,
+    pub exemptions: Vec<Exemption>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyDocument {
+    // Checked by the schema; read so that `deny_unknown_fields` accepts them.
+    #[serde(rename = "version")]
+    _version: u32,
+    name: String,
+    #[serde(rename = "description")]
+    _description: Option<String>,
+    #[serde(default)]
+    rules: PolicyRules,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    exemptions: Vec<ExemptionDocument>,
+}
+
+/// `rules:` of a policy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRules {
+    pub models: Option<AllowDeny<String>>,
+    pub quality: Option<AllowDeny<Quality>>,
+    pub size: Option<SizeRules>,
+    pub n: Option<NRule>,
+    #[serde(default)]
+    pub require: Vec<Required>,
+    pub limits: Option<Limits>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub warn_at: Option<Decimal>,
+    pub diff: Option<DiffLimits>,
+}
+
+/// An allow list or a deny list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowDeny<T> {
+    pub allow: Option<Vec<T>>,
+    pub deny: Option<Vec<T>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeRules {
+    pub allow: Option<Vec<Size>>,
+    pub max_pixels: Option<u64>,
+    pub max_edge: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NRule {
+    pub max: u32,
+}
+
+/// A field every workflow must set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Required {
+    Budget,
+    Owner,
+    Description,
+    Labels,
+    Latency,
+    Quality,
+    Size,
+}
+
+impl Required {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Budget => "budget",
+            Self::Owner => "owner",
+            Self::Description => "description",
+            Self::Labels => "labels",
+            Self::Latency => "latency",
+            Self::Quality => "quality",
+            Self::Size => "size",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub workflow_monthly_usd: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub manifest_monthly_usd: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub total_monthly_usd: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub per_accepted_image_usd: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub retry_rate: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffLimits {
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub max_increase_usd: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub max_increase_percent: Option<Decimal>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExemptionDocument {
+    rule: String,
+    workflows: Vec<String>,
+    reason: String,
+    approved_by: String,
+    expires: Date,
+}
+
+/// An accepted finding, for a time.
+#[derive(Debug, Clone)]
+pub struct Exemption {
+    pub rule: String,
+    pub workflows: Vec<String>,
+    pub globs: GlobSet,
+    pub reason: String,
+    pub approved_by: String,
+    /// The last day the exemption applies.
+    pub expires: Date,
+    /// Position in the policy's `exemptions:` list (for its place in the file).
+    pub index: usize,
+}
+
+impl Exemption {
+    /// Whether it covers findings about `subject` (a workflow id, or `<project>/*` for a
+    /// manifest-wide finding).
+    #[must_use]
+    pub fn matches(&self, rule: &str, subject: &str) -> bool {
+        self.rule == rule && self.globs.is_match(subject)
+    }
+}
+
+impl Policy {
+    /// Loads and validates a policy.
+    ///
+    /// # Errors
+    /// The located problems: syntax, schema, unknown rule codes, rules that may not be lowered
+    /// or exempted, bad globs.
+    pub fn load(file: &Arc<SourceFile>) -> Result<Self, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let Some(document) = load_tree(file, &mut problems) else {
+            return Err(problems);
+        };
+        Schema::Policy.validate(&document.root, file, &mut problems);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let root = document.root;
+        let parsed: PolicyDocument =
+            yaml::from_node(&root).map_err(|e| vec![typed_error(file, &root, e)])?;
+        let problem = |pointer: &str, message: String, help: &str| {
+            let span = root.pointer(pointer).map_or(root.span, |(key, value)| {
+                if value.span.is_empty() {
+                    key.map_or(value.span, |k| k.span)
+                } else {
+                    value.span
+                }
+            });
+            Diagnostic::new(&rules::IC002, message, Label::new(file, span, "here")).with_help(help)
+        };
+        let mut severity = BTreeMap::new();
+        for (code, setting) in parsed.severity {
+            let pointer = format!("/severity/{code}");
+            if rules::find(&code).is_none() {
+                problems.push(problem(
+                    &pointer,
+                    format!("unknown rule code `{code}`"),
+                    "`imgcost rules` lists the rule codes",
+                ));
+                continue;
+            }
+            let setting: SeveritySetting = setting.parse().unwrap_or(SeveritySetting::Off);
+            if FAIL_CLOSED_RULES.contains(&code.as_str())
+                && setting != SeveritySetting::On(crate::Severity::Error)
+            {
+                problems.push(problem(&pointer, format!("{code} cannot be lowered: a workflow that cannot be read or priced would pass unchecked"), "remove this line"));
+                continue;
+            }
+            severity.insert(code, setting);
+        }
+        let mut exemptions = Vec::new();
+        for (index, exemption) in parsed.exemptions.into_iter().enumerate() {
+            let pointer = format!("/exemptions/{index}");
+            if rules::find(&exemption.rule).is_none() {
+                problems.push(problem(
+                    &format!("{pointer}/rule"),
+                    format!("unknown rule code `{}`", exemption.rule),
+                    "`imgcost rules` lists the rule codes",
+                ));
+                continue;
+            }
+            if FAIL_CLOSED_RULES.contains(&exemption.rule.as_str()) {
+                problems.push(problem(&format!("{pointer}/rule"), format!("{} cannot be exempted: a workflow that cannot be read or priced would pass unchecked", exemption.rule), "fix the finding instead"));
+                continue;
+            }
+            let mut builder = GlobSetBuilder::new();
+            for (glob_index, pattern) in exemption.workflows.iter().enumerate() {
+                match Glob::new(pattern) {
+                    Ok(glob) => {
+                        builder.add(glob);
+                    }
+                    Err(error) => problems.push(problem(
+                        &format!("{pointer}/workflows/{glob_index}"),
+                        format!("`{pattern}` is not a valid glob: {}", error.kind()),
+                        "globs use `*`, `?`, `[abc]` and `{a,b}`",
+                    )),
+                }
+            }
+            match builder.build() {
+                Ok(globs) => exemptions.push(Exemption {
+                    rule: exemption.rule,
+                    workflows: exemption.workflows,
+                    globs,
+                    reason: exemption.reason,
+                    approved_by: exemption.approved_by,
+                    expires: exemption.expires,
+                    index,
+                }),
+                Err(error) => problems.push(problem(
+                    &format!("{pointer}/workflows"),
+                    format!("invalid globs: {error}"),
+                    "",
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self {
+            name: parsed.name,
+            file: Arc::clone(file),
+            root,
+            rules: parsed.rules,
+            severity,
+            exemptions,
+        })
+    }
+
+    /// The span of a key or value of this policy by JSON pointer (the value when `value`),
+    /// falling back to the first line.
+    #[must_use]
+    pub fn span(&self, pointer: &str) -> Span {
+        match self.root.pointer(pointer) {
+            Some((key, value)) => Span::new(
+                key.map_or(value.span.start, |k| k.span.start),
+                value.span.end,
+            ),
+            None => self.file.line_span(1),
+        }
+    }
+
+    /// A label on a line of this policy.
+    #[must_use]
+    pub fn label(&self, pointer: &str, message: impl Into<String>) -> Label {
+        Label::new(&self.file, self.span(pointer), message)
+    }
+}

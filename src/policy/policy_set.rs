@@ -1,0 +1,230 @@
+//! The policies of a run, and how they combine: every policy applies, and where they set the
+//! same thing the strictest value wins (the lowest limit, the highest severity, the union of
+//! required fields). Also where they come from: `--policy FILE` (repeatable), else
+//! `.imgcost/policy.yaml`, else the built-in `policies/default.yaml`; with `--policy-ref REF`
+//! the same files are read as they are at a git ref, so a pull request cannot loosen its own gate.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::{Policy, Required};
+use crate::{Error, Rule, Severity, SeveritySetting, SourceFile, file_reader, git};
+
+/// The built-in default policy: it only warns.
+pub const DEFAULT_POLICY: (&str, &str) = (
+    "policies/default.yaml",
+    include_str!("../../policies/default.yaml"),
+);
+
+/// Where the conventional repository policy lives.
+pub const REPOSITORY_POLICY: &str = ".imgcost/policy.yaml";
+
+/// Every policy of a run.
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    pub policies: Vec<Policy>,
+}
+
+/// A value set by one of the policies, with the policy that set it.
+#[derive(Debug, Clone, Copy)]
+pub struct Strictest<'a, T> {
+    pub value: T,
+    pub policy: &'a Policy,
+}
+
+impl PolicySet {
+    /// The built-in default policy alone.
+    ///
+    /// # Panics
+    /// When the shipped default policy is invalid (a test keeps it valid).
+    #[must_use]
+    pub fn builtin_default() -> Self {
+        let file = Arc::new(SourceFile::new(DEFAULT_POLICY.0, DEFAULT_POLICY.1));
+        let policy = Policy::load(&file)
+            .unwrap_or_else(|problems| panic!("built-in default policy is invalid: {problems:?}"));
+        Self {
+            policies: vec![policy],
+        }
+    }
+
+    /// Finds and loads the policies of a run (see the module documentation).
+    ///
+    /// # Errors
+    /// A policy file that is missing, unreadable or invalid (with located diagnostics), or a git
+    /// ref that cannot be read.
+    pub fn load(explicit: &[PathBuf], git_ref: Option<&str>, cwd: &Path) -> Result<Self, Error> {
+        let paths: Vec<PathBuf> = if explicit.is_empty() {
+            vec![PathBuf::from(REPOSITORY_POLICY)]
+        } else {
+            explicit.to_vec()
+        };
+        let mut policies = Vec::new();
+        for path in &paths {
+            let display = crate::discovery::display_path(&cwd.join(path), cwd);
+            let file = match git_ref {
+                Some(reference) => match git::show(cwd, reference, path)? {
+                    Some(bytes) => file_reader::decode(&format!("{reference}:{display}"), bytes)
+                        .map_err(|d| invalid(&display, vec![*d]))?,
+                    None if explicit.is_empty() => continue,
+                    None => {
+                        return Err(Error::Usage(format!(
+                            "policy {display} does not exist at {reference}"
+                        )));
+                    }
+                },
+                None => {
+                    let absolute = cwd.join(path);
+                    if !absolute.exists() {
+                        if explicit.is_empty() {
+                            continue;
+                        }
+                        return Err(Error::Usage(format!(
+                            "policy file {display} does not exist"
+                        )));
+                    }
+                    file_reader::read_source(&absolute, &display)
+                        .map_err(|d| invalid(&display, vec![*d]))?
+                }
+            };
+            policies
+                .push(Policy::load(&file).map_err(|diagnostics| invalid(&display, diagnostics))?);
+        }
+        if policies.is_empty() {
+            return Ok(Self::builtin_default());
+        }
+        Ok(Self { policies })
+    }
+
+    #[must_use]
+    pub fn names(&self) -> Vec<&str> {
+        self.policies.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// The severity of a rule: the strictest any policy gives it (a policy that does not mention
+    /// the rule gives it its default severity).
+    #[must_use]
+    pub fn severity(&self, rule: &Rule) -> SeveritySetting {
+        self.policies
+            .iter()
+            .map(|policy| {
+                policy
+                    .severity
+                    .get(rule.code)
+                    .copied()
+                    .unwrap_or(SeveritySetting::On(rule.default_severity))
+            })
+            .max()
+            .unwrap_or(SeveritySetting::On(rule.default_severity))
+    }
+
+    /// The lowest value any policy sets, with that policy.
+    fn lowest<T: PartialOrd + Copy>(
+        &self,
+        get: impl Fn(&Policy) -> Option<T>,
+    ) -> Option<Strictest<'_, T>> {
+        self.policies
+            .iter()
+            .filter_map(|policy| get(policy).map(|value| Strictest { value, policy }))
+            .reduce(|a, b| if b.value < a.value { b } else { a })
+    }
+
+    #[must_use]
+    pub fn warn_at(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.warn_at)
+    }
+
+    #[must_use]
+    pub fn workflow_monthly_usd(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.limits.as_ref()?.workflow_monthly_usd)
+    }
+
+    #[must_use]
+    pub fn manifest_monthly_usd(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.limits.as_ref()?.manifest_monthly_usd)
+    }
+
+    #[must_use]
+    pub fn total_monthly_usd(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.limits.as_ref()?.total_monthly_usd)
+    }
+
+    #[must_use]
+    pub fn per_accepted_image_usd(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.limits.as_ref()?.per_accepted_image_usd)
+    }
+
+    #[must_use]
+    pub fn retry_rate(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.limits.as_ref()?.retry_rate)
+    }
+
+    #[must_use]
+    pub fn n_max(&self) -> Option<Strictest<'_, u32>> {
+        self.lowest(|p| p.rules.n.map(|n| n.max))
+    }
+
+    #[must_use]
+    pub fn max_increase_usd(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.diff.as_ref()?.max_increase_usd)
+    }
+
+    #[must_use]
+    pub fn max_increase_percent(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.diff.as_ref()?.max_increase_percent)
+    }
+
+    /// Every required field, with the first policy that requires it.
+    #[must_use]
+    pub fn required(&self) -> Vec<Strictest<'_, Required>> {
+        let mut required: Vec<Strictest<'_, Required>> = Vec::new();
+        for policy in &self.policies {
+            for field in &policy.rules.require {
+                if required.iter().all(|r| r.value != *field) {
+                    required.push(Strictest {
+                        value: *field,
+                        policy,
+                    });
+                }
+            }
+        }
+        required.sort_by_key(|r| r.value);
+        required
+    }
+}
+
+/// Whether a severity setting keeps the finding, and at what severity.
+#[must_use]
+pub const fn kept(setting: SeveritySetting) -> Option<Severity> {
+    match setting {
+        SeveritySetting::Off => None,
+        SeveritySetting::On(severity) => Some(severity),
+    }
+}
+
+fn invalid(path: &str, diagnostics: Vec<crate::Diagnostic>) -> Error {
+    Error::Invalid {
+        what: "policy",
+        path: path.to_owned(),
+        diagnostics,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_policies_are_valid() {
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/policies")).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let file = Arc::new(SourceFile::new(path.display().to_string(), text));
+            if let Err(problems) = Policy::load(&file) {
+                panic!("{} is invalid: {problems:?}", path.display());
+            }
+        }
+        assert_eq!(PolicySet::builtin_default().names(), ["default"]);
+    }
+}

@@ -1,0 +1,97 @@
+//! What a rule sees when it judges a workflow, and small helpers shared by the rules: places in
+//! the manifest, money in messages, and labels on the fields that drive a cost.
+
+use rust_decimal::Decimal;
+
+use crate::decimal::format_usd;
+use crate::policy::PolicySet;
+use crate::{Date, Label, Manifest, Projection, RateCard, WorkflowEntry};
+
+/// One workflow under judgement.
+pub struct WorkflowContext<'a> {
+    pub entry: &'a WorkflowEntry,
+    pub manifest: &'a Manifest,
+    pub card: &'a RateCard,
+    pub policies: &'a PolicySet,
+    pub as_of: Date,
+}
+
+impl WorkflowContext<'_> {
+    /// A label on a field of the workflow (`request/quality`), or on its closest written parent.
+    pub fn label(&self, path: &str, message: impl Into<String>) -> Label {
+        Label::new(
+            &self.manifest.file,
+            self.entry.workflow.place(path),
+            message,
+        )
+    }
+
+    /// A label on the workflow's name key.
+    pub fn key_label(&self, message: impl Into<String>) -> Label {
+        Label::new(&self.manifest.file, self.entry.workflow.key_span, message)
+    }
+
+    /// A label on a field's value when it is written, else on the workflow's name.
+    pub fn value_label(&self, path: &str, message: impl Into<String>) -> Label {
+        let span = self
+            .entry
+            .workflow
+            .field(path)
+            .map_or(self.entry.workflow.key_span, |(_, value)| value);
+        Label::new(&self.manifest.file, span, message)
+    }
+
+    /// Whether the workflow writes this field itself (or inherits it from `defaults:`).
+    pub fn written(&self, path: &str) -> bool {
+        self.entry.workflow.field(path).is_some()
+    }
+
+    pub fn projection(&self) -> Option<&Projection> {
+        self.entry.projection.as_ref()
+    }
+
+    pub fn id(&self) -> &str {
+        &self.entry.workflow.id
+    }
+
+    /// Labels on the written fields that drive the cost: model, quality, size, n.
+    pub fn cost_drivers(&self) -> Vec<Label> {
+        let Some(projection) = self.projection() else {
+            return Vec::new();
+        };
+        let mut labels =
+            vec![self.value_label("model", format!("{} drives the price", projection.model))];
+        for (path, message) in [
+            ("request/quality", format!("quality {}", projection.quality)),
+            ("request/size", format!("size {}", projection.size)),
+            ("request/n", format!("{} images per request", projection.n)),
+        ] {
+            if self.written(path) {
+                labels.push(self.value_label(path, message));
+            }
+        }
+        labels
+    }
+}
+
+/// `$1,081.33` for monthly figures.
+pub fn monthly(value: Decimal) -> String {
+    format_usd(value, 2)
+}
+
+/// `$0.0901` for per-image figures.
+pub fn per_image(value: Decimal) -> String {
+    format_usd(value, 4)
+}
+
+/// `20.1 %` of `part` over `whole`, rounded half away from zero to one decimal.
+pub fn percent(part: Decimal, whole: Decimal) -> String {
+    if whole.is_zero() {
+        return "∞ %".to_owned();
+    }
+    let share = part
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|p| p.checked_div(whole))
+        .unwrap_or(Decimal::MAX);
+    format!("{} %", crate::decimal::format_fixed(share, 1))
+}

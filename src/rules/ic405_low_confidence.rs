@@ -1,0 +1,63 @@
+//! IC405: the projection rests on low-confidence pricing.
+
+use super::context::WorkflowContext;
+use crate::{Confidence, Diagnostic, Rule, Severity};
+
+pub static IC405: Rule = Rule {
+    code: "IC405",
+    name: "low-confidence",
+    default_severity: Severity::Note,
+    summary: "low-confidence pricing (e.g. gpt-image-2.6, calculator tie sizes)",
+    doc: r#"## Why it matters
+Every rule of the rate card carries a confidence: OpenAI's documentation and calculator are high,
+independent measurements medium, estimates low. gpt-image-2.6 has no published token formula,
+so its figures are estimates from a handful of measurements; at a few "tie" sizes OpenAI's
+calculator and the exact rounding rules disagree and billing is unverified; cached-input rules
+come from secondary sources. The note names the rules the figure depends on, so a reviewer knows
+how far to trust it. `imgcost explain` shows each rule's source.
+
+## Example
+```yaml
+model: gpt-image-2.6-flare      # output tokens estimated (low confidence)
+```
+
+## How to fix
+Nothing is wrong. Calibrate with real `usage` figures from the API and, if needed, price with your
+own rate card (`--ratecard FILE`).
+"#,
+};
+
+/// `auto` assumptions have their own findings (IC401, IC402).
+const REPORTED_ELSEWHERE: &[&str] = &["auto quality", "auto size"];
+
+pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(projection) = ctx.projection().filter(|p| p.confidence == Confidence::Low) else {
+        return;
+    };
+    let weakest: Vec<&(String, String)> = projection
+        .assumptions
+        .weakest
+        .iter()
+        .filter(|(what, _)| !REPORTED_ELSEWHERE.contains(&what.as_str()))
+        .collect();
+    if weakest.is_empty() {
+        return;
+    }
+    let rules: Vec<&str> = weakest.iter().map(|(what, _)| what.as_str()).collect();
+    let sources: Vec<String> = weakest
+        .iter()
+        .map(|(what, source)| format!("{what}: {source}"))
+        .collect();
+    out.push(
+        Diagnostic::new(
+            &IC405,
+            format!(
+                "the projection rests on low-confidence pricing ({})",
+                rules.join(", ")
+            ),
+            ctx.value_label("model", "low-confidence rules"),
+        )
+        .with_help(sources.join("; "))
+        .with_workflow(ctx.id()),
+    );
+}
