@@ -76,6 +76,18 @@ struct Loaded {
 /// When the run cannot produce a trustworthy report: a path that does not exist, or nothing to
 /// check (unless allowed).
 pub fn check(options: &CheckOptions) -> Result<Report, Error> {
+    let mut report = evaluate_paths(options)?;
+    policy::settle(&mut report, &options.context.policies);
+    Ok(report)
+}
+
+/// Discovers, loads, prices and judges the manifests under `options.paths`, leaving the
+/// policies' exemptions and severities to [`policy::settle`] (so that `diff` can add its own
+/// findings first).
+///
+/// # Errors
+/// As [`check`].
+pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
     let found = discovery::discover(&options.paths, &options.cwd)?;
     if found.manifests.is_empty() && found.diagnostics.is_empty() && !options.allow_empty {
         let searched = if options.paths.is_empty() {
@@ -95,17 +107,25 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
         .into_iter()
         .map(ManifestInput::Path)
         .collect();
-    Ok(check_inputs(&inputs, found.diagnostics, &options.context))
+    Ok(evaluate(&inputs, found.diagnostics, &options.context))
 }
 
-/// Loads, prices and judges manifests, wherever their bytes come from. `findings` are those
-/// already made (by discovery) and join the report.
+/// Loads, prices and judges manifests wherever their bytes come from, and settles the findings.
 #[must_use]
 pub fn check_inputs(
     inputs: &[ManifestInput],
     findings: Vec<Diagnostic>,
     context: &Context,
 ) -> Report {
+    let mut report = evaluate(inputs, findings, context);
+    policy::settle(&mut report, &context.policies);
+    report
+}
+
+/// Loads, prices and judges manifests. `findings` are those already made (by discovery) and join
+/// the report; exemptions and severities are not applied yet.
+#[must_use]
+pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &Context) -> Report {
     let loaded: Vec<Loaded> = inputs
         .par_iter()
         .map(|input| load_one(input, &context.ratecard))

@@ -65,21 +65,22 @@ pub fn resolve(cwd: &Path, revision: &str) -> Result<String, Error> {
     )))
 }
 
-/// The files under `paths` (relative to `cwd`) at `commit`, as paths relative to `cwd`.
+/// A file of a tree at some revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeFile {
+    /// Relative to the directory git ran in, with `/`.
+    pub path: String,
+    /// A symbolic link (mode 120000), whose blob is the link's target, not a file's text.
+    pub symlink: bool,
+}
+
+/// The files under `paths` (relative to `cwd`; all of `cwd` when empty) at `commit`.
 ///
 /// # Errors
 /// When git fails.
-pub fn list_files(cwd: &Path, commit: &str, paths: &[String]) -> Result<Vec<String>, Error> {
+pub fn list_files(cwd: &Path, commit: &str, paths: &[String]) -> Result<Vec<TreeFile>, Error> {
     let output = git(cwd)
-        .args([
-            "ls-tree",
-            "-r",
-            "-z",
-            "--name-only",
-            "--full-name",
-            commit,
-            "--",
-        ])
+        .args(["ls-tree", "-r", "-z", commit, "--"])
         .args(if paths.is_empty() {
             vec![".".to_owned()]
         } else {
@@ -92,18 +93,18 @@ pub fn list_files(cwd: &Path, commit: &str, paths: &[String]) -> Result<Vec<Stri
             String::from_utf8_lossy(&output.stderr).trim().to_owned(),
         ));
     }
-    let prefix = git(cwd)
-        .args(["rev-parse", "--show-prefix"])
-        .output()
-        .map_err(|e| Error::Git(e.to_string()))?;
-    let prefix = String::from_utf8_lossy(&prefix.stdout).trim().to_owned();
     Ok(output
         .stdout
         .split(|b| *b == 0)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| {
-            let full = String::from_utf8_lossy(entry);
-            full.strip_prefix(&prefix).unwrap_or(&full).to_owned()
+        .filter_map(|entry| {
+            let entry = String::from_utf8_lossy(entry);
+            let (meta, path) = entry.split_once('\t')?;
+            let mut meta = meta.split(' ');
+            let (mode, kind) = (meta.next()?, meta.next()?);
+            (kind == "blob").then(|| TreeFile {
+                path: path.to_owned(),
+                symlink: mode == "120000",
+            })
         })
         .collect())
 }

@@ -12,6 +12,7 @@ mod check;
 mod date;
 pub mod decimal;
 mod diagnostic;
+pub mod diff;
 mod dimensions;
 pub mod discovery;
 mod error;
@@ -35,7 +36,9 @@ mod span;
 mod workflow;
 pub mod yaml;
 
-pub use check::{CheckOptions, Context, ManifestInput, check, check_inputs};
+pub use check::{
+    CheckOptions, Context, ManifestInput, check, check_inputs, evaluate, evaluate_paths,
+};
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Exempted, Label, sort_and_dedup};
 pub use dimensions::Dimensions;

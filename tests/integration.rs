@@ -6,6 +6,8 @@ mod test;
 
 #[path = "integration/diagnostics.rs"]
 mod diagnostics;
+#[path = "integration/diff.rs"]
+mod diff;
 #[path = "integration/exit_codes.rs"]
 mod exit_codes;
 #[path = "integration/loading.rs"]

@@ -57,6 +57,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Discover manifests, validate them, project their cost and apply policies.
     Check(CheckArgs),
+    /// Compare the monthly cost of the working tree with a git ref or a saved report.
+    Diff(DiffArgs),
     /// Print the arithmetic of one workflow's projection, step by step, with the rate card's sources.
     Explain(ExplainArgs),
     /// Price one request: its tokens by kind and its cost.
@@ -93,6 +95,29 @@ pub enum Format {
     Human,
     /// The JSON report (SPEC §5).
     Json,
+    /// A Markdown report: the job summary of `check`, the pull-request comment of `diff`.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("against").required(true).args(["base", "baseline"])))]
+pub struct DiffArgs {
+    /// Git revision to compare against (e.g. origin/main, the pull request's base commit).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// A JSON report saved by `imgcost check --format json` on the base, for pipelines without
+    /// git history.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Files or directories, as for `check`. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human, value_name = "FORMAT")]
+    pub format: Format,
+    /// Exit 1 when there are warnings, not only errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]

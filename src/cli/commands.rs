@@ -12,8 +12,10 @@ use imgcost::{
     file_reader, rules,
 };
 
+use imgcost::diff as cost_diff;
+
 use super::args::{
-    CheckArgs, Cli, Command, ExplainArgs, Format, QuoteArgs, QuoteFormat, RatecardAction,
+    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, QuoteArgs, QuoteFormat, RatecardAction,
     RatecardArgs, RulesArgs, SchemaArgs, SchemaName,
 };
 use super::{FINDINGS, print, use_color};
@@ -22,6 +24,7 @@ use super::{FINDINGS, print, use_color};
 pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Command::Check(args) => check(cli, args),
+        Command::Diff(args) => diff(cli, args),
         Command::Explain(args) => explain(cli, args),
         Command::Quote(args) => quote(cli, args),
         Command::Rules(args) => rules(args),
@@ -52,8 +55,14 @@ fn fail(cli: &Cli, error: Error) -> anyhow::Error {
     error.into()
 }
 
-/// Runs `check` over `paths` as `check`, `explain` and `diff` all do.
+/// Runs `check` over `paths` as `check` and `explain` do.
 fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Report> {
+    let options = options(cli, paths, allow_empty)?;
+    imgcost::check(&options).map_err(|error| fail(cli, error))
+}
+
+/// What `check`, `explain` and `diff` check, and against what.
+fn options(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<CheckOptions> {
     let cwd = cwd()?;
     let context = Context {
         as_of: as_of(cli),
@@ -63,13 +72,12 @@ fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Re
                 .map_err(|error| fail(cli, error))?,
         ),
     };
-    let options = CheckOptions {
+    Ok(CheckOptions {
         paths: paths.to_vec(),
         cwd,
         allow_empty,
         context,
-    };
-    imgcost::check(&options).map_err(|error| fail(cli, error))
+    })
 }
 
 fn style(cli: &Cli) -> HumanStyle {
@@ -84,9 +92,48 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let text = match args.format {
         Format::Human => render::human::render(&report, style(cli), args.deny_warnings),
         Format::Json => render::json::render(&report, args.deny_warnings),
+        Format::Markdown => render::markdown::check_summary(&report, args.deny_warnings),
     };
     print(&text)?;
     Ok(if report.passed(args.deny_warnings) {
+        0
+    } else {
+        FINDINGS
+    })
+}
+
+fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
+    let options = options(cli, &args.paths, true)?;
+    let mut head = imgcost::evaluate_paths(&options).map_err(|error| fail(cli, error))?;
+    let base = match (&args.base, &args.baseline) {
+        (Some(revision), _) => cost_diff::base_from_git(
+            &options.cwd,
+            revision,
+            &args.paths,
+            &cli.global.policies,
+            &options.context,
+        ),
+        (None, Some(path)) => {
+            cost_diff::base_from_baseline(&options.cwd.join(path), &path.display().to_string())
+        }
+        (None, None) => unreachable!("clap requires --base or --baseline"),
+    }
+    .map_err(|error| fail(cli, error))?;
+    if head.manifest_count == 0 && base.workflows.is_empty() {
+        bail!("no manifests at the head or at the base: nothing to compare");
+    }
+    let comparison = cost_diff::compare(&base, &head);
+    let mut findings = cost_diff::gates(&comparison, &head, &options.context.policies);
+    findings.extend(cost_diff::policy_changes(&base, &options.cwd));
+    head.diagnostics.extend(findings);
+    imgcost::policy::settle(&mut head, &options.context.policies);
+    let text = match args.format {
+        Format::Human => render::diff::render(&head, &comparison, style(cli), args.deny_warnings),
+        Format::Json => render::json::render_diff(&head, &comparison, args.deny_warnings),
+        Format::Markdown => render::markdown::diff_comment(&head, &comparison),
+    };
+    print(&text)?;
+    Ok(if head.passed(args.deny_warnings) {
         0
     } else {
         FINDINGS

@@ -10,7 +10,7 @@ use super::{FAIL_CLOSED_RULES, PolicySet, kept};
 use crate::rules::{self, WorkflowContext};
 use crate::{Diagnostic, Exempted, Report, sort_and_dedup};
 
-/// Judges `report` under `policies`, adding and settling its findings.
+/// Runs every rule on `report`, adding its findings (unsettled: see [`settle`]).
 pub fn judge(report: &mut Report, policies: &PolicySet) {
     let mut found = Vec::new();
     for entry in &report.workflows {
@@ -30,6 +30,11 @@ pub fn judge(report: &mut Report, policies: &PolicySet) {
     }
     rules::check_run(report, policies, &mut found);
     report.diagnostics.extend(found);
+}
+
+/// Applies the policies' exemptions and severity overrides to every finding of the report, and
+/// puts the findings in report order. Run once, after every finding is in.
+pub fn settle(report: &mut Report, policies: &PolicySet) {
     apply_exemptions(report, policies);
     report.diagnostics.retain_mut(
         |diagnostic| match kept(policies.severity(diagnostic.rule)) {

@@ -6,7 +6,7 @@ mod judge;
 mod policy;
 mod policy_set;
 
-pub use judge::judge;
+pub use judge::{judge, settle};
 pub use policy::{
     AllowDeny, DiffLimits, Exemption, FAIL_CLOSED_RULES, Limits, NRule, Policy, PolicyRules,
     Required, SizeRules,

@@ -22,6 +22,9 @@ pub struct JsonReport<'a> {
     pub summary: Summary,
     pub workflows: Vec<JsonWorkflow<'a>>,
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// `imgcost diff` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -222,6 +225,7 @@ impl<'a> JsonReport<'a> {
             },
             workflows: report.workflows.iter().map(JsonWorkflow::of).collect(),
             diagnostics: report.diagnostics.iter().map(JsonDiagnostic::of).collect(),
+            diff: None,
         }
     }
 }
@@ -229,8 +233,19 @@ impl<'a> JsonReport<'a> {
 /// The report as pretty-printed JSON with a final newline.
 #[must_use]
 pub fn render(report: &Report, deny_warnings: bool) -> String {
-    let mut text =
-        serde_json::to_string_pretty(&JsonReport::of(report, deny_warnings)).unwrap_or_default();
+    finish(&JsonReport::of(report, deny_warnings))
+}
+
+/// The report of a diff: the head's report plus the `diff` object.
+#[must_use]
+pub fn render_diff(report: &Report, diff: &crate::diff::Diff, deny_warnings: bool) -> String {
+    let mut json = JsonReport::of(report, deny_warnings);
+    json.diff = Some(crate::diff::json(diff));
+    finish(&json)
+}
+
+fn finish(json: &JsonReport<'_>) -> String {
+    let mut text = serde_json::to_string_pretty(json).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -2,8 +2,10 @@
 //! Markdown or JUnit, and the texts of `explain`, `quote` and `ratecard`. Each is a pure function
 //! from data to text, golden-tested.
 
+pub mod diff;
 pub mod explain;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod quote;
 pub mod ratecard;

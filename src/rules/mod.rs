@@ -34,6 +34,8 @@ mod ic402_auto_size;
 mod ic403_batch_eligible;
 mod ic404_cache_has_no_effect;
 mod ic405_low_confidence;
+mod ic501_diff_increase;
+mod ic502_policy_changed;
 
 pub use context::WorkflowContext;
 pub use ic001_yaml_syntax::IC001;
@@ -65,6 +67,8 @@ pub use ic402_auto_size::IC402;
 pub use ic403_batch_eligible::IC403;
 pub use ic404_cache_has_no_effect::IC404;
 pub use ic405_low_confidence::IC405;
+pub use ic501_diff_increase::IC501;
+pub use ic502_policy_changed::IC502;
 
 use crate::policy::PolicySet;
 use crate::{Diagnostic, Report, Rule};
@@ -73,7 +77,7 @@ use crate::{Diagnostic, Report, Rule};
 pub static ALL: &[&Rule] = &[
     &IC001, &IC002, &IC003, &IC004, &IC005, &IC101, &IC102, &IC103, &IC104, &IC105, &IC106, &IC107,
     &IC108, &IC201, &IC202, &IC203, &IC204, &IC301, &IC302, &IC303, &IC304, &IC305, &IC306, &IC307,
-    &IC401, &IC402, &IC403, &IC404, &IC405,
+    &IC401, &IC402, &IC403, &IC404, &IC405, &IC501, &IC502,
 ];
 
 /// The checks run on every readable workflow, in code order.

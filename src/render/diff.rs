@@ -1,0 +1,104 @@
+//! The terminal text of `imgcost diff`: findings, a table of what changed, and a summary.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::human::{HumanStyle, render_diagnostics, table};
+use crate::Report;
+use crate::decimal::{format_fixed, format_usd};
+use crate::diff::{Diff, Status};
+
+fn signed(value: Decimal) -> String {
+    if value > Decimal::ZERO {
+        format!("+{}", format_usd(value, 2))
+    } else {
+        format_usd(value, 2)
+    }
+}
+
+fn signed_percent(value: Option<Decimal>) -> String {
+    value.map_or_else(
+        || "-".to_owned(),
+        |p| {
+            if p > Decimal::ZERO {
+                format!("+{} %", format_fixed(p, 1))
+            } else {
+                format!("{} %", format_fixed(p, 1))
+            }
+        },
+    )
+}
+
+/// Renders a diff for a terminal.
+#[must_use]
+pub fn render(report: &Report, diff: &Diff, style: HumanStyle, deny_warnings: bool) -> String {
+    let mut out = render_diagnostics(&report.diagnostics, style);
+    if style.quiet {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Monthly cost against {} (rate card {}, as of {})\n",
+        diff.base, report.ratecard.id, report.as_of
+    );
+    let rows: Vec<Vec<String>> = diff
+        .workflows
+        .iter()
+        .map(|c| {
+            let what = match c.status {
+                Status::Changed => format!("changed: {}", c.changed.join(", ")),
+                other => other.as_str().to_owned(),
+            };
+            let money = |v: Option<Decimal>| v.map_or_else(|| "-".to_owned(), |v| format_usd(v, 2));
+            vec![
+                c.id.clone(),
+                what,
+                money(c.before),
+                money(c.after),
+                signed(c.delta()),
+                if c.status == Status::Added {
+                    "new".to_owned()
+                } else {
+                    signed_percent(c.percent())
+                },
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push_str(" no workflows on either side\n");
+    } else {
+        out.push_str(&table(
+            &["workflow", "change", "before", "after", "delta", "delta %"],
+            &rows,
+            &[2, 3, 4, 5],
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "\n Total: {} → {} ({}, {})",
+        format_usd(diff.before, 2),
+        format_usd(diff.after, 2),
+        signed(diff.delta()),
+        signed_percent(diff.percent())
+    );
+    if diff.base_errors > 0 {
+        let _ = writeln!(
+            out,
+            " The base has {} error(s): its figures may be incomplete.",
+            diff.base_errors
+        );
+    }
+    let counts = report.counts();
+    let verdict = if report.passed(deny_warnings) {
+        "passed"
+    } else {
+        "failed"
+    };
+    let _ = writeln!(
+        out,
+        "\n{verdict}: {} error(s), {} warning(s), {} note(s)",
+        counts.errors, counts.warnings, counts.notes
+    );
+    out
+}

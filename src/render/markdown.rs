@@ -1,0 +1,381 @@
+//! Markdown: the pull-request comment of `diff` (Infracost-style: a headline with the change in
+//! dollars and percent, a table of changed workflows, unchanged ones folded away, the findings,
+//! and a hidden marker so a CI step can find and update its own comment), and the job summary of
+//! `check` (`$GITHUB_STEP_SUMMARY`). Both stay under GitHub's 65 536-character comment limit by
+//! cutting long tables with a note.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use crate::decimal::{format_fixed, format_usd};
+use crate::diff::{Diff, Status};
+use crate::{Diagnostic, Report, Severity};
+
+/// The hidden first line of every diff comment; CI looks for it to update its own comment.
+pub const DIFF_MARKER: &str = "<!-- imgcost:diff -->";
+
+/// The hidden first line of the check summary.
+pub const CHECK_MARKER: &str = "<!-- imgcost:check -->";
+
+/// Stay well under GitHub's 65 536-character limit for a comment.
+const BUDGET: usize = 60_000;
+
+/// Most rows of a table before it is cut.
+const MAX_ROWS: usize = 200;
+
+/// Most findings listed.
+const MAX_FINDINGS: usize = 100;
+
+fn signed_usd(value: Decimal) -> String {
+    if value > Decimal::ZERO {
+        format!("+{}", format_usd(value, 2))
+    } else {
+        format_usd(value, 2)
+    }
+}
+
+fn signed_percent(value: Option<Decimal>) -> String {
+    value.map_or_else(
+        || "–".to_owned(),
+        |p| {
+            if p > Decimal::ZERO {
+                format!("+{} %", format_fixed(p, 1))
+            } else {
+                format!("{} %", format_fixed(p, 1))
+            }
+        },
+    )
+}
+
+fn money(value: Option<Decimal>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format_usd(v, 2))
+}
+
+/// Markdown cell text: pipes and newlines would break the table.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn icon(diagnostic: &Diagnostic) -> &'static str {
+    if !diagnostic.is_active() {
+        return "🔕";
+    }
+    match diagnostic.severity {
+        Severity::Error => "❌",
+        Severity::Warning => "⚠️",
+        Severity::Note => "ℹ️",
+    }
+}
+
+fn findings(report: &Report, room: usize) -> String {
+    let counts = report.counts();
+    let mut out = format!(
+        "### Findings: ❌ {} error{} · ⚠️ {} warning{} · ℹ️ {} note{}\n\n",
+        counts.errors,
+        plural(counts.errors),
+        counts.warnings,
+        plural(counts.warnings),
+        counts.notes,
+        plural(counts.notes)
+    );
+    if report.diagnostics.is_empty() {
+        out.push_str("No findings.\n");
+        return out;
+    }
+    for (index, diagnostic) in report.diagnostics.iter().enumerate() {
+        let start = diagnostic.primary.start();
+        let exempted = diagnostic.exempted.as_ref().map_or_else(String::new, |e| {
+            format!(" *(exempted until {}: {})*", e.expires, cell(&e.reason))
+        });
+        let line = format!(
+            "- {} **{}** `{}:{}:{}` {}{exempted}\n",
+            icon(diagnostic),
+            diagnostic.rule.code,
+            diagnostic.primary.file.path(),
+            start.line,
+            start.column,
+            cell(&diagnostic.message)
+        );
+        if index >= MAX_FINDINGS || out.len() + line.len() > room {
+            let _ = writeln!(
+                out,
+                "- … and {} more (see the JSON report or the job log)",
+                report.diagnostics.len() - index
+            );
+            break;
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// A Mermaid pie of monthly cost by workflow (the eight largest, the rest together).
+fn pie(title: &str, parts: &[(String, Decimal)]) -> String {
+    let mut parts: Vec<&(String, Decimal)> =
+        parts.iter().filter(|(_, v)| *v > Decimal::ZERO).collect();
+    if parts.len() < 2 {
+        return String::new();
+    }
+    parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = format!("```mermaid\npie showData title {title}\n");
+    for (id, value) in parts.iter().take(8) {
+        let _ = writeln!(
+            out,
+            "    \"{}\" : {}",
+            id.replace('"', "'"),
+            format_fixed(*value, 2)
+        );
+    }
+    if parts.len() > 8 {
+        let rest: Decimal = parts.iter().skip(8).map(|(_, v)| *v).sum();
+        let _ = writeln!(
+            out,
+            "    \"{} others\" : {}",
+            parts.len() - 8,
+            format_fixed(rest, 2)
+        );
+    }
+    out.push_str("```\n");
+    out
+}
+
+/// The pull-request comment for a diff.
+#[must_use]
+pub fn diff_comment(report: &Report, diff: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{DIFF_MARKER}");
+    let delta = diff.delta();
+    let headline = if delta > Decimal::ZERO {
+        format!(
+            "monthly image cost will increase by {} ({})",
+            format_usd(delta, 2),
+            signed_percent(diff.percent())
+        )
+    } else if delta < Decimal::ZERO {
+        format!(
+            "monthly image cost will decrease by {} ({})",
+            format_usd(-delta, 2),
+            signed_percent(diff.percent())
+        )
+    } else {
+        "monthly image cost is unchanged".to_owned()
+    };
+    let verdict = if report.passed(false) { "✅" } else { "❌" };
+    let _ = writeln!(out, "## {verdict} imgcost: {headline}\n");
+    let _ = writeln!(
+        out,
+        "**{} → {} a month** · base `{}` · rate card `{}` · as of {}\n",
+        format_usd(diff.before, 2),
+        format_usd(diff.after, 2),
+        cell(&diff.base),
+        report.ratecard.id,
+        report.as_of
+    );
+    if diff.base_errors > 0 {
+        let _ = writeln!(
+            out,
+            "> ⚠️ The base has {} error{}: its figures may be incomplete.\n",
+            diff.base_errors,
+            plural(diff.base_errors)
+        );
+    }
+    let moved: Vec<_> = diff
+        .workflows
+        .iter()
+        .filter(|c| c.status != Status::Unchanged)
+        .collect();
+    let unchanged: Vec<_> = diff
+        .workflows
+        .iter()
+        .filter(|c| c.status == Status::Unchanged)
+        .collect();
+    if moved.is_empty() {
+        out.push_str("No workflow changed.\n\n");
+    } else {
+        out.push_str(
+            "| Workflow | Change | Before | After | Δ | Δ % |\n|:---|:---|---:|---:|---:|---:|\n",
+        );
+        for (index, change) in moved.iter().enumerate() {
+            let what = match change.status {
+                Status::Changed => format!("changed: {}", change.changed.join(", ")),
+                other => other.as_str().to_owned(),
+            };
+            let percent = if change.status == Status::Added {
+                "new".to_owned()
+            } else {
+                signed_percent(change.percent())
+            };
+            let row = format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                cell(&change.id),
+                what,
+                money(change.before),
+                money(change.after),
+                signed_usd(change.delta()),
+                percent
+            );
+            if index >= MAX_ROWS || out.len() + row.len() > BUDGET / 2 {
+                let _ = writeln!(
+                    out,
+                    "| … {} more changed workflows | | | | | |",
+                    moved.len() - index
+                );
+                break;
+            }
+            out.push_str(&row);
+        }
+        let _ = writeln!(
+            out,
+            "| **Total** | | **{}** | **{}** | **{}** | **{}** |\n",
+            format_usd(diff.before, 2),
+            format_usd(diff.after, 2),
+            signed_usd(delta),
+            signed_percent(diff.percent())
+        );
+    }
+    if !unchanged.is_empty() {
+        let total: Decimal = unchanged.iter().filter_map(|c| c.after).sum();
+        let _ = writeln!(
+            out,
+            "<details><summary>{} unchanged workflow{} ({} a month)</summary>\n",
+            unchanged.len(),
+            plural(unchanged.len()),
+            format_usd(total, 2)
+        );
+        out.push_str("| Workflow | Monthly |\n|:---|---:|\n");
+        for (index, change) in unchanged.iter().enumerate() {
+            let row = format!("| `{}` | {} |\n", cell(&change.id), money(change.after));
+            if index >= MAX_ROWS || out.len() + row.len() > BUDGET * 2 / 3 {
+                let _ = writeln!(out, "| … {} more | |", unchanged.len() - index);
+                break;
+            }
+            out.push_str(&row);
+        }
+        out.push_str("\n</details>\n\n");
+    }
+    let room = BUDGET.saturating_sub(out.len() + 2_000);
+    out.push_str(&findings(report, room));
+    let parts: Vec<(String, Decimal)> = report
+        .workflows
+        .iter()
+        .filter_map(|w| Some((w.workflow.id.clone(), w.monthly_usd()?)))
+        .collect();
+    let chart = pie("Monthly cost by workflow after this change", &parts);
+    if !chart.is_empty() && out.len() + chart.len() < BUDGET {
+        out.push('\n');
+        out.push_str(&chart);
+    }
+    let _ = writeln!(
+        out,
+        "\n<sub>imgcost {} · `imgcost explain WORKFLOW_ID` shows the arithmetic of any figure</sub>",
+        env!("CARGO_PKG_VERSION")
+    );
+    out
+}
+
+/// The job summary of a check.
+#[must_use]
+pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{CHECK_MARKER}");
+    let verdict = if report.passed(deny_warnings) {
+        "✅ passed"
+    } else {
+        "❌ failed"
+    };
+    let _ = writeln!(
+        out,
+        "## imgcost: {} a month across {} workflow{} — {verdict}\n",
+        format_usd(report.monthly_usd(), 2),
+        report.workflows.len(),
+        plural(report.workflows.len())
+    );
+    let _ = writeln!(
+        out,
+        "Rate card `{}` · policies {} · as of {}\n",
+        report.ratecard.id,
+        report
+            .policies
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        report.as_of
+    );
+    if report.unpriced_workflows() > 0 {
+        let _ = writeln!(
+            out,
+            "> ⚠️ {} workflow{} could not be priced and {} not in the total.\n",
+            report.unpriced_workflows(),
+            plural(report.unpriced_workflows()),
+            if report.unpriced_workflows() == 1 {
+                "is"
+            } else {
+                "are"
+            }
+        );
+    }
+    if !report.workflows.is_empty() {
+        out.push_str("| Workflow | Model | Request | Monthly | Per image | Budget | Confidence |\n|:---|:---|:---|---:|---:|---:|:---|\n");
+        for (index, entry) in report.workflows.iter().enumerate() {
+            let row = match &entry.projection {
+                Some(p) => format!(
+                    "| `{}` | {} | {} {} ×{}{} | {} | {} | {} | {} |\n",
+                    cell(&entry.workflow.id),
+                    p.model,
+                    p.quality,
+                    p.size,
+                    p.n,
+                    if p.tier == crate::Tier::Batch {
+                        " batch"
+                    } else {
+                        ""
+                    },
+                    format_usd(p.monthly_usd, 2),
+                    p.per_accepted_image_usd
+                        .map_or_else(|| "–".to_owned(), |v| format_usd(v, 4)),
+                    money(entry.budget_usd()),
+                    p.confidence
+                ),
+                None => format!(
+                    "| `{}` | {} | not priced | – | – | {} | – |\n",
+                    cell(&entry.workflow.id),
+                    cell(&entry.workflow.spec.model),
+                    money(entry.budget_usd())
+                ),
+            };
+            if index >= MAX_ROWS || out.len() + row.len() > BUDGET / 2 {
+                let _ = writeln!(
+                    out,
+                    "| … {} more workflows (see the JSON report) | | | | | | |",
+                    report.workflows.len() - index
+                );
+                break;
+            }
+            out.push_str(&row);
+        }
+        let _ = writeln!(
+            out,
+            "| **Total** | | | **{}** | | | |\n",
+            format_usd(report.monthly_usd(), 2)
+        );
+    }
+    let room = BUDGET.saturating_sub(out.len() + 2_000);
+    out.push_str(&findings(report, room));
+    let parts: Vec<(String, Decimal)> = report
+        .workflows
+        .iter()
+        .filter_map(|w| Some((w.workflow.id.clone(), w.monthly_usd()?)))
+        .collect();
+    let chart = pie("Monthly cost by workflow", &parts);
+    if !chart.is_empty() && out.len() + chart.len() < BUDGET {
+        out.push('\n');
+        out.push_str(&chart);
+    }
+    out
+}

@@ -1,0 +1,452 @@
+//! `imgcost diff` against real git repositories made in temporary folders: added, removed,
+//! changed and renamed manifests, invalid manifests at the base or the head, a missing or shallow
+//! base, a saved baseline report, the `diff:` gates and the policy-change note, and the Markdown
+//! comment as a golden file.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::test::{Output, Test};
+
+const STOREFRONT: &str = "version: 1\nproject: storefront\nowner: \"@acme/web\"\ndefaults:\n  model: gpt-image-2\nworkflows:\n  product-hero:\n    request: {size: 1536x1024, quality: medium, n: 2}\n    volume: {requests_per_month: 12000, retry_rate: 0.05, accepted_fraction: 0.5}\n    inputs: {prompt_tokens: 350}\n    budget: {monthly_usd: 5000}\n  thumbnails:\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 40000, retry_rate: 0.02}\n    inputs: {prompt_tokens: 120}\n    budget: {monthly_usd: 300}\n";
+
+const MARKETING: &str = "version: 1\nproject: marketing\nowner: \"@acme/growth\"\nworkflows:\n  banners:\n    model: gpt-image-2.5-flare\n    request: {size: 1024x1024, quality: medium}\n    volume: {requests_per_month: 20000}\n    budget: {monthly_usd: 300}\n";
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// A repository whose first commit holds the storefront and marketing manifests.
+fn repo() -> Test {
+    let t = Test::new()
+        .file("storefront/imgcost.yaml", STOREFRONT)
+        .file("marketing/imgcost.yaml", MARKETING);
+    git(t.path(), &["init", "-q"]);
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-qm", "base"]);
+    t
+}
+
+fn write(t: &Test, path: &str, text: &str) {
+    let full = t.path().join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, text).unwrap();
+}
+
+fn commit(t: &Test) {
+    git(t.path(), &["add", "-A"]);
+    git(t.path(), &["commit", "-qm", "head"]);
+}
+
+fn diff(t: &Test, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-25",
+    ];
+    args.extend_from_slice(extra);
+    let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+    crate::test::run_in(t.path(), &args, &[], &["NO_COLOR".to_owned()])
+}
+
+fn check_total(t: &Test) -> String {
+    let args: Vec<String> = [
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-25",
+        "--allow-empty",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let output = crate::test::run_in(t.path(), &args, &[], &[]);
+    let report: Value = serde_json::from_str(&output.stdout).unwrap();
+    report["summary"]["monthly_usd"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn change<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["diff"]["workflows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {}", report["diff"]))
+}
+
+#[test]
+fn added_removed_and_changed_workflows_with_totals_equal_to_check_at_each_commit() {
+    let t = repo();
+    let before = check_total(&t);
+    write(
+        &t,
+        "storefront/imgcost.yaml",
+        &STOREFRONT.replace("quality: medium, n: 2", "quality: high, n: 2"),
+    );
+    std::fs::remove_file(t.path().join("marketing/imgcost.yaml")).unwrap();
+    write(
+        &t,
+        "support/imgcost.yaml",
+        &MARKETING
+            .replace("marketing", "support")
+            .replace("banners", "avatars"),
+    );
+    commit(&t);
+    let after = check_total(&t);
+    let report = diff(&t, &[]).json();
+    let d = &report["diff"];
+    assert_eq!(d["monthly_usd_before"], before.as_str());
+    assert_eq!(d["monthly_usd_after"], after.as_str());
+    let delta: rust_decimal::Decimal = after.parse::<rust_decimal::Decimal>().unwrap()
+        - before.parse::<rust_decimal::Decimal>().unwrap();
+    assert_eq!(d["delta_usd"], format!("{delta:.2}").as_str());
+    // product-hero: $1,081.33 at medium; at high 5488 tokens × 2: ceil(2 × 96 × 64 × 3 572 864 / 4e6)
+    // = 10 976 tokens a call, 12 600 × 10 976 × $30/M = $4 148.928 + $44.10 text = $4 193.03.
+    let hero = change(&report, "storefront/product-hero");
+    assert_eq!(
+        (
+            hero["status"].as_str(),
+            hero["before_usd"].as_str(),
+            hero["after_usd"].as_str()
+        ),
+        (Some("changed"), Some("1081.33"), Some("4193.03"))
+    );
+    assert_eq!(hero["delta_usd"], "3111.70");
+    assert_eq!(hero["changed"], serde_json::json!(["quality"]));
+    assert_eq!(
+        change(&report, "storefront/thumbnails")["status"],
+        "unchanged"
+    );
+    assert_eq!(change(&report, "marketing/banners")["status"], "removed");
+    assert_eq!(
+        change(&report, "marketing/banners")["after_usd"],
+        Value::Null
+    );
+    assert_eq!(change(&report, "support/avatars")["status"], "added");
+    assert_eq!(
+        d["base"].as_str().unwrap().split(' ').next(),
+        Some("HEAD~1")
+    );
+}
+
+#[test]
+fn renaming_a_manifest_keeps_its_workflows_but_renaming_the_folder_changes_their_ids() {
+    let t = repo();
+    git(
+        t.path(),
+        &[
+            "mv",
+            "marketing/imgcost.yaml",
+            "marketing/campaigns.imgcost.yaml",
+        ],
+    );
+    commit(&t);
+    let report = diff(&t, &[]).json();
+    assert_eq!(change(&report, "marketing/banners")["status"], "unchanged");
+    git(t.path(), &["mv", "marketing", "growth"]);
+    commit(&t);
+    let report = diff(&t, &[]).json();
+    // The project is named after the folder unless `project:` says otherwise.
+    assert_eq!(
+        change(&report, "marketing/banners")["status"],
+        "unchanged",
+        "MARKETING sets project: marketing"
+    );
+}
+
+#[test]
+fn invalid_manifests_at_the_head_fail_and_at_the_base_are_reported() {
+    let t = repo();
+    write(
+        &t,
+        "marketing/imgcost.yaml",
+        &MARKETING.replace("quality: medium", "quality: ultra"),
+    );
+    commit(&t);
+    let output = diff(&t, &[]);
+    output.status(1);
+    let report = output.json();
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "IC002" && d["line"] == 7)
+    );
+    assert_eq!(
+        change(&report, "marketing/banners")["status"],
+        "removed",
+        "an unreadable workflow is not at the head"
+    );
+    // The next commit fixes it: the base (the broken commit) has an error.
+    write(&t, "marketing/imgcost.yaml", MARKETING);
+    commit(&t);
+    let report = diff(&t, &[]).status(0).json();
+    assert_eq!(report["diff"]["base_errors"], 1);
+    assert_eq!(change(&report, "marketing/banners")["status"], "added");
+}
+
+#[test]
+fn a_missing_base_says_what_to_fetch_and_a_shallow_clone_works_once_fetched() {
+    let t = repo();
+    let output = crate::test::run_in(
+        t.path(),
+        &["diff".into(), "--base".into(), "origin/main".into()],
+        &[],
+        &[],
+    );
+    output
+        .status(2)
+        .stderr_has("revision `origin/main` is not in this clone; fetch it first");
+    write(
+        &t,
+        "storefront/imgcost.yaml",
+        &STOREFRONT.replace("requests_per_month: 40000", "requests_per_month: 30000"),
+    );
+    commit(&t);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", t.path().display());
+    git(clone.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    let shallow = clone.path().join("c");
+    let output = crate::test::run_in(
+        &shallow,
+        &["diff".into(), "--base".into(), "HEAD~1".into()],
+        &[],
+        &[],
+    );
+    output
+        .status(2)
+        .stderr_has("this clone is shallow; fetch the base first");
+    git(&shallow, &["fetch", "-q", "--deepen=1"]);
+    let args: Vec<String> = [
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-25",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let report = crate::test::run_in(&shallow, &args, &[], &[])
+        .status(0)
+        .json();
+    assert_eq!(
+        change(&report, "storefront/thumbnails")["changed"],
+        serde_json::json!(["volume"])
+    );
+}
+
+#[test]
+fn a_saved_baseline_report_compares_like_the_git_base() {
+    let t = repo();
+    let args: Vec<String> = ["check", "--format", "json", "--as-of", "2026-11-25"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let saved = crate::test::run_in(t.path(), &args, &[], &[]);
+    std::fs::write(t.path().join("base.json"), &saved.stdout).unwrap();
+    write(
+        &t,
+        "storefront/imgcost.yaml",
+        &STOREFRONT.replace("n: 2", "n: 3"),
+    );
+    commit(&t);
+    let from_git = diff(&t, &[]).json();
+    let args: Vec<String> = [
+        "diff",
+        "--baseline",
+        "base.json",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-25",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let from_baseline = crate::test::run_in(t.path(), &args, &[], &[])
+        .status(0)
+        .json();
+    assert_eq!(
+        from_git["diff"]["workflows"],
+        from_baseline["diff"]["workflows"]
+    );
+    assert_eq!(
+        from_git["diff"]["delta_usd"],
+        from_baseline["diff"]["delta_usd"]
+    );
+    assert_eq!(from_baseline["diff"]["base"], "base.json");
+    std::fs::write(t.path().join("bad.json"), "{\"version\": 2}").unwrap();
+    let args: Vec<String> = ["diff", "--baseline", "bad.json"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    crate::test::run_in(t.path(), &args, &[], &[])
+        .status(2)
+        .stderr_has("is not an imgcost report");
+}
+
+#[test]
+fn diff_gates_fail_at_the_changed_line_and_policy_changes_are_noted() {
+    let t = repo();
+    write(
+        &t,
+        ".imgcost/policy.yaml",
+        "version: 1\nname: gate\nrules:\n  diff: {max_increase_usd: 500, max_increase_percent: 25}\n",
+    );
+    commit(&t);
+    write(
+        &t,
+        "storefront/imgcost.yaml",
+        &STOREFRONT.replace("quality: medium, n: 2", "quality: high, n: 2"),
+    );
+    write(
+        &t,
+        ".imgcost/policy.yaml",
+        "version: 1\nname: gate\nrules:\n  diff: {max_increase_usd: 5000}\n",
+    );
+    commit(&t);
+    let report = diff(&t, &[]).status(0).json();
+    let ic501: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "IC501")
+        .collect();
+    assert_eq!(ic501.len(), 0, "the loosened head policy allows it");
+    let ic502 = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "IC502")
+        .unwrap();
+    assert_eq!(
+        (ic502["file"].as_str(), ic502["severity"].as_str()),
+        (Some(".imgcost/policy.yaml"), Some("note"))
+    );
+    // Pinned to the base's policy, the gate holds: IC501 at the changed quality (line 8).
+    let report = diff(&t, &["--policy-ref", "HEAD~1"]).status(1).json();
+    let ic501 = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "IC501" && d["workflow"] == "storefront/product-hero")
+        .unwrap();
+    assert_eq!(
+        (ic501["line"].as_u64(), ic501["column"].as_u64()),
+        (Some(8), Some(41))
+    );
+    assert!(ic501["message"].as_str().unwrap().contains(
+        "rises by $3,111.70 (+287.8 %), over the limit of $500.00 and over the limit of 25 %"
+    ));
+}
+
+#[test]
+fn markdown_comment_golden() {
+    let t = repo();
+    write(
+        &t,
+        "storefront/imgcost.yaml",
+        &STOREFRONT.replace("quality: medium, n: 2", "quality: high, n: 2"),
+    );
+    write(
+        &t,
+        "support/imgcost.yaml",
+        &MARKETING
+            .replace("marketing", "support")
+            .replace("banners", "avatars"),
+    );
+    write(
+        &t,
+        ".imgcost/policy.yaml",
+        "version: 1\nname: gate\nrules:\n  diff: {max_increase_usd: 500, max_increase_percent: 25}\n",
+    );
+    commit(&t);
+    let args: Vec<String> = [
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--format",
+        "markdown",
+        "--as-of",
+        "2026-11-25",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let output = crate::test::run_in(t.path(), &args, &[], &[]);
+    let commit = git(t.path(), &["rev-parse", "--short=7", "HEAD~1"]);
+    insta::assert_snapshot!(output.stdout.replace(&commit, "BASE"));
+}
+
+#[test]
+fn long_comments_are_cut_under_the_comment_limit_and_json_matches_the_schema() {
+    let t = Test::new().file("README.md", "base\n");
+    git(t.path(), &["init", "-q"]);
+    commit(&t);
+    let mut manifest = String::from(
+        "version: 1\nproject: big\nowner: \"@big\"\ndefaults:\n  model: gpt-image-2\n  request: {size: 1024x1024, quality: low}\n  budget: {monthly_usd: 1000}\nworkflows:\n",
+    );
+    for i in 0..1500 {
+        manifest.push_str(&format!("  workflow-with-a-long-descriptive-name-{i:04}:\n    volume: {{requests_per_month: {}}}\n", 100 + i));
+    }
+    write(&t, "big/imgcost.yaml", &manifest);
+    commit(&t);
+    let args: Vec<String> = [
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--format",
+        "markdown",
+        "--as-of",
+        "2026-11-25",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let comment = crate::test::run_in(t.path(), &args, &[], &[])
+        .status(0)
+        .stdout
+        .clone();
+    assert!(comment.len() < 65_000, "{} characters", comment.len());
+    assert!(comment.starts_with("<!-- imgcost:diff -->\n"));
+    assert!(
+        comment.contains("more changed workflows |"),
+        "the table says it was cut"
+    );
+    let report = diff(&t, &[]).status(0).json();
+    let errors: Vec<String> = imgcost::Schema::Report
+        .validator()
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(report["diff"]["workflows"].as_array().unwrap().len(), 1500);
+}
