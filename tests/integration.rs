@@ -18,6 +18,8 @@ mod policies;
 mod properties;
 #[path = "integration/reference_points.rs"]
 mod reference_points;
+#[path = "integration/renderers.rs"]
+mod renderers;
 #[path = "integration/report_schema.rs"]
 mod report_schema;
 #[path = "integration/rules.rs"]

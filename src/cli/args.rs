@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
 use imgcost::Date;
 
 /// Validate image-API cost manifests, project their monthly cost, and gate CI on budgets and
@@ -78,15 +79,27 @@ pub struct CheckArgs {
     /// Default: the current directory.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human, value_name = "FORMAT")]
-    pub format: Format,
-    /// Exit 1 when there are warnings, not only errors.
-    #[arg(long)]
-    pub deny_warnings: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Finding no manifest is not an error (exit 0 instead of 2).
     #[arg(long)]
     pub allow_empty: bool,
+}
+
+/// How a report is written.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format on stdout. Default: `github` when GITHUB_ACTIONS=true, else `human`.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Also write a report in FORMAT to FILE, from the same run (repeatable), e.g.
+    /// `--output sarif=imgcost.sarif --output json=imgcost.json`. Files are written whole or not
+    /// at all.
+    #[arg(long = "output", value_name = "FORMAT=FILE", value_parser = parse_output)]
+    pub outputs: Vec<(Format, PathBuf)>,
+    /// Exit 1 when there are warnings, not only errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,8 +108,27 @@ pub enum Format {
     Human,
     /// The JSON report (SPEC §5).
     Json,
-    /// A Markdown report: the job summary of `check`, the pull-request comment of `diff`.
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands) and a summary.
+    Github,
+    /// Markdown: the job summary of `check`, the pull-request comment of `diff`.
     Markdown,
+    /// JUnit XML: a test case per workflow.
+    Junit,
+}
+
+fn parse_output(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FORMAT=FILE (e.g. sarif=imgcost.sarif)"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("unknown format `{format}` (human, json, sarif, github, markdown, junit)")
+    })?;
+    if file.is_empty() {
+        return Err(format!("`{text}` names no file"));
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 #[derive(Debug, Args)]
@@ -112,12 +144,8 @@ pub struct DiffArgs {
     /// Files or directories, as for `check`. Default: the current directory.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human, value_name = "FORMAT")]
-    pub format: Format,
-    /// Exit 1 when there are warnings, not only errors.
-    #[arg(long)]
-    pub deny_warnings: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]

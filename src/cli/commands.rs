@@ -16,7 +16,7 @@ use imgcost::diff as cost_diff;
 
 use super::args::{
     CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, QuoteArgs, QuoteFormat, RatecardAction,
-    RatecardArgs, RulesArgs, SchemaArgs, SchemaName,
+    RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
 };
 use super::{FINDINGS, print, use_color};
 
@@ -89,17 +89,7 @@ fn style(cli: &Cli) -> HumanStyle {
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let report = checked(cli, &args.paths, args.allow_empty)?;
-    let text = match args.format {
-        Format::Human => render::human::render(&report, style(cli), args.deny_warnings),
-        Format::Json => render::json::render(&report, args.deny_warnings),
-        Format::Markdown => render::markdown::check_summary(&report, args.deny_warnings),
-    };
-    print(&text)?;
-    Ok(if report.passed(args.deny_warnings) {
-        0
-    } else {
-        FINDINGS
-    })
+    emit(cli, &args.report, &report, None)
 }
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
@@ -127,16 +117,88 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     findings.extend(cost_diff::policy_changes(&base, &options.cwd));
     head.diagnostics.extend(findings);
     imgcost::policy::settle(&mut head, &options.context.policies);
-    let text = match args.format {
-        Format::Human => render::diff::render(&head, &comparison, style(cli), args.deny_warnings),
-        Format::Json => render::json::render_diff(&head, &comparison, args.deny_warnings),
-        Format::Markdown => render::markdown::diff_comment(&head, &comparison),
+    emit(cli, &args.report, &head, Some(&comparison))
+}
+
+/// The format on stdout: the one asked for, else annotations inside GitHub Actions.
+fn stdout_format(args: &ReportArgs) -> Format {
+    args.format.unwrap_or_else(|| {
+        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        }
+    })
+}
+
+/// Renders a report (of `check`, or of `diff` when `comparison` is given) in one format.
+fn render_as(
+    cli: &Cli,
+    format: Format,
+    report: &Report,
+    comparison: Option<&cost_diff::Diff>,
+    deny_warnings: bool,
+    color: bool,
+) -> String {
+    let style = HumanStyle {
+        color,
+        quiet: cli.global.quiet,
     };
-    print(&text)?;
-    Ok(if head.passed(args.deny_warnings) {
+    match (format, comparison) {
+        (Format::Human, None) => render::human::render(report, style, deny_warnings),
+        (Format::Human, Some(diff)) => render::diff::render(report, diff, style, deny_warnings),
+        (Format::Json, None) => render::json::render(report, deny_warnings),
+        (Format::Json, Some(diff)) => render::json::render_diff(report, diff, deny_warnings),
+        (Format::Markdown, None) => render::markdown::check_summary(report, deny_warnings),
+        (Format::Markdown, Some(diff)) => render::markdown::diff_comment(report, diff),
+        (Format::Github, None) => render::github::render(report, deny_warnings),
+        (Format::Github, Some(diff)) => {
+            render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
+        }
+        (Format::Sarif, _) => render::sarif::render(report),
+        (Format::Junit, _) => render::junit::render(report),
+    }
+}
+
+/// Writes every `--output` file (whole or not at all), then stdout; returns the exit code.
+fn emit(
+    cli: &Cli,
+    args: &ReportArgs,
+    report: &Report,
+    comparison: Option<&cost_diff::Diff>,
+) -> anyhow::Result<u8> {
+    let cwd = cwd()?;
+    for (format, path) in &args.outputs {
+        let text = render_as(cli, *format, report, comparison, args.deny_warnings, false);
+        write_whole(&cwd.join(path), &text)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let format = stdout_format(args);
+    print(&render_as(
+        cli,
+        format,
+        report,
+        comparison,
+        args.deny_warnings,
+        format == Format::Human && use_color(cli.global.color),
+    ))?;
+    Ok(if report.passed(args.deny_warnings) {
         0
     } else {
         FINDINGS
+    })
+}
+
+/// Writes a file through a temporary sibling and a rename, so that a reader never sees half a
+/// report.
+fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
     })
 }
 

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::human::{HumanStyle, render_diagnostics, table};
+use super::human::{HumanStyle, render_diagnostics, table as text_table};
 use crate::Report;
 use crate::decimal::{format_fixed, format_usd};
 use crate::diff::{Diff, Status};
@@ -30,13 +30,20 @@ fn signed_percent(value: Option<Decimal>) -> String {
     )
 }
 
-/// Renders a diff for a terminal.
+/// Renders a diff for a terminal: findings, then [`table`].
 #[must_use]
 pub fn render(report: &Report, diff: &Diff, style: HumanStyle, deny_warnings: bool) -> String {
     let mut out = render_diagnostics(&report.diagnostics, style);
-    if style.quiet {
-        return out;
+    if !style.quiet {
+        out.push_str(&table(report, diff, deny_warnings));
     }
+    out
+}
+
+/// The table of what changed, the totals and the verdict.
+#[must_use]
+pub fn table(report: &Report, diff: &Diff, deny_warnings: bool) -> String {
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "Monthly cost against {} (rate card {}, as of {})\n",
@@ -68,7 +75,7 @@ pub fn render(report: &Report, diff: &Diff, style: HumanStyle, deny_warnings: bo
     if rows.is_empty() {
         out.push_str(" no workflows on either side\n");
     } else {
-        out.push_str(&table(
+        out.push_str(&text_table(
             &["workflow", "change", "before", "after", "delta", "delta %"],
             &rows,
             &[2, 3, 4, 5],

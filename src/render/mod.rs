@@ -4,8 +4,11 @@
 
 pub mod diff;
 pub mod explain;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod quote;
 pub mod ratecard;
+pub mod sarif;

@@ -1,0 +1,96 @@
+//! GitHub Actions workflow commands: one annotation per finding
+//! (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=IC201::…`), then a short plain
+//! summary for the log. Messages and properties are escaped as `@actions/core` does.
+
+use std::fmt::Write as _;
+
+use crate::decimal::format_usd;
+use crate::{Diagnostic, Report, Severity};
+
+/// `%`, CR and LF, as in `escapeData`.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// `escapeData` plus `:` and `,`, as in `escapeProperty`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn annotation(diagnostic: &Diagnostic) -> String {
+    let command = match (diagnostic.severity, diagnostic.is_active()) {
+        (_, false) | (Severity::Note, true) => "notice",
+        (Severity::Warning, true) => "warning",
+        (Severity::Error, true) => "error",
+    };
+    let start = diagnostic.primary.start();
+    let end = diagnostic.primary.end();
+    let mut message = diagnostic.message.clone();
+    if let Some(exempted) = &diagnostic.exempted {
+        message = format!(
+            "exempted until {} ({}): {message}",
+            exempted.expires, exempted.reason
+        );
+    }
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        escape_property(diagnostic.primary.file.path()),
+        start.line,
+        start.column,
+        end.line,
+        end.column,
+        escape_property(&format!(
+            "{} {}",
+            diagnostic.rule.code, diagnostic.rule.name
+        )),
+        escape_data(&message)
+    )
+}
+
+/// Annotations for every finding.
+#[must_use]
+pub fn annotations(report: &Report) -> String {
+    report.diagnostics.iter().map(annotation).collect()
+}
+
+/// Annotations and the log summary of `check`.
+#[must_use]
+pub fn render(report: &Report, deny_warnings: bool) -> String {
+    let mut out = annotations(report);
+    let counts = report.counts();
+    let verdict = if report.passed(deny_warnings) {
+        "passed"
+    } else {
+        "failed"
+    };
+    let _ = writeln!(
+        out,
+        "imgcost {verdict}: {} a month across {} workflow(s) in {} manifest(s); {} error(s), {} warning(s), {} note(s) (rate card {}, as of {})",
+        format_usd(report.monthly_usd(), 2),
+        report.workflows.len(),
+        report.manifest_count,
+        counts.errors,
+        counts.warnings,
+        counts.notes,
+        report.ratecard.id,
+        report.as_of
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_actions_core() {
+        assert_eq!(escape_data("50%\nnext\r"), "50%25%0Anext%0D");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}

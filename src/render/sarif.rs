@@ -1,0 +1,114 @@
+//! SARIF 2.1.0 (code scanning): every rule with its help, every finding as a result with its
+//! physical location and region, related places, and exemptions as suppressions. Columns count
+//! Unicode code points (`columnKind`), as everywhere in imgcost.
+
+use serde_json::{Value, json};
+
+use crate::{Diagnostic, Label, Report, Severity, rules};
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn location(label: &Label) -> Value {
+    let start = label.start();
+    let end = label.end();
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": label.file.path(), "uriBaseId": "%SRCROOT%" },
+            "region": { "startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column }
+        }
+    })
+}
+
+fn result(diagnostic: &Diagnostic) -> Value {
+    let index = rules::ALL
+        .iter()
+        .position(|rule| rule.code == diagnostic.rule.code)
+        .unwrap_or(0);
+    let mut text = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let related: Vec<Value> = diagnostic
+        .related
+        .iter()
+        .enumerate()
+        .map(|(id, label)| {
+            let mut place = location(label);
+            place["id"] = json!(id + 1);
+            place["message"] = json!({ "text": label.message });
+            place
+        })
+        .collect();
+    let mut result = json!({
+        "ruleId": diagnostic.rule.code,
+        "ruleIndex": index,
+        "level": level(diagnostic.severity),
+        "message": { "text": text },
+        "locations": [location(&diagnostic.primary)],
+    });
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
+    }
+    if let Some(workflow) = &diagnostic.workflow {
+        result["properties"] = json!({ "workflow": workflow });
+    }
+    if let Some(exempted) = &diagnostic.exempted {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!("{} (approved by {}, until {})", exempted.reason, exempted.approved_by, exempted.expires),
+        }]);
+    }
+    result
+}
+
+/// The SARIF log of a report.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let rules: Vec<Value> = rules::ALL
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.summary },
+                "help": { "text": rule.doc, "markdown": rule.doc },
+                "defaultConfiguration": { "level": level(rule.default_severity) },
+                "properties": { "tags": ["imgcost", "cost"] },
+            })
+        })
+        .collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "imgcost",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/imgcost/imgcost",
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": report.diagnostics.iter().map(result).collect::<Vec<_>>(),
+            "properties": {
+                "ratecard": report.ratecard.id,
+                "as_of": report.as_of.to_string(),
+                "monthly_usd": crate::decimal::format_fixed(report.monthly_usd(), 2),
+            },
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    text.push('\n');
+    text
+}
