@@ -16,6 +16,8 @@ mod loading;
 mod policies;
 #[path = "integration/properties.rs"]
 mod properties;
+#[path = "integration/ratecards.rs"]
+mod ratecards;
 #[path = "integration/reference_points.rs"]
 mod reference_points;
 #[path = "integration/renderers.rs"]
