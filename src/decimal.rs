@@ -5,8 +5,6 @@
 //! A number that does not fit (more than 28 significant digits, `1e300`) is an error with its
 //! place, not a rounded guess.
 
-use std::str::FromStr;
-
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Deserializer, Visitor};
 
@@ -154,13 +152,15 @@ pub const fn one() -> Decimal {
     Decimal::ONE
 }
 
-/// Parses a decimal written in Rust source or data files we ship (tests, rate cards).
+/// Parses a decimal literal of a test.
 ///
 /// # Panics
-/// When `text` is not a decimal: only for literals known at compile time.
+/// When `text` is not a decimal.
+#[cfg(test)]
 #[must_use]
 pub fn dec(text: &str) -> Decimal {
-    Decimal::from_str(text).unwrap_or_else(|e| panic!("bad decimal literal {text}: {e}"))
+    <Decimal as std::str::FromStr>::from_str(text)
+        .unwrap_or_else(|e| panic!("bad decimal literal {text}: {e}"))
 }
 
 #[cfg(test)]

@@ -52,12 +52,6 @@ impl Workflow {
         self.field(path)
             .map_or_else(|| self.place(path), |(_, value)| value)
     }
-
-    /// The owner of the workflow (its own, else the manifest's).
-    #[must_use]
-    pub fn owner(&self) -> Option<&str> {
-        self.spec.owner.as_deref()
-    }
 }
 
 /// The fields of a workflow (SPEC §2.1), read from the merged node.

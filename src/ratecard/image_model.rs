@@ -43,16 +43,6 @@ impl ImageModel {
         self.endpoints.iter().any(|e| e.0 == endpoint)
     }
 
-    /// The highest quality the model supports.
-    #[must_use]
-    pub fn best_quality(&self) -> Quality {
-        self.qualities
-            .iter()
-            .copied()
-            .max()
-            .unwrap_or(Quality::High)
-    }
-
     #[must_use]
     pub fn caches(&self, endpoint: Endpoint) -> bool {
         self.caching
