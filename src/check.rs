@@ -88,7 +88,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// # Errors
 /// As [`check`].
 pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
-    let found = discovery::discover(&options.paths, &options.cwd)?;
+    // Compiling the manifest schema takes as long as walking a small tree: do both at once.
+    let (found, _) = rayon::join(
+        || discovery::discover(&options.paths, &options.cwd),
+        || crate::Schema::Manifest.validator(),
+    );
+    let found = found?;
     if found.manifests.is_empty() && found.diagnostics.is_empty() && !options.allow_empty {
         let searched = if options.paths.is_empty() {
             ".".to_owned()
@@ -141,19 +146,24 @@ pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &C
             .collect(),
         manifest_count: inputs.len(),
         manifests: Vec::new(),
-        workflows: Vec::new(),
+        workflows: Vec::with_capacity(loaded.iter().map(|l| l.workflows.len()).sum()),
+        manifest_workflows: Vec::with_capacity(loaded.len()),
         diagnostics: findings,
     };
     for loaded in loaded {
         report.diagnostics.extend(loaded.diagnostics);
         if let Some(manifest) = loaded.manifest {
             let index = report.manifests.len();
+            let start = report.workflows.len();
             report
                 .workflows
                 .extend(loaded.workflows.into_iter().map(|mut entry| {
                     entry.manifest = index;
                     entry
                 }));
+            report
+                .manifest_workflows
+                .push(start..report.workflows.len());
             report.manifests.push(manifest);
         }
     }

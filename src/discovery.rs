@@ -8,7 +8,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use ignore::WalkBuilder;
+use std::sync::{Mutex, PoisonError};
+
+use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use crate::{Diagnostic, Error, file_reader};
 
@@ -70,46 +72,76 @@ fn walk(root: &Path, cwd: &Path, found: &mut Discovered) {
         .follow_links(false)
         .require_git(false)
         .filter_entry(|entry| entry.file_name() != ".git")
-        .build();
+        .threads(std::thread::available_parallelism().map_or(2, usize::from))
+        .build_parallel();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let display = error_path(&error)
-                    .map_or_else(|| display_path(root, cwd), |p| display_path(&p, cwd));
-                found.diagnostics.push(file_reader::unreadable(
-                    &display,
-                    &strip_path_prefix(&error.to_string()),
-                ));
-                continue;
+    let results = Mutex::new(Discovered::default());
+    walker.run(|| {
+        let results = &results;
+        let canonical_root = &canonical_root;
+        Box::new(move |entry| {
+            let mut local = Discovered::default();
+            visit(entry, root, cwd, canonical_root, &mut local);
+            if !local.manifests.is_empty() || !local.diagnostics.is_empty() {
+                let mut results = results.lock().unwrap_or_else(PoisonError::into_inner);
+                results.manifests.append(&mut local.manifests);
+                results.diagnostics.append(&mut local.diagnostics);
             }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if !is_manifest_name(&name) {
-            continue;
-        }
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        let path = entry.path();
-        if file_type.is_dir() {
+            WalkState::Continue
+        })
+    });
+    let mut results = results.into_inner().unwrap_or_else(PoisonError::into_inner);
+    found.manifests.append(&mut results.manifests);
+    // Walk order varies between threads; report order is fixed by sorting.
+    results
+        .diagnostics
+        .sort_by(|a, b| a.primary.file.path().cmp(b.primary.file.path()));
+    found.diagnostics.append(&mut results.diagnostics);
+}
+
+/// One entry of the walk: a manifest, a finding, or nothing.
+fn visit(
+    entry: Result<DirEntry, ignore::Error>,
+    root: &Path,
+    cwd: &Path,
+    canonical_root: &Path,
+    found: &mut Discovered,
+) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => {
+            let display = error_path(&error)
+                .map_or_else(|| display_path(root, cwd), |p| display_path(&p, cwd));
             found.diagnostics.push(file_reader::unreadable(
-                &display_path(path, cwd),
-                "it is a directory named like a manifest",
+                &display,
+                &strip_path_prefix(&error.to_string()),
             ));
-        } else if file_type.is_symlink() {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) => found.manifests.push(manifest_path(path, cwd)),
-                Ok(target) => found.diagnostics.push(file_reader::unreadable(
-                    &display_path(path, cwd),
-                    &format!("it is a symbolic link to {}, outside the scanned tree; imgcost does not follow it", target.display()),
-                )),
-                Err(error) => found.diagnostics.push(file_reader::unreadable(&display_path(path, cwd), &format!("broken symbolic link ({error})"))),
-            }
-        } else {
-            found.manifests.push(manifest_path(path, cwd));
+            return;
         }
+    };
+    if !is_manifest_name(&entry.file_name().to_string_lossy()) {
+        return;
+    }
+    let Some(file_type) = entry.file_type() else {
+        return;
+    };
+    let path = entry.path();
+    if file_type.is_dir() {
+        found.diagnostics.push(file_reader::unreadable(
+            &display_path(path, cwd),
+            "it is a directory named like a manifest",
+        ));
+    } else if file_type.is_symlink() {
+        match path.canonicalize() {
+            Ok(target) if target.starts_with(canonical_root) => found.manifests.push(manifest_path(path, cwd)),
+            Ok(target) => found.diagnostics.push(file_reader::unreadable(
+                &display_path(path, cwd),
+                &format!("it is a symbolic link to {}, outside the scanned tree; imgcost does not follow it", target.display()),
+            )),
+            Err(error) => found.diagnostics.push(file_reader::unreadable(&display_path(path, cwd), &format!("broken symbolic link ({error})"))),
+        }
+    } else {
+        found.manifests.push(manifest_path(path, cwd));
     }
 }
 
@@ -132,15 +164,24 @@ fn strip_path_prefix(message: &str) -> String {
 }
 
 fn manifest_path(path: &Path, cwd: &Path) -> ManifestPath {
-    let folder = path
-        .parent()
-        .and_then(|parent| parent.canonicalize().ok())
-        .and_then(|parent| parent.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "root".to_owned());
     ManifestPath {
         path: path.to_path_buf(),
         display: display_path(path, cwd),
-        folder,
+        folder: folder_name(path, cwd),
+    }
+}
+
+/// The name of the folder holding `path`, read from the path itself; only a path that ends in
+/// `.` or `..` (or has no folder) needs the file system to resolve it.
+fn folder_name(path: &Path, cwd: &Path) -> String {
+    let parent = cwd.join(path.parent().unwrap_or_else(|| Path::new("")));
+    match parent.components().next_back() {
+        Some(Component::Normal(name)) => name.to_string_lossy().into_owned(),
+        _ => parent
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "root".to_owned()),
     }
 }
 

@@ -19,6 +19,7 @@ mod error;
 mod explain;
 pub mod file_reader;
 pub mod git;
+pub mod init;
 mod manifest;
 pub mod policy;
 pub mod projection;

@@ -2,6 +2,7 @@
 //!
 //! `check` builds a `Report`; every renderer reads one. Nothing here formats text for people.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -57,8 +58,10 @@ pub struct Report {
     pub manifest_count: usize,
     /// The manifests that loaded (their workflows are in `workflows`).
     pub manifests: Vec<Manifest>,
-    /// Workflows that could be read, in file and line order.
+    /// Workflows that could be read, grouped by manifest in file and line order.
     pub workflows: Vec<WorkflowEntry>,
+    /// For each manifest, the range of its workflows in `workflows`.
+    pub manifest_workflows: Vec<Range<usize>>,
     /// Sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -106,12 +109,19 @@ impl Report {
             .fold(Decimal::ZERO, Decimal::saturating_add)
     }
 
+    /// The workflows of one manifest.
+    #[must_use]
+    pub fn workflows_of(&self, manifest: usize) -> &[WorkflowEntry] {
+        self.manifest_workflows
+            .get(manifest)
+            .map_or(&[], |range| &self.workflows[range.clone()])
+    }
+
     /// The sum of one manifest's priced workflows.
     #[must_use]
     pub fn manifest_monthly_usd(&self, manifest: usize) -> Decimal {
-        self.workflows
+        self.workflows_of(manifest)
             .iter()
-            .filter(|w| w.manifest == manifest)
             .filter_map(WorkflowEntry::monthly_usd)
             .fold(Decimal::ZERO, Decimal::saturating_add)
     }

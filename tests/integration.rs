@@ -4,6 +4,8 @@
 #[path = "integration/test.rs"]
 mod test;
 
+#[path = "integration/action.rs"]
+mod action;
 #[path = "integration/diagnostics.rs"]
 mod diagnostics;
 #[path = "integration/diff.rs"]

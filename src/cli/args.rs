@@ -70,6 +70,8 @@ pub enum Command {
     Ratecard(RatecardArgs),
     /// Print one of the JSON Schemas imgcost uses.
     Schema(SchemaArgs),
+    /// Write a starter manifest, a GitHub workflow and a pre-commit config (never overwrites).
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +222,13 @@ pub struct RulesArgs {
     /// A rule code such as IC201. Without one, lists every rule.
     #[arg(value_name = "CODE")]
     pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write into. Default: the current directory.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

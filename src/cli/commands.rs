@@ -1,6 +1,7 @@
 //! What each subcommand does with its parsed arguments: call the library, pick the renderer,
 //! choose the exit code.
 
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,8 +16,8 @@ use imgcost::{
 use imgcost::diff as cost_diff;
 
 use super::args::{
-    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, QuoteArgs, QuoteFormat, RatecardAction,
-    RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
+    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, QuoteArgs, QuoteFormat,
+    RatecardAction, RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
 };
 use super::{FINDINGS, print, use_color};
 
@@ -30,6 +31,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Rules(args) => rules(args),
         Command::Ratecard(args) => ratecard(cli, args),
         Command::Schema(args) => schema(args),
+        Command::Init(args) => init(args),
     }
 }
 
@@ -89,7 +91,11 @@ fn style(cli: &Cli) -> HumanStyle {
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let report = checked(cli, &args.paths, args.allow_empty)?;
-    emit(cli, &args.report, &report, None)
+    let code = emit(cli, &args.report, &report, None);
+    // The process ends next: freeing tens of thousands of workflows one by one would only
+    // delay the exit.
+    std::mem::forget(report);
+    code
 }
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
@@ -131,24 +137,25 @@ fn stdout_format(args: &ReportArgs) -> Format {
     })
 }
 
-/// Renders a report (of `check`, or of `diff` when `comparison` is given) in one format.
-fn render_as(
+/// Writes a report (of `check`, or of `diff` when `comparison` is given) in one format. JSON is
+/// streamed as it is serialized; the other formats are small enough to build first.
+fn write_as(
     cli: &Cli,
     format: Format,
     report: &Report,
     comparison: Option<&cost_diff::Diff>,
     deny_warnings: bool,
     color: bool,
-) -> String {
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let style = HumanStyle {
         color,
         quiet: cli.global.quiet,
     };
-    match (format, comparison) {
+    let text = match (format, comparison) {
+        (Format::Json, diff) => return render::json::write(report, diff, deny_warnings, out),
         (Format::Human, None) => render::human::render(report, style, deny_warnings),
         (Format::Human, Some(diff)) => render::diff::render(report, diff, style, deny_warnings),
-        (Format::Json, None) => render::json::render(report, deny_warnings),
-        (Format::Json, Some(diff)) => render::json::render_diff(report, diff, deny_warnings),
         (Format::Markdown, None) => render::markdown::check_summary(report, deny_warnings),
         (Format::Markdown, Some(diff)) => render::markdown::diff_comment(report, diff),
         (Format::Github, None) => render::github::render(report, deny_warnings),
@@ -157,7 +164,8 @@ fn render_as(
         }
         (Format::Sarif, _) => render::sarif::render(report),
         (Format::Junit, _) => render::junit::render(report),
-    }
+    };
+    out.write_all(text.as_bytes())
 }
 
 /// Writes every `--output` file (whole or not at all), then stdout; returns the exit code.
@@ -169,19 +177,38 @@ fn emit(
 ) -> anyhow::Result<u8> {
     let cwd = cwd()?;
     for (format, path) in &args.outputs {
-        let text = render_as(cli, *format, report, comparison, args.deny_warnings, false);
-        write_whole(&cwd.join(path), &text)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_whole(&cwd.join(path), |out| {
+            write_as(
+                cli,
+                *format,
+                report,
+                comparison,
+                args.deny_warnings,
+                false,
+                out,
+            )
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let format = stdout_format(args);
-    print(&render_as(
+    let color = format == Format::Human && use_color(cli.global.color);
+    let stdout = std::io::stdout().lock();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout);
+    match write_as(
         cli,
         format,
         report,
         comparison,
         args.deny_warnings,
-        format == Format::Human && use_color(cli.global.color),
-    ))?;
+        color,
+        &mut out,
+    )
+    .and_then(|()| out.flush())
+    {
+        // A closed pipe (`imgcost check | head`) is not an error of the run.
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => return Err(error.into()),
+        _ => {}
+    }
     Ok(if report.passed(args.deny_warnings) {
         0
     } else {
@@ -191,15 +218,24 @@ fn emit(
 
 /// Writes a file through a temporary sibling and a rename, so that a reader never sees half a
 /// report.
-fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
+fn write_whole(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
     let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    let result = std::fs::File::create(&temporary).and_then(|file| {
+        let mut out = BufWriter::new(file);
+        write(&mut out)?;
+        out.flush()
+    });
+    result
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
 }
 
 fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<u8> {
@@ -348,6 +384,18 @@ fn rules(args: &RulesArgs) -> anyhow::Result<u8> {
         "# {} {}\n\nDefault severity: {}. {}\n\n{}",
         rule.code, rule.name, rule.default_severity, rule.summary, rule.doc
     ))?;
+    Ok(0)
+}
+
+fn init(args: &InitArgs) -> anyhow::Result<u8> {
+    let dir = cwd()?.join(&args.dir);
+    let written = imgcost::init::init(&dir)?;
+    let mut text = String::new();
+    for path in written {
+        text.push_str(&format!("wrote {}\n", args.dir.join(path).display()));
+    }
+    text.push_str("next: edit imgcost.yaml, then run `imgcost check`\n");
+    print(&text)?;
     Ok(0)
 }
 

@@ -6,25 +6,33 @@
 //! longer count. An expired exemption covers nothing and is itself an error (IC306); one that
 //! covers nothing is a warning (IC307).
 
+use rayon::prelude::*;
+
 use super::{FAIL_CLOSED_RULES, PolicySet, kept};
 use crate::rules::{self, WorkflowContext};
 use crate::{Diagnostic, Exempted, Report, sort_and_dedup};
 
 /// Runs every rule on `report`, adding its findings (unsettled: see [`settle`]).
 pub fn judge(report: &mut Report, policies: &PolicySet) {
-    let mut found = Vec::new();
-    for entry in &report.workflows {
-        let context = WorkflowContext {
-            entry,
-            manifest: &report.manifests[entry.manifest],
-            card: &report.ratecard,
-            policies,
-            as_of: report.as_of,
-        };
-        for check in rules::WORKFLOW_CHECKS {
-            check(&context, &mut found);
-        }
-    }
+    // Workflows are judged independently, so in parallel; the findings are sorted later.
+    let mut found: Vec<Diagnostic> = report
+        .workflows
+        .par_iter()
+        .flat_map_iter(|entry| {
+            let context = WorkflowContext {
+                entry,
+                manifest: &report.manifests[entry.manifest],
+                card: &report.ratecard,
+                policies,
+                as_of: report.as_of,
+            };
+            let mut found = Vec::new();
+            for check in rules::WORKFLOW_CHECKS {
+                check(&context, &mut found);
+            }
+            found
+        })
+        .collect();
     for index in 0..report.manifests.len() {
         rules::check_manifest(report, index, policies, &mut found);
     }

@@ -4,8 +4,6 @@
 //! are 1-based, columns counting characters; `end_column` is exclusive (the column after the
 //! last character, as in SARIF). `schemas/report.schema.json` describes it.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::decimal::{format_fixed, format_plain};
@@ -20,11 +18,27 @@ pub struct JsonReport<'a> {
     pub ratecard: &'a str,
     pub policies: Vec<&'a str>,
     pub summary: Summary,
-    pub workflows: Vec<JsonWorkflow<'a>>,
-    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    pub workflows: Each<'a, WorkflowEntry, JsonWorkflow<'a>>,
+    pub diagnostics: Each<'a, Diagnostic, JsonDiagnostic<'a>>,
     /// `imgcost diff` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<serde_json::Value>,
+}
+
+/// A list serialized item by item: each item's JSON form is made while it is written and
+/// dropped right after, so a report of fifty thousand workflows never exists twice in memory.
+pub struct Each<'a, T, J>(pub &'a [T], pub fn(&'a T) -> J);
+
+impl<T, J: Serialize> Serialize for Each<'_, T, J> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
+impl<T, J> std::fmt::Debug for Each<'_, T, J> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{} items]", self.0.len())
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -62,9 +76,43 @@ pub struct JsonWorkflow<'a> {
     pub per_accepted_image_usd: Option<String>,
     pub budget_usd: Option<String>,
     pub confidence: Option<&'static str>,
-    pub volume: Option<BTreeMap<&'static str, String>>,
-    pub tokens: Option<BTreeMap<&'static str, Option<String>>>,
-    pub cost_usd: Option<BTreeMap<&'static str, String>>,
+    pub volume: Option<JsonVolume>,
+    pub tokens: Option<JsonTokens>,
+    pub cost_usd: Option<JsonCosts>,
+}
+
+/// Monthly volumes (fields in alphabetical order, as in every object of the report).
+#[derive(Debug, Serialize)]
+pub struct JsonVolume {
+    pub accepted_images: String,
+    pub attempts: String,
+    pub images: String,
+}
+
+/// Monthly tokens by kind; `image_output` is `null` for per-image-priced models.
+#[derive(Debug, Serialize)]
+pub struct JsonTokens {
+    pub cached_image_input: String,
+    pub cached_text_input: String,
+    pub image_input: String,
+    pub image_output: Option<String>,
+    pub mainline_cached_input: String,
+    pub mainline_input: String,
+    pub mainline_output: String,
+    pub text_input: String,
+    pub text_output: String,
+}
+
+/// Monthly cost by kind, the mainline text model together.
+#[derive(Debug, Serialize)]
+pub struct JsonCosts {
+    pub cached_image_input: String,
+    pub cached_text_input: String,
+    pub image_input: String,
+    pub image_output: String,
+    pub mainline: String,
+    pub text_input: String,
+    pub text_output: String,
 }
 
 impl<'a> JsonWorkflow<'a> {
@@ -88,33 +136,38 @@ impl<'a> JsonWorkflow<'a> {
                 .map(|v| format_fixed(v, 4)),
             budget_usd: entry.budget_usd().map(|v| format_fixed(v, 2)),
             confidence: projection.map(|p| p.confidence.as_str()),
-            volume: projection.map(|p| {
-                BTreeMap::from([
-                    ("attempts", format_plain(p.attempts)),
-                    ("images", format_plain(p.images)),
-                    ("accepted_images", format_plain(p.accepted_images)),
-                ])
+            volume: projection.map(|p| JsonVolume {
+                accepted_images: format_plain(p.accepted_images),
+                attempts: format_plain(p.attempts),
+                images: format_plain(p.images),
             }),
             tokens: projection.map(|p| {
-                p.tokens
-                    .entries()
-                    .into_iter()
-                    .map(|(kind, value)| {
-                        let known = kind != "image_output" || p.image_output_tokens_known;
-                        (kind, known.then(|| format_plain(value)))
-                    })
-                    .collect()
+                let t = &p.tokens;
+                JsonTokens {
+                    cached_image_input: format_plain(t.cached_image_input),
+                    cached_text_input: format_plain(t.cached_text_input),
+                    image_input: format_plain(t.image_input),
+                    image_output: p
+                        .image_output_tokens_known
+                        .then(|| format_plain(t.image_output)),
+                    mainline_cached_input: format_plain(t.mainline_cached_input),
+                    mainline_input: format_plain(t.mainline_input),
+                    mainline_output: format_plain(t.mainline_output),
+                    text_input: format_plain(t.text_input),
+                    text_output: format_plain(t.text_output),
+                }
             }),
             cost_usd: projection.map(|p| {
-                let mut costs: BTreeMap<&'static str, String> = p
-                    .cost
-                    .entries()
-                    .into_iter()
-                    .filter(|(kind, _)| !kind.starts_with("mainline"))
-                    .map(|(kind, value)| (kind, format_fixed(value, 2)))
-                    .collect();
-                costs.insert("mainline", format_fixed(p.cost.mainline(), 2));
-                costs
+                let c = &p.cost;
+                JsonCosts {
+                    cached_image_input: format_fixed(c.cached_image_input, 2),
+                    cached_text_input: format_fixed(c.cached_text_input, 2),
+                    image_input: format_fixed(c.image_input, 2),
+                    image_output: format_fixed(c.image_output, 2),
+                    mainline: format_fixed(c.mainline(), 2),
+                    text_input: format_fixed(c.text_input, 2),
+                    text_output: format_fixed(c.text_output, 2),
+                }
             }),
         }
     }
@@ -124,8 +177,11 @@ impl<'a> JsonWorkflow<'a> {
 pub struct JsonDiagnostic<'a> {
     pub rule: &'static str,
     pub severity: &'static str,
-    #[serde(flatten)]
-    pub location: JsonLocation<'a>,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
     pub message: &'a str,
     pub help: Option<&'a str>,
     pub workflow: Option<&'a str>,
@@ -135,19 +191,14 @@ pub struct JsonDiagnostic<'a> {
     pub exempted: Option<JsonExemption<'a>>,
 }
 
+/// A place in a file (a diagnostic's related place).
 #[derive(Debug, Serialize)]
-pub struct JsonLocation<'a> {
+pub struct JsonRelated<'a> {
     pub file: &'a str,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct JsonRelated<'a> {
-    #[serde(flatten)]
-    pub location: JsonLocation<'a>,
     pub message: &'a str,
 }
 
@@ -158,37 +209,41 @@ pub struct JsonExemption<'a> {
     pub expires: &'a str,
 }
 
-impl<'a> JsonLocation<'a> {
-    #[must_use]
-    pub fn of(label: &'a Label) -> Self {
-        let start = label.start();
-        let end = label.end();
-        Self {
-            file: label.file.path(),
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-        }
-    }
+/// Start and end (exclusive) of a label, 1-based.
+fn position(label: &Label) -> (usize, usize, usize, usize) {
+    let start = label.start();
+    let end = label.end();
+    (start.line, start.column, end.line, end.column)
 }
 
 impl<'a> JsonDiagnostic<'a> {
     #[must_use]
     pub fn of(diagnostic: &'a Diagnostic) -> Self {
+        let (line, column, end_line, end_column) = position(&diagnostic.primary);
         Self {
             rule: diagnostic.rule.code,
             severity: diagnostic.severity.as_str(),
-            location: JsonLocation::of(&diagnostic.primary),
+            file: diagnostic.primary.file.path(),
+            line,
+            column,
+            end_line,
+            end_column,
             message: &diagnostic.message,
             help: diagnostic.help.as_deref(),
             workflow: diagnostic.workflow.as_deref(),
             related: diagnostic
                 .related
                 .iter()
-                .map(|label| JsonRelated {
-                    location: JsonLocation::of(label),
-                    message: &label.message,
+                .map(|label| {
+                    let (line, column, end_line, end_column) = position(label);
+                    JsonRelated {
+                        file: label.file.path(),
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        message: &label.message,
+                    }
                 })
                 .collect(),
             exempted: diagnostic.exempted.as_ref().map(|e| JsonExemption {
@@ -223,8 +278,8 @@ impl<'a> JsonReport<'a> {
                 notes: counts.notes,
                 passed: report.passed(deny_warnings),
             },
-            workflows: report.workflows.iter().map(JsonWorkflow::of).collect(),
-            diagnostics: report.diagnostics.iter().map(JsonDiagnostic::of).collect(),
+            workflows: Each(&report.workflows, JsonWorkflow::of),
+            diagnostics: Each(&report.diagnostics, JsonDiagnostic::of),
             diff: None,
         }
     }
@@ -233,19 +288,33 @@ impl<'a> JsonReport<'a> {
 /// The report as pretty-printed JSON with a final newline.
 #[must_use]
 pub fn render(report: &Report, deny_warnings: bool) -> String {
-    finish(&JsonReport::of(report, deny_warnings))
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(report, None, deny_warnings, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The report of a diff: the head's report plus the `diff` object.
 #[must_use]
 pub fn render_diff(report: &Report, diff: &crate::diff::Diff, deny_warnings: bool) -> String {
-    let mut json = JsonReport::of(report, deny_warnings);
-    json.diff = Some(crate::diff::json(diff));
-    finish(&json)
+    let mut bytes = Vec::new();
+    let _ = write(report, Some(diff), deny_warnings, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
-fn finish(json: &JsonReport<'_>) -> String {
-    let mut text = serde_json::to_string_pretty(json).unwrap_or_default();
-    text.push('\n');
-    text
+/// Streams the report (with the diff object when given) to `out`: a report of ten thousand
+/// manifests is tens of megabytes, written as it is serialized rather than built first.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(
+    report: &Report,
+    diff: Option<&crate::diff::Diff>,
+    deny_warnings: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut json = JsonReport::of(report, deny_warnings);
+    json.diff = diff.map(crate::diff::json);
+    serde_json::to_writer_pretty(&mut *out, &json)?;
+    out.write_all(b"\n")
 }

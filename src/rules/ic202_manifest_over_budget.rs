@@ -56,18 +56,14 @@ pub fn check(report: &Report, index: usize, policies: &PolicySet, out: &mut Vec<
     match standing(total, budget, None) {
         Standing::Over => {
             let mut priced: Vec<(&str, Decimal, Label)> = report
-                .workflows
+                .workflows_of(index)
                 .iter()
-                .filter(|w| w.manifest == index)
                 .filter_map(|w| {
+                    let cost = w.monthly_usd()?;
                     Some((
                         w.workflow.id.as_str(),
-                        w.monthly_usd()?,
-                        Label::new(
-                            &w.file,
-                            w.workflow.key_span,
-                            monthly(w.monthly_usd()?).to_string(),
-                        ),
+                        cost,
+                        Label::new(&w.file, w.workflow.key_span, monthly(cost)),
                     ))
                 })
                 .collect();
@@ -82,9 +78,9 @@ pub fn check(report: &Report, index: usize, policies: &PolicySet, out: &mut Vec<
             diagnostic.help = Some("reduce the costliest workflows (labelled), or raise the manifest's `budget.monthly_usd`".to_owned());
             if manifest.unreadable_workflows > 0
                 || report
-                    .workflows
+                    .workflows_of(index)
                     .iter()
-                    .any(|w| w.manifest == index && w.projection.is_none())
+                    .any(|w| w.projection.is_none())
             {
                 diagnostic
                     .message

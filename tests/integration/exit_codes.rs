@@ -101,3 +101,28 @@ fn json_summary_says_whether_it_passed() {
     assert_eq!(bad["summary"]["passed"], false);
     assert_eq!(bad["summary"]["errors"], 1);
 }
+
+#[test]
+fn init_writes_the_starter_files_once() {
+    let t = Test::new();
+    let t = t.args(["init"]);
+    t.run()
+        .status(0)
+        .stdout_has("wrote ./imgcost.yaml")
+        .stdout_has("wrote ./.github/workflows/imgcost-check.yml")
+        .stdout_has("wrote ./.pre-commit-config.yaml");
+    // The starter manifest passes as written.
+    let check = crate::test::run_in(
+        t.path(),
+        &["check".into(), "--as-of".into(), "2026-11-25".into()],
+        &[],
+        &[],
+    );
+    check.status(0).stdout_has("starter/hero-images");
+    // A second run refuses, and writes nothing.
+    std::fs::remove_file(t.path().join(".pre-commit-config.yaml")).unwrap();
+    t.run().status(2).stderr_has(
+        "imgcost.yaml, .github/workflows/imgcost-check.yml already exist; nothing was written",
+    );
+    assert!(!t.path().join(".pre-commit-config.yaml").exists());
+}

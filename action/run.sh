@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The imgcost action's main step: runs `imgcost check` once (annotations on stdout, the job
+# summary, the SARIF and JSON reports), then, given a base (the pull request's base commit or
+# the `base-ref` input), `imgcost diff` against it and the sticky pull-request comment. Writes
+# the outputs `monthly-usd`, `delta-usd`, `report` and `sarif` before deciding the exit status
+# from `fail-on`: findings fail the step unless `fail-on: never`; a run that failed (exit 2)
+# always does.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+if [[ -n ${IMGCOST_ROOT:-} && -d $IMGCOST_ROOT/bin ]]; then
+  PATH="$IMGCOST_ROOT/bin:$PATH"
+  if [[ -n ${GITHUB_PATH:-} ]]; then
+    # Later steps of the job can run imgcost too (e.g. `imgcost explain`).
+    printf '%s\n' "$IMGCOST_ROOT/bin" >>"$GITHUB_PATH"
+  fi
+fi
+for tool in imgcost jq git; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    annotate error "\`$tool\` is not on PATH; the imgcost action needs it"
+    exit 2
+  fi
+done
+
+fail_on=${INPUT_FAIL_ON:-error}
+comment=${INPUT_COMMENT:-true}
+
+split_words "${INPUT_PATHS:-.}"
+paths=(${WORDS[@]+"${WORDS[@]}"})
+if ((${#paths[@]} == 0)); then paths=(.); fi
+options=()
+split_words "${INPUT_POLICY:-}"
+for policy in ${WORDS[@]+"${WORDS[@]}"}; do
+  options+=(--policy "$policy")
+done
+if [[ -n ${INPUT_AS_OF:-} ]]; then
+  options+=(--as-of "$INPUT_AS_OF")
+fi
+if [[ $fail_on == warning ]]; then
+  options+=(--deny-warnings)
+fi
+
+# Makes sure a revision is in the (often shallow) clone: fetches just that commit from origin.
+# A commit SHA is fetched as it is, `origin/NAME` into its remote-tracking branch.
+ensure_revision() {
+  local revision=$1 refspec
+  if git rev-parse --verify --quiet "$revision^{commit}" >/dev/null; then
+    return 0
+  fi
+  case $revision in
+    origin/*) refspec="+refs/heads/${revision#origin/}:refs/remotes/$revision" ;;
+    *) refspec=$revision ;;
+  esac
+  echo "::group::git fetch $revision"
+  git fetch --no-tags --depth=1 origin "$refspec" || true
+  echo "::endgroup::"
+  if ! git rev-parse --verify --quiet "$revision^{commit}" >/dev/null; then
+    annotate warning "\`$revision\` is not in the clone and could not be fetched from origin: give a commit SHA or \`origin/BRANCH\`, or check out with \`fetch-depth: 0\`"
+  fi
+}
+
+if [[ -n ${INPUT_POLICY_REF:-} ]]; then
+  ensure_revision "$INPUT_POLICY_REF"
+  options+=(--policy-ref "$INPUT_POLICY_REF")
+fi
+
+pr_number=$(event_pull_request_field .number)
+base=${INPUT_BASE_REF:-}
+if [[ -z $base ]]; then
+  base=$(event_pull_request_field .base.sha)
+fi
+if [[ -z $base && -n ${GITHUB_EVENT_PATH:-} && -f $GITHUB_EVENT_PATH ]]; then
+  # A merge queue's group: compare with the commit it is built on (no comment to post).
+  base=$(jq -r '.merge_group.base_sha // empty' "$GITHUB_EVENT_PATH" 2>/dev/null || true)
+fi
+
+out=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/imgcost.XXXXXX")
+report=$out/imgcost.json
+sarif=$out/imgcost.sarif
+summary=$out/summary.md
+
+# --- check: once, every report from the same run --------------------------------------------
+check_status=0
+imgcost check --format github \
+  --output "json=$report" --output "sarif=$sarif" --output "markdown=$summary" \
+  ${options[@]+"${options[@]}"} -- "${paths[@]}" || check_status=$?
+if ((check_status > 1)); then check_status=2; fi
+append_summary "$summary"
+
+monthly=""
+if [[ -s $report ]]; then
+  monthly=$(jq -r '.summary.monthly_usd // empty' "$report")
+fi
+
+# --- diff against the base, and the pull-request comment -------------------------------------
+diff_status=0
+delta=""
+if [[ -n $base && $check_status -ne 2 ]]; then
+  ensure_revision "$base"
+  diff_json=$out/diff.json
+  diff_md=$out/diff.md
+  imgcost diff --base "$base" --format markdown --output "json=$diff_json" \
+    ${options[@]+"${options[@]}"} -- "${paths[@]}" >"$diff_md" || diff_status=$?
+  if ((diff_status > 1)); then diff_status=2; fi
+  if [[ $diff_status -eq 2 ]]; then
+    annotate error "imgcost diff against \`$base\` failed to run; see its message in the log"
+  fi
+  if [[ -s $diff_json ]]; then
+    delta=$(jq -r '.diff.delta_usd // empty' "$diff_json")
+    # `check` already annotated the head's findings; annotate the diff's own gates (IC5xx).
+    jq -r '
+      def data: gsub("%"; "%25") | gsub("\r"; "%0D") | gsub("\n"; "%0A");
+      def prop: data | gsub(":"; "%3A") | gsub(","; "%2C");
+      .diagnostics[]?
+      | select((.rule // "") | startswith("IC5"))
+      | (if .exempted != null then "notice" elif .severity == "error" then "error"
+         elif .severity == "warning" then "warning" else "notice" end) as $command
+      | [ (if .file then "file=\(.file | prop)" else empty end),
+          (if .line then "line=\(.line)" else empty end),
+          (if .column then "col=\(.column)" else empty end),
+          (if .end_line then "endLine=\(.end_line)" else empty end),
+          (if .end_column then "endColumn=\(.end_column)" else empty end),
+          "title=\(.rule | prop)" ] as $properties
+      | "::\($command) \($properties | join(","))::\(.message | data)"
+    ' "$diff_json"
+  fi
+  if [[ $diff_status -ne 2 && -s $diff_md ]]; then
+    if [[ -n $pr_number && $comment == true ]]; then
+      IMGCOST_PR_NUMBER=$pr_number bash "$here/comment.sh" "$diff_md" || true
+    else
+      append_summary "$diff_md"
+    fi
+  fi
+fi
+
+# --- outputs, then the verdict ----------------------------------------------------------------
+set_output monthly-usd "$monthly"
+set_output delta-usd "$delta"
+if [[ -s $report ]]; then set_output report "$report"; else set_output report ""; fi
+if [[ -s $sarif ]]; then set_output sarif "$sarif"; else set_output sarif ""; fi
+
+if [[ $check_status -eq 2 || $diff_status -eq 2 ]]; then
+  if [[ $check_status -eq 2 ]]; then
+    annotate error "imgcost check failed to run (exit 2); see its message in the log"
+  fi
+  exit 2
+fi
+if [[ $check_status -ne 0 || $diff_status -ne 0 ]]; then
+  case $fail_on in
+    never)
+      echo "imgcost: findings reported, not failing the step (fail-on: never)"
+      exit 0
+      ;;
+    warning) echo "imgcost: failing the step: findings of error or warning severity (fail-on: warning)" ;;
+    *) echo "imgcost: failing the step: findings of error severity (fail-on: error)" ;;
+  esac
+  exit 1
+fi
+echo "imgcost: passed"

@@ -1,0 +1,945 @@
+//! The GitHub Action's scripts (`action/validate.sh`, `action/install.sh`, then `action/run.sh`
+//! with `action/comment.sh`), run with bash as the runner would run the composite action's
+//! steps: a temporary workspace that is a shallow clone of an "origin" repository with two
+//! commits of manifests (so the base commit must be fetched, as after `actions/checkout`),
+//! temporary `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `GITHUB_PATH`, `RUNNER_TEMP` and a
+//! pull-request event in `GITHUB_EVENT_PATH`, the real `imgcost` on `PATH`, and a fake `gh`
+//! first on `PATH` that records its arguments and answers as the GitHub API would: no comment
+//! yet (POST), an existing marked comment (PATCH of that id), or a read-only token (403, so the
+//! comment goes to the job summary); for `version:` it serves a release asset, a missing one or
+//! a corrupt one. A fake `cargo` stands in for the build from source. Unix only: the scripts
+//! are bash, the fakes are executable scripts.
+
+#![cfg(unix)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The base commit: three workflows, no finding under the default policy ($1,609.12 a month).
+const STOREFRONT: &str = "version: 1\nproject: storefront\nowner: \"@acme/web\"\ndefaults:\n  model: gpt-image-2\nworkflows:\n  product-hero:\n    request: {size: 1536x1024, quality: medium, n: 2}\n    volume: {requests_per_month: 12000, retry_rate: 0.05, accepted_fraction: 0.5}\n    inputs: {prompt_tokens: 350}\n    budget: {monthly_usd: 5000}\n  thumbnails:\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 40000, retry_rate: 0.02}\n    inputs: {prompt_tokens: 120}\n    budget: {monthly_usd: 300}\n";
+
+const MARKETING: &str = "version: 1\nproject: marketing\nowner: \"@acme/growth\"\nworkflows:\n  banners:\n    model: gpt-image-2.5-flare\n    request: {size: 1024x1024, quality: medium}\n    volume: {requests_per_month: 20000}\n    budget: {monthly_usd: 300}\n";
+
+/// What the pull request changes in the storefront manifest.
+#[derive(Clone, Copy)]
+enum Head {
+    /// 41 000 thumbnails a month: $270.99 of a $300 budget, over the default policy's 90 %
+    /// (IC204, a warning).
+    Warning,
+    /// Thumbnails at medium quality: $2,173.82 against a $300 budget (IC201, an error).
+    Error,
+}
+
+impl Head {
+    fn storefront(self) -> String {
+        match self {
+            Head::Warning => {
+                STOREFRONT.replace("requests_per_month: 40000", "requests_per_month: 41000")
+            }
+            Head::Error => STOREFRONT.replace("quality: low}", "quality: medium}"),
+        }
+    }
+}
+
+/// How the fake gh answers.
+#[derive(Clone, Copy)]
+enum Gh {
+    /// The pull request has no imgcost comment yet: listing finds none, POST succeeds.
+    NoComment,
+    /// Two pages of comments, the second with imgcost's marker (id 4242): PATCH succeeds.
+    ExistingComment,
+    /// A fork's read-only token: listing works, POST answers 403.
+    ReadOnly,
+}
+
+impl Gh {
+    fn mode(self) -> &'static str {
+        match self {
+            Gh::NoComment => "none",
+            Gh::ExistingComment => "existing",
+            Gh::ReadOnly => "forbidden",
+        }
+    }
+}
+
+const FAKE_GH: &str = r#"#!/usr/bin/env bash
+# Stand-in for the gh CLI: records its arguments and the token, keeps request bodies, and
+# answers as the GitHub REST API would for the mode in FAKE_GH_MODE.
+printf '%s\n' "$*" >>"$FAKE_GH_DIR/calls.log"
+printf '%s\n' "${GH_TOKEN:-}" >>"$FAKE_GH_DIR/tokens.log"
+if [[ $1 == release && $2 == download ]]; then
+  # A release whose assets are the real imgcost, packed as a release would pack it.
+  dir= asset=
+  while (($#)); do
+    case $1 in
+      --dir) dir=$2; shift ;;
+      --pattern) asset=${asset:-$2}; shift ;;
+    esac
+    shift
+  done
+  case ${FAKE_GH_RELEASE:-absent} in
+    absent) echo 'release not found' >&2; exit 1 ;;
+    present | corrupt)
+      stage=$(mktemp -d)
+      cp "$FAKE_IMGCOST" "$stage/imgcost"
+      tar -czf "$dir/$asset" -C "$stage" imgcost
+      { sha256sum "$dir/$asset" 2>/dev/null || shasum -a 256 "$dir/$asset"; } |
+        cut -d' ' -f1 >"$dir/$asset.sha256"
+      if [[ $FAKE_GH_RELEASE == corrupt ]]; then echo 0000 >"$dir/$asset.sha256"; fi
+      exit 0
+      ;;
+  esac
+fi
+method=GET
+input=
+while (($#)); do
+  case $1 in
+    --method | -X) method=$2; shift ;;
+    --input) input=$2; shift ;;
+  esac
+  shift
+done
+if [[ -n $input ]]; then cp "$input" "$FAKE_GH_DIR/body-$method.json"; fi
+case "$FAKE_GH_MODE:$method" in
+  existing:GET)
+    printf '%s\n' '[{"id":11,"body":"Looks good","user":{"login":"octocat"}}]'
+    printf '%s\n' '[{"id":4242,"body":"<!-- imgcost:diff -->\nold figures","user":{"login":"github-actions[bot]"}},{"id":12,"body":"thanks","user":{"login":"octocat"}}]'
+    ;;
+  *:GET) echo '[]' ;;
+  forbidden:POST)
+    echo 'gh: Resource not accessible by integration (HTTP 403)' >&2
+    exit 1
+    ;;
+  *:POST) echo '{"id":5151,"html_url":"https://github.com/acme/shop/pull/7#issuecomment-5151"}' ;;
+  *:PATCH) echo '{"id":4242,"html_url":"https://github.com/acme/shop/pull/7#issuecomment-4242"}' ;;
+  *) echo "fake gh: unexpected $FAKE_GH_MODE:$method" >&2; exit 1 ;;
+esac
+"#;
+
+/// Stand-in for cargo: records its arguments and "installs" the real imgcost into `--root`.
+const FAKE_CARGO: &str = r#"#!/usr/bin/env bash
+printf '%s\n' "$*" >>"$FAKE_GH_DIR/cargo.log"
+while (($#)); do
+  if [[ $1 == --root ]]; then root=$2; fi
+  shift
+done
+mkdir -p "$root/bin"
+cp "$FAKE_IMGCOST" "$root/bin/imgcost"
+"#;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// A simulated runner: the workspace, the runner's files and the fake gh.
+struct Runner {
+    dir: tempfile::TempDir,
+    base: String,
+    env: Vec<(String, String)>,
+}
+
+/// What one step printed and left behind.
+struct Step {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Step {
+    #[track_caller]
+    fn status(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.status, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+impl Runner {
+    /// "origin" holds the base and the head commits; the workspace is a depth-1 clone of the
+    /// head, as `actions/checkout` leaves it, so the base commit is not in it.
+    fn pull_request(head: Head, gh: Gh) -> Self {
+        Self::pull_request_changing(
+            &[
+                ("storefront/imgcost.yaml", STOREFRONT.to_owned()),
+                ("marketing/imgcost.yaml", MARKETING.to_owned()),
+            ],
+            &[("storefront/imgcost.yaml", head.storefront())],
+            gh,
+        )
+    }
+
+    /// A pull request whose base commit has the files BASE and whose head rewrites HEAD.
+    fn pull_request_changing(base: &[(&str, String)], head: &[(&str, String)], gh: Gh) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let origin = dir.path().join("origin");
+        for (path, text) in base {
+            write(&origin.join(path), text);
+        }
+        git(&origin, &["init", "-q", "-b", "main"]);
+        git(&origin, &["add", "."]);
+        git(&origin, &["commit", "-qm", "base"]);
+        let base = git(&origin, &["rev-parse", "HEAD"]);
+        for (path, text) in head {
+            write(&origin.join(path), text);
+        }
+        git(&origin, &["add", "."]);
+        git(&origin, &["commit", "-qm", "head"]);
+        let url = format!("file://{}", origin.display());
+        git(
+            dir.path(),
+            &["clone", "-q", "--depth=1", "--no-tags", &url, "workspace"],
+        );
+        let event = serde_json::json!({
+            "action": "synchronize",
+            "number": 7,
+            "pull_request": {
+                "number": 7,
+                "base": {"sha": base, "ref": "main"},
+                "head": {"ref": "feature"}
+            },
+            "repository": {"full_name": "acme/shop"}
+        });
+        let mut runner = Self::new(dir, base, "pull_request", &event, gh);
+        runner.set("GITHUB_REF", "refs/pull/7/merge");
+        runner
+    }
+
+    /// A push to main: the workspace is a full repository and there is no pull request.
+    fn push() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = dir.path().join("workspace");
+        write(&workspace.join("storefront/imgcost.yaml"), STOREFRONT);
+        write(&workspace.join("marketing/imgcost.yaml"), MARKETING);
+        git(&workspace, &["init", "-q", "-b", "main"]);
+        git(&workspace, &["add", "."]);
+        git(&workspace, &["commit", "-qm", "base"]);
+        let base = git(&workspace, &["rev-parse", "HEAD"]);
+        let event = serde_json::json!({"ref": "refs/heads/main", "after": base});
+        let mut runner = Self::new(dir, base, "push", &event, Gh::NoComment);
+        runner.set("GITHUB_REF", "refs/heads/main");
+        runner
+    }
+
+    fn new(dir: tempfile::TempDir, base: String, event_name: &str, event: &Value, gh: Gh) -> Self {
+        let root = dir.path();
+        let fake_bin = root.join("fake-bin");
+        write(&fake_bin.join("gh"), FAKE_GH);
+        std::fs::set_permissions(fake_bin.join("gh"), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+        let gh_dir = root.join("gh");
+        std::fs::create_dir_all(&gh_dir).expect("mkdir");
+        let runner_temp = root.join("runner-temp");
+        std::fs::create_dir_all(&runner_temp).expect("mkdir");
+        let event_path = root.join("event.json");
+        write(&event_path, &event.to_string());
+        write(&root.join("output"), "");
+        write(&root.join("summary.md"), "");
+        write(&root.join("path"), "");
+
+        let imgcost_dir = crate::test::binary()
+            .parent()
+            .expect("binary folder")
+            .to_path_buf();
+        let path = format!(
+            "{}:{}:{}",
+            fake_bin.display(),
+            imgcost_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let p = |name: &str| root.join(name).display().to_string();
+        let env = vec![
+            ("PATH", path),
+            ("HOME", p("")),
+            ("GIT_CONFIG_NOSYSTEM", "1".to_owned()),
+            ("CI", "true".to_owned()),
+            ("GITHUB_ACTIONS", "true".to_owned()),
+            ("GITHUB_EVENT_NAME", event_name.to_owned()),
+            ("GITHUB_EVENT_PATH", event_path.display().to_string()),
+            ("GITHUB_REPOSITORY", "acme/shop".to_owned()),
+            ("GITHUB_SERVER_URL", "https://github.com".to_owned()),
+            ("GITHUB_WORKSPACE", p("workspace")),
+            ("GITHUB_OUTPUT", p("output")),
+            ("GITHUB_STEP_SUMMARY", p("summary.md")),
+            ("GITHUB_PATH", p("path")),
+            (
+                "GITHUB_ACTION_PATH",
+                crate::test::repo().display().to_string(),
+            ),
+            ("RUNNER_TEMP", runner_temp.display().to_string()),
+            ("RUNNER_TOOL_CACHE", p("tool-cache")),
+            ("RUNNER_OS", "Linux".to_owned()),
+            ("RUNNER_ARCH", "X64".to_owned()),
+            ("FAKE_GH_DIR", gh_dir.display().to_string()),
+            ("FAKE_GH_MODE", gh.mode().to_owned()),
+            // What action.yml passes to the scripts, with its defaults.
+            ("GH_TOKEN", "ghs_test-token".to_owned()),
+            ("INPUT_PATHS", ".".to_owned()),
+            ("INPUT_POLICY", String::new()),
+            ("INPUT_POLICY_REF", String::new()),
+            ("INPUT_BASE_REF", String::new()),
+            ("INPUT_COMMENT", "true".to_owned()),
+            ("INPUT_FAIL_ON", "error".to_owned()),
+            ("INPUT_VERSION", String::new()),
+            // A fixed date keeps the figures and findings of the rate card stable.
+            ("INPUT_AS_OF", "2026-11-25".to_owned()),
+        ];
+        let env = env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        Self { dir, base, env }
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs one script of `action/` in the workspace, with nothing of this process's
+    /// environment but what the runner would give.
+    fn script(&self, name: &str) -> Step {
+        self.script_with(name, &[])
+    }
+
+    /// Runs a script of `action/` with arguments.
+    fn script_with(&self, name: &str, args: &[String]) -> Step {
+        let script = crate::test::repo().join("action").join(name);
+        let output = Command::new("bash")
+            .arg(script)
+            .args(args)
+            .current_dir(self.path("workspace"))
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("run bash");
+        Step {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// The action's steps that run scripts, in order: validate the inputs, then run.
+    fn action(&self) -> Step {
+        self.script("validate.sh").status(0);
+        self.script("run.sh")
+    }
+
+    /// The `name=value` lines of `GITHUB_OUTPUT`.
+    fn outputs(&self) -> Vec<(String, String)> {
+        read(&self.path("output"))
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    #[track_caller]
+    fn output(&self, name: &str) -> String {
+        let outputs = self.outputs();
+        let mut values = outputs.iter().filter(|(k, _)| k == name);
+        let (_, value) = values
+            .next()
+            .unwrap_or_else(|| panic!("no output {name} in {outputs:?}"));
+        assert!(values.next().is_none(), "output {name} written twice");
+        value.clone()
+    }
+
+    fn summary(&self) -> String {
+        read(&self.path("summary.md"))
+    }
+
+    fn gh_calls(&self) -> Vec<String> {
+        read(&self.path("gh/calls.log"))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The comment body the fake gh received for METHOD.
+    fn gh_body(&self, method: &str) -> String {
+        let body = read(&self.path(&format!("gh/body-{method}.json")));
+        let body: Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{method} body is not JSON ({e}): {body}"));
+        body["body"].as_str().expect("body string").to_owned()
+    }
+
+    fn json(&self, path: &str) -> Value {
+        serde_json::from_str(&read(Path::new(path)))
+            .unwrap_or_else(|e| panic!("{path} is not JSON ({e})"))
+    }
+}
+
+const LIST: &str = "api --paginate repos/acme/shop/issues/7/comments?per_page=100";
+
+#[test]
+fn pull_request_posts_a_new_comment_and_writes_every_output() {
+    let runner = Runner::pull_request(Head::Warning, Gh::NoComment);
+    let step = runner.action();
+    step.status(0)
+        // The base commit was not in the shallow clone: the action fetched it.
+        .stdout_has(&format!("::group::git fetch {}", runner.base))
+        // `check` annotated the head's warning.
+        .stdout_has("::warning file=storefront/imgcost.yaml,line=16,col=27,")
+        .stdout_has("title=IC204")
+        .stdout_has("imgcost: passed");
+
+    assert_eq!(runner.output("monthly-usd"), "1615.73");
+    assert_eq!(runner.output("delta-usd"), "6.61");
+    let report = runner.output("report");
+    assert!(report.starts_with(&runner.path("runner-temp").display().to_string()));
+    let json = runner.json(&report);
+    assert_eq!(json["summary"]["monthly_usd"], "1615.73");
+    assert_eq!(json["summary"]["passed"], true);
+    let sarif = runner.json(&runner.output("sarif"));
+    assert_eq!(sarif["version"], "2.1.0");
+
+    // The job summary holds the check's report; the diff went to the comment.
+    let summary = runner.summary();
+    assert!(summary.starts_with("<!-- imgcost:check -->"), "{summary}");
+    assert!(summary.contains("$1,615.73"), "{summary}");
+    assert!(!summary.contains("<!-- imgcost:diff -->"), "{summary}");
+
+    assert_eq!(
+        runner.gh_calls(),
+        [
+            LIST.to_owned(),
+            format!(
+                "api --method POST repos/acme/shop/issues/7/comments --input {}",
+                runner.gh_input()
+            ),
+        ]
+    );
+    assert!(
+        read(&runner.path("gh/tokens.log"))
+            .lines()
+            .all(|t| t == "ghs_test-token")
+    );
+    let body = runner.gh_body("POST");
+    assert!(body.starts_with("<!-- imgcost:diff -->\n"), "{body}");
+    assert!(body.contains("+$6.61"), "{body}");
+    // Later steps can run imgcost: nothing to add when it came from PATH.
+    assert_eq!(read(&runner.path("path")), "");
+}
+
+impl Runner {
+    /// The payload file the scripts handed to gh (its path varies with the temp folder).
+    fn gh_input(&self) -> String {
+        self.gh_calls()
+            .iter()
+            .find_map(|call| call.split_once("--input ").map(|(_, file)| file.to_owned()))
+            .expect("a call with --input")
+    }
+}
+
+#[test]
+fn pull_request_updates_the_comment_that_has_the_marker() {
+    let runner = Runner::pull_request(Head::Warning, Gh::ExistingComment);
+    runner
+        .action()
+        .status(0)
+        .stdout_has("updated the cost comment");
+    assert_eq!(
+        runner.gh_calls(),
+        [
+            LIST.to_owned(),
+            format!(
+                "api --method PATCH repos/acme/shop/issues/comments/4242 --input {}",
+                runner.gh_input()
+            ),
+        ]
+    );
+    assert!(
+        runner
+            .gh_body("PATCH")
+            .starts_with("<!-- imgcost:diff -->\n")
+    );
+    assert!(!runner.summary().contains("<!-- imgcost:diff -->"));
+}
+
+#[test]
+fn read_only_token_puts_the_comment_in_the_job_summary() {
+    let runner = Runner::pull_request(Head::Warning, Gh::ReadOnly);
+    runner
+        .action()
+        .status(0)
+        .stdout_has("::notice title=imgcost::the cost diff was not posted as a pull-request comment (the token cannot comment");
+    let calls = runner.gh_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(calls[1].starts_with("api --method POST repos/acme/shop/issues/7/comments"));
+    let summary = runner.summary();
+    let check = summary
+        .find("<!-- imgcost:check -->")
+        .expect("check summary");
+    let diff = summary
+        .find("<!-- imgcost:diff -->")
+        .expect("diff comment in the summary");
+    assert!(check < diff, "{summary}");
+    assert!(summary.contains("$1,609.12 → $1,615.73"), "{summary}");
+    assert_eq!(runner.output("delta-usd"), "6.61");
+}
+
+#[test]
+fn a_comment_too_long_for_github_is_cut_and_the_summary_has_it_all() {
+    // imgcost's own Markdown stays far under the limit (it lists the first 200 changes); the
+    // script still guards against a body GitHub would reject (65 536 characters).
+    let mut runner = Runner::push();
+    runner.set("IMGCOST_PR_NUMBER", "7");
+    let mut body =
+        String::from("<!-- imgcost:diff -->\n## imgcost\n\n| Workflow | Δ |\n|:---|---:|\n");
+    for i in 0..2000 {
+        body.push_str(&format!("| `catalogue/variant-{i:04}` | +$4.68 |\n"));
+    }
+    let file = runner.path("body.md");
+    write(&file, &body);
+    runner
+        .script_with("comment.sh", &[file.display().to_string()])
+        .status(0)
+        .stdout_has("posted the cost comment");
+    let posted = runner.gh_body("POST");
+    assert!(posted.starts_with("<!-- imgcost:diff -->\n"));
+    assert!(posted.len() < 65_536, "{} bytes", posted.len());
+    assert!(posted.contains("| `catalogue/variant-0100` | +$4.68 |\n"));
+    assert!(!posted.contains("variant-1999"));
+    assert!(
+        posted.ends_with("_…truncated: the full cost diff is in the job summary of this run._\n"),
+        "{}",
+        &posted[posted.len() - 200..]
+    );
+    let summary = runner.summary();
+    assert!(
+        summary.contains("| `catalogue/variant-1999` | +$4.68 |"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn fail_on_decides_the_exit_status_after_every_output_is_written() {
+    let cases = [
+        (Head::Warning, "error", 0),
+        (Head::Warning, "warning", 1),
+        (Head::Warning, "never", 0),
+        (Head::Error, "error", 1),
+        (Head::Error, "warning", 1),
+        (Head::Error, "never", 0),
+    ];
+    for (head, fail_on, code) in cases {
+        let mut runner = Runner::pull_request(head, Gh::NoComment);
+        runner
+            .set("INPUT_FAIL_ON", fail_on)
+            .set("INPUT_COMMENT", "false");
+        let step = runner.action();
+        assert_eq!(
+            step.status, code,
+            "fail-on {fail_on}\n--- stdout\n{}\n--- stderr\n{}",
+            step.stdout, step.stderr
+        );
+        let (monthly, delta) = match head {
+            Head::Warning => ("1615.73", "6.61"),
+            Head::Error => ("3518.56", "1909.44"),
+        };
+        assert_eq!(runner.output("monthly-usd"), monthly, "fail-on {fail_on}");
+        assert_eq!(runner.output("delta-usd"), delta, "fail-on {fail_on}");
+        let report = runner.json(&runner.output("report"));
+        assert_eq!(report["summary"]["monthly_usd"], monthly);
+        // comment: false sends the diff to the job summary, and gh is never called.
+        assert!(runner.summary().contains("<!-- imgcost:diff -->"));
+        assert!(runner.gh_calls().is_empty(), "{:?}", runner.gh_calls());
+        if let Head::Error = head {
+            assert!(
+                step.stdout
+                    .contains("::error file=storefront/imgcost.yaml,line=16,col=27,"),
+                "{}",
+                step.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn push_without_a_base_makes_no_diff_and_no_comment() {
+    let runner = Runner::push();
+    runner.action().status(0);
+    assert_eq!(runner.output("monthly-usd"), "1609.12");
+    assert_eq!(runner.output("delta-usd"), "");
+    assert!(runner.gh_calls().is_empty());
+    assert!(!runner.summary().contains("<!-- imgcost:diff -->"));
+}
+
+#[test]
+fn base_ref_input_compares_without_a_pull_request() {
+    let mut runner = Runner::push();
+    let workspace = runner.path("workspace");
+    write(
+        &workspace.join("storefront/imgcost.yaml"),
+        &Head::Warning.storefront(),
+    );
+    git(&workspace, &["commit", "-qam", "head"]);
+    runner.set("INPUT_BASE_REF", "HEAD~1");
+    runner.action().status(0);
+    assert_eq!(runner.output("delta-usd"), "6.61");
+    assert!(runner.gh_calls().is_empty());
+    assert!(runner.summary().contains("<!-- imgcost:diff -->"));
+}
+
+#[test]
+fn base_ref_branch_missing_from_the_clone_is_fetched() {
+    let mut runner = Runner::pull_request(Head::Warning, Gh::NoComment);
+    git(
+        &runner.path("origin"),
+        &["branch", "release", runner.base.as_str()],
+    );
+    runner
+        .set("INPUT_BASE_REF", "origin/release")
+        .set("INPUT_COMMENT", "false");
+    runner
+        .action()
+        .status(0)
+        .stdout_has("::group::git fetch origin/release");
+    assert_eq!(runner.output("delta-usd"), "6.61");
+    let fetched = git(
+        &runner.path("workspace"),
+        &["rev-parse", "refs/remotes/origin/release"],
+    );
+    assert_eq!(fetched, runner.base);
+}
+
+#[test]
+fn policy_ref_keeps_a_pull_request_from_loosening_its_own_diff_gate() {
+    let strict = "version: 1\nname: gate\nrules:\n  diff: {max_increase_usd: 1}\n";
+    let loose = "version: 1\nname: gate\nrules:\n  diff: {max_increase_usd: 5000}\n";
+    let pull_request = || {
+        Runner::pull_request_changing(
+            &[
+                ("storefront/imgcost.yaml", STOREFRONT.to_owned()),
+                ("marketing/imgcost.yaml", MARKETING.to_owned()),
+                (".imgcost/policy.yaml", strict.to_owned()),
+            ],
+            &[
+                ("storefront/imgcost.yaml", Head::Warning.storefront()),
+                (".imgcost/policy.yaml", loose.to_owned()),
+            ],
+            Gh::NoComment,
+        )
+    };
+
+    // Judged by its own (loosened) policy, the +$6.61 passes.
+    let runner = pull_request();
+    runner.action().status(0);
+    assert_eq!(runner.output("delta-usd"), "6.61");
+
+    // Judged by the base's policy, the diff gate (IC501) fails the step, annotated at the
+    // change, although `check` alone passes.
+    let mut runner = pull_request();
+    let base = runner.base.clone();
+    runner.set("INPUT_POLICY_REF", &base);
+    let step = runner.action();
+    step.status(1)
+        .stdout_has("::error file=storefront/imgcost.yaml,line=")
+        .stdout_has(",title=IC501::")
+        .stdout_has("imgcost: failing the step: findings of error severity");
+    assert_eq!(runner.output("delta-usd"), "6.61");
+    let report = runner.json(&runner.output("report"));
+    assert_eq!(report["summary"]["passed"], true);
+    assert!(runner.gh_body("POST").contains("IC501"));
+}
+
+#[test]
+fn merge_group_compares_with_the_commit_the_group_is_built_on() {
+    let mut runner = Runner::push();
+    let workspace = runner.path("workspace");
+    write(
+        &workspace.join("storefront/imgcost.yaml"),
+        &Head::Error.storefront(),
+    );
+    git(&workspace, &["commit", "-qam", "head"]);
+    let event = serde_json::json!({
+        "merge_group": {"base_sha": runner.base, "head_ref": "gh-readonly-queue/main/pr-7-abc"}
+    });
+    write(&runner.path("event.json"), &event.to_string());
+    runner.set("GITHUB_EVENT_NAME", "merge_group");
+    runner
+        .action()
+        .status(1)
+        .stdout_has("imgcost: failing the step: findings of error severity (fail-on: error)");
+    assert_eq!(runner.output("delta-usd"), "1909.44");
+    assert!(runner.gh_calls().is_empty());
+    assert!(runner.summary().contains("<!-- imgcost:diff -->"));
+}
+
+#[test]
+fn a_run_that_fails_fails_the_step_even_with_fail_on_never() {
+    let mut runner = Runner::push();
+    std::fs::create_dir_all(runner.path("workspace/empty")).expect("mkdir");
+    runner
+        .set("INPUT_PATHS", "empty")
+        .set("INPUT_FAIL_ON", "never");
+    runner
+        .action()
+        .status(2)
+        .stdout_has("::error title=imgcost::imgcost check failed to run");
+    assert_eq!(runner.output("monthly-usd"), "");
+    assert_eq!(runner.output("report"), "");
+}
+
+#[test]
+fn bad_inputs_fail_the_first_step_with_an_error_annotation() {
+    let cases = [
+        ("INPUT_FAIL_ON", "sometimes", "fail-on"),
+        ("INPUT_COMMENT", "yes", "comment"),
+        ("INPUT_PATHS", "  ", "paths"),
+        ("INPUT_PATHS", "apps --format=json", "paths"),
+        ("INPUT_POLICY", "-p.yaml", "policy"),
+        ("INPUT_BASE_REF", "main; rm -rf /", "base-ref"),
+        ("INPUT_POLICY_REF", "--upload-pack=evil", "policy-ref"),
+        ("INPUT_VERSION", "latest", "version"),
+        ("INPUT_AS_OF", "tomorrow", "as-of"),
+    ];
+    for (key, value, input) in cases {
+        let mut runner = Runner::push();
+        runner.set(key, value);
+        let step = runner.script("validate.sh");
+        assert_eq!(step.status, 1, "{key}={value:?}\n{}", step.stdout);
+        assert!(
+            step.stdout
+                .contains(&format!("::error title=imgcost::input `{input}`: ")),
+            "{key}={value:?}\n{}",
+            step.stdout
+        );
+        assert!(runner.outputs().is_empty(), "{key}={value:?}");
+    }
+
+    // A newline in a value cannot start another workflow command.
+    let mut runner = Runner::push();
+    runner.set("INPUT_FAIL_ON", "x\n::warning::injected");
+    let step = runner.script("validate.sh");
+    step.status(1);
+    assert!(
+        !step.stdout.contains("\n::warning::injected"),
+        "{}",
+        step.stdout
+    );
+    assert!(
+        step.stdout.contains("x%0A::warning::injected"),
+        "{}",
+        step.stdout
+    );
+}
+
+#[test]
+fn good_inputs_give_the_install_root_and_cache_key() {
+    let mut runner = Runner::push();
+    runner
+        .set("INPUT_POLICY", "policies/a.yaml\npolicies/b.yaml")
+        .set("INPUT_FAIL_ON", "warning")
+        .set("INPUT_VERSION", "v0.1.0")
+        .set("INPUT_POLICY_REF", "origin/main");
+    runner.script("validate.sh").status(0);
+    let root = runner.output("root");
+    let key = runner.output("cache-key");
+    let tool_cache = runner.path("tool-cache").display().to_string();
+    assert!(
+        root.starts_with(&format!("{tool_cache}/imgcost/source-")),
+        "{root}"
+    );
+    assert!(key.starts_with("imgcost-Linux-X64-"), "{key}");
+    assert_eq!(key.len(), "imgcost-Linux-X64-".len() + 20, "{key}");
+    assert!(root.ends_with(&key["imgcost-Linux-X64-".len()..]));
+    assert_eq!(
+        runner.output("release-root"),
+        format!("{tool_cache}/imgcost/release-0.1.0")
+    );
+}
+
+/// The asset name a release has for this machine.
+fn release_asset(version: &str) -> String {
+    let os = if cfg!(target_os = "macos") {
+        "apple-darwin"
+    } else {
+        "unknown-linux-musl"
+    };
+    format!("imgcost-{version}-{}-{os}.tar.gz", std::env::consts::ARCH)
+}
+
+impl Runner {
+    fn install_release(&mut self, release: &str) -> Step {
+        let root = self.path("tool-cache/imgcost/release-0.1.0");
+        let imgcost = crate::test::binary().display().to_string();
+        self.set("INPUT_VERSION", "v0.1.0")
+            .set("IMGCOST_RELEASE_ROOT", &root.display().to_string())
+            .set("RELEASE_REPOSITORY", "acme/imgcost")
+            .set("FAKE_GH_RELEASE", release)
+            .set("FAKE_IMGCOST", &imgcost);
+        self.script_with("install.sh", &["release".to_owned()])
+    }
+}
+
+#[test]
+fn version_downloads_the_release_asset_and_checks_its_sha256() {
+    let mut runner = Runner::push();
+    runner
+        .install_release("present")
+        .status(0)
+        .stdout_has("imgcost 0.1.0");
+    let root = runner.path("tool-cache/imgcost/release-0.1.0");
+    assert_eq!(runner.output("installed"), "true");
+    assert_eq!(runner.output("root"), root.display().to_string());
+    assert!(root.join("bin/imgcost").is_file());
+    let asset = release_asset("0.1.0");
+    let calls = runner.gh_calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(
+        calls[0].starts_with("release download v0.1.0 --repo acme/imgcost --dir "),
+        "{calls:?}"
+    );
+    assert!(
+        calls[0].ends_with(&format!("--pattern {asset} --pattern {asset}.sha256")),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn version_without_a_usable_asset_warns_and_builds_from_source() {
+    for (release, why) in [
+        ("absent", "has no asset"),
+        ("corrupt", "does not match its SHA-256 file"),
+    ] {
+        let mut runner = Runner::push();
+        runner
+            .install_release(release)
+            .status(0)
+            .stdout_has("::warning title=imgcost::no prebuilt imgcost v0.1.0 for this runner")
+            .stdout_has(why)
+            .stdout_has("building it from source instead");
+        assert_eq!(runner.output("installed"), "false", "{release}");
+        let outputs = runner.outputs();
+        assert!(outputs.iter().all(|(k, _)| k != "root"), "{outputs:?}");
+        let binary = runner.path("tool-cache/imgcost/release-0.1.0/bin/imgcost");
+        assert!(!binary.exists(), "{release}");
+    }
+}
+
+#[test]
+fn source_build_runs_cargo_install_locked_once() {
+    let mut runner = Runner::push();
+    write(&runner.path("fake-bin/cargo"), FAKE_CARGO);
+    std::fs::set_permissions(
+        runner.path("fake-bin/cargo"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let root = runner.path("tool-cache/imgcost/source-test");
+    runner
+        .set("IMGCOST_ROOT", &root.display().to_string())
+        .set("FAKE_IMGCOST", &crate::test::binary().display().to_string());
+    runner
+        .script_with("install.sh", &["source".to_owned()])
+        .status(0)
+        .stdout_has("::group::cargo install imgcost");
+    assert_eq!(
+        read(&runner.path("gh/cargo.log")).trim(),
+        format!(
+            "install --locked --path {} --root {} --target-dir {}/imgcost-target",
+            crate::test::repo().display(),
+            root.display(),
+            runner.path("runner-temp").display()
+        )
+    );
+    // A second run (a self-hosted runner's tool cache) finds the build and skips cargo.
+    runner
+        .script_with("install.sh", &["source".to_owned()])
+        .status(0)
+        .stdout_has("imgcost is already built in");
+    assert_eq!(read(&runner.path("gh/cargo.log")).lines().count(), 1);
+
+    // The run step puts it first on PATH and hands it to later steps.
+    runner.action().status(0);
+    assert_eq!(
+        read(&runner.path("path")),
+        format!("{}/bin\n", root.display())
+    );
+}
+
+#[test]
+fn action_files_pass_values_to_scripts_only_through_env() {
+    // actionlint's rule for workflows, applied to the composite action too: no `${{ }}` in
+    // any `run:` script.
+    for file in [
+        "action.yml",
+        ".github/workflows/imgcost-check.yml",
+        "examples/github/imgcost-check.yml",
+    ] {
+        let text = std::fs::read_to_string(crate::test::repo().join(file)).expect(file);
+        let mut run_indent = None;
+        for (number, line) in text.lines().enumerate() {
+            let indent = line.len() - line.trim_start().len();
+            let trimmed = line.trim_start().trim_start_matches("- ");
+            if let Some(run_at) = run_indent {
+                if line.trim().is_empty() || indent > run_at {
+                    assert!(!line.contains("${{"), "{file}:{}: {line}", number + 1);
+                    continue;
+                }
+                run_indent = None;
+            }
+            if trimmed.starts_with("run:") {
+                assert!(!line.contains("${{"), "{file}:{}: {line}", number + 1);
+                run_indent = Some(indent);
+            }
+        }
+    }
+    // Every script the action runs starts by saying what it does and is strict.
+    for script in ["validate.sh", "install.sh", "run.sh", "comment.sh"] {
+        let text =
+            std::fs::read_to_string(crate::test::repo().join("action").join(script)).expect(script);
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("#!/usr/bin/env bash"), "{script}");
+        assert!(
+            lines.next().is_some_and(|l| l.starts_with("# ")),
+            "{script}"
+        );
+        assert!(text.contains("\nset -euo pipefail\n"), "{script}");
+    }
+}
