@@ -125,7 +125,9 @@ fn policy_paths(explicit: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
-/// Checks `paths` as they are at `revision`, with the head's rate card, policies and date.
+/// Checks `paths` as they are at `revision`, with the head's rate card, policies and date. Files
+/// that git reports unchanged since the revision are not read again: their figures are the
+/// head's, which the same rate card, policies and date make identical.
 ///
 /// # Errors
 /// When the revision is not in the clone, or git fails.
@@ -135,6 +137,7 @@ pub fn base_from_git(
     paths: &[PathBuf],
     policies: &[PathBuf],
     context: &Context,
+    head: &Report,
 ) -> Result<Base, Error> {
     let commit = git::resolve(cwd, revision)?;
     let specs: Vec<String> = paths
@@ -146,9 +149,16 @@ pub fn base_from_git(
         .filter(|s| cwd.join(s).is_file())
         .map(String::as_str)
         .collect();
+    let changed = git::changed_files(cwd, &commit, &specs)?;
+    let mut head_files: HashMap<&str, Vec<&WorkflowEntry>> = HashMap::new();
+    for entry in &head.workflows {
+        head_files.entry(entry.file.path()).or_default().push(entry);
+    }
     let mut cat = CatFile::spawn(cwd)?;
     let mut inputs = Vec::new();
     let mut findings = Vec::new();
+    let mut reused: Vec<&WorkflowEntry> = Vec::new();
+    let mut reused_files: Vec<&str> = Vec::new();
     for file in git::list_files(cwd, &commit, &specs)? {
         let name = file.path.rsplit('/').next().unwrap_or_default();
         let explicit = explicit_files
@@ -156,6 +166,13 @@ pub fn base_from_git(
             .any(|e| e.trim_start_matches("./") == file.path);
         if !is_manifest_name(name) && !explicit {
             continue;
+        }
+        if !file.symlink && !changed.contains(&file.path) {
+            if let Some((path, entries)) = head_files.get_key_value(file.path.as_str()) {
+                reused.extend(entries);
+                reused_files.push(path);
+                continue;
+            }
         }
         let display = format!("{}:{}", short(&commit), file.path);
         if file.symlink {
@@ -194,11 +211,31 @@ pub fn base_from_git(
         };
         policy_files.push((path, cat.read(&object)?));
     }
+    let reused_total = reused
+        .iter()
+        .filter_map(|entry| entry.monthly_usd())
+        .fold(Decimal::ZERO, Decimal::saturating_add);
+    let reused_errors = head
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.is_active()
+                && d.severity == crate::Severity::Error
+                && reused_files.contains(&d.primary.file.path())
+        })
+        .count();
+    let mut workflows = json_workflows(&report);
+    workflows.extend(reused.iter().map(|entry| {
+        (
+            entry.workflow.id.clone(),
+            serde_json::to_value(JsonWorkflow::of(entry)).unwrap_or(Value::Null),
+        )
+    }));
     Ok(Base {
         label: format!("{revision} ({})", short(&commit)),
-        workflows: json_workflows(&report),
-        total: cents(report.monthly_usd()),
-        errors: report.counts().errors,
+        workflows,
+        total: cents(report.monthly_usd().saturating_add(reused_total)),
+        errors: report.counts().errors + reused_errors,
         policy_files,
     })
 }

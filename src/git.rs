@@ -109,6 +109,46 @@ pub fn list_files(cwd: &Path, commit: &str, paths: &[String]) -> Result<Vec<Tree
         .collect())
 }
 
+/// The files under `paths` (relative to `cwd`) whose content differs between `commit` and the
+/// working tree, relative to `cwd`.
+///
+/// # Errors
+/// When git fails.
+pub fn changed_files(
+    cwd: &Path,
+    commit: &str,
+    paths: &[String],
+) -> Result<std::collections::HashSet<String>, Error> {
+    let output = git(cwd)
+        .args([
+            "diff",
+            "--name-only",
+            "--no-renames",
+            "--relative",
+            "-z",
+            commit,
+            "--",
+        ])
+        .args(if paths.is_empty() {
+            vec![".".to_owned()]
+        } else {
+            paths.to_vec()
+        })
+        .output()
+        .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::Git(
+            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        ));
+    }
+    Ok(output
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| String::from_utf8_lossy(entry).into_owned())
+        .collect())
+}
+
 /// One `git cat-file --batch` process answering many reads.
 pub struct CatFile {
     child: Child,

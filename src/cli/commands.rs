@@ -108,6 +108,7 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
             &args.paths,
             &cli.global.policies,
             &options.context,
+            &head,
         ),
         (None, Some(path)) => {
             cost_diff::base_from_baseline(&options.cwd.join(path), &path.display().to_string())
