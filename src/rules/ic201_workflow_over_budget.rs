@@ -1,7 +1,7 @@
 //! IC201: a workflow's projection is over its own `budget.monthly_usd`.
 
 use super::context::{WorkflowContext, monthly};
-use super::ic204_near_ceiling::{Ceiling, Standing, near_finding, standing};
+use super::ic204_near_ceiling::{Ceiling, Standing, concerns, near_finding, standing};
 use crate::{Diagnostic, Quality, Rule, Severity, project};
 
 pub static IC201: Rule = Rule {
@@ -42,6 +42,9 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         ceiling: budget,
         per_image: false,
     };
+    if !concerns(projection.monthly_usd, budget, ctx.policies) {
+        return;
+    }
     let primary = ctx.value_label("budget/monthly_usd", format!("budget {}", monthly(budget)));
     match standing(projection.monthly_usd, budget, None) {
         Standing::Over => {

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::context::monthly;
-use super::ic204_near_ceiling::{Ceiling, Standing, near_finding, standing};
+use super::ic204_near_ceiling::{Ceiling, Standing, concerns, near_finding, standing};
 use crate::policy::PolicySet;
 use crate::{Diagnostic, Label, Report, Rule, Severity};
 
@@ -41,6 +41,9 @@ pub fn check(report: &Report, index: usize, policies: &PolicySet, out: &mut Vec<
         .root
         .pointer("/budget/monthly_usd")
         .map_or(manifest.root.span, |(_, value)| value.span);
+    if !concerns(total, budget, policies) {
+        return;
+    }
     let primary = Label::new(
         &manifest.file,
         span,

@@ -1,7 +1,7 @@
 //! IC203: the cost per accepted image is over `budget.per_accepted_image_usd`.
 
 use super::context::{WorkflowContext, per_image};
-use super::ic204_near_ceiling::{Ceiling, Standing, near_finding, standing};
+use super::ic204_near_ceiling::{Ceiling, Standing, concerns, near_finding, standing};
 use crate::{Diagnostic, Rule, Severity};
 
 pub static IC203: Rule = Rule {
@@ -48,6 +48,9 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         ceiling: budget,
         per_image: true,
     };
+    if !concerns(amount, budget, ctx.policies) {
+        return;
+    }
     let primary = ctx.value_label(
         "budget/per_accepted_image_usd",
         format!("budget {} per image", per_image(budget)),

@@ -61,6 +61,13 @@ pub fn standing(amount: Decimal, ceiling: Decimal, warn_at: Option<Decimal>) -> 
     }
 }
 
+/// Whether an amount is over its ceiling or near enough to warn: a clean workflow builds no
+/// labels or messages at all.
+#[must_use]
+pub fn concerns(amount: Decimal, ceiling: Decimal, policies: &PolicySet) -> bool {
+    standing(amount, ceiling, policies.warn_at().map(|w| w.value)) != Standing::Under
+}
+
 /// What a ceiling is, for messages: "the workflow budget", with the amount's unit.
 pub struct Ceiling<'a> {
     pub what: &'a str,
