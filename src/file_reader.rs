@@ -1,5 +1,6 @@
-//! Reading one file into a [`SourceFile`], with the size cap and UTF-8 check, turning every
-//! failure into a located diagnostic (IC005 unreadable, IC001 too large or not UTF-8).
+//! Reading one file into a [`SourceFile`], with the size cap, UTF-8 and printable-character
+//! checks, turning every failure into a located diagnostic (IC005 unreadable, IC001 too large,
+//! not UTF-8 or holding a control character).
 
 use std::fs::File;
 use std::io::Read;
@@ -18,11 +19,21 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// An IC005 or IC001 diagnostic located at the start of the file.
 pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
     let mut bytes = Vec::new();
-    let read = File::open(path).and_then(|file| {
-        if file.metadata()?.is_dir() {
+    // Asked before opening: opening a FIFO blocks until something writes to it, and a device
+    // (`/dev/zero`, a terminal behind `/dev/stdin`) never ends. A symbolic link committed to a
+    // repository can point at either, and files named on the command line are not filtered.
+    let read = std::fs::metadata(path).and_then(|metadata| {
+        if metadata.is_dir() {
             return Err(std::io::Error::other("it is a directory, not a file"));
         }
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+        if !metadata.is_file() {
+            return Err(std::io::Error::other(
+                "it is not a regular file (a pipe, socket or device)",
+            ));
+        }
+        File::open(path)?
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
     });
     if let Err(error) = read {
         return Err(Box::new(unreadable(display, &error.to_string())));
@@ -33,7 +44,7 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Box<Di
 /// Turns bytes (from disk or from git) into a source file.
 ///
 /// # Errors
-/// An IC001 diagnostic for invalid UTF-8 or an oversized file.
+/// An IC001 diagnostic for invalid UTF-8, a control character or an oversized file.
 pub fn decode(display: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
     match SourceFile::from_bytes(display, bytes, MAX_FILE_BYTES) {
         Ok(file) => Ok(Arc::new(file)),
@@ -48,6 +59,25 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diag
                 .with_help(
                     "a manifest is a few kilobytes; this is not a manifest, or it should be split",
                 ),
+            ))
+        }
+        Err(DecodeError::Unprintable {
+            offset,
+            character,
+            shown,
+        }) => {
+            let file = Arc::new(SourceFile::new(display, shown));
+            let end = offset + '\u{fffd}'.len_utf8();
+            Err(Box::new(
+                Diagnostic::new(
+                    &rules::IC001,
+                    format!(
+                        "YAML does not allow the unprintable character U+{:04X}",
+                        u32::from(character)
+                    ),
+                    Label::new(&file, Span::new(offset, end), "unprintable character"),
+                )
+                .with_help("remove it: it is invisible in editors, and no manifest field needs it"),
             ))
         }
         Err(DecodeError::InvalidUtf8 { offset, lossy }) => {

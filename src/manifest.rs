@@ -6,11 +6,13 @@
 //! tree. Problems become diagnostics; a workflow with a problem is left out of pricing, the others
 //! go on.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::schema::printable;
 use crate::yaml::{self, Document, Entry, Node, NodeKind};
 use crate::{Diagnostic, Label, Schema, SourceFile, Workflow, WorkflowSpec, decimal, rules};
 
@@ -71,6 +73,11 @@ impl Manifest {
             }
         };
         let project = header.project.unwrap_or_else(|| default_project.to_owned());
+        // A set, not a scan of `failed` per workflow: a hostile file can hold thousands of
+        // workflows and an error in each, which made the scan quadratic (most of a minute for
+        // 1 MiB in a debug build).
+        let failed_workflows: HashSet<String> =
+            failed.iter().filter_map(|p| failed_workflow(p)).collect();
         let mut workflows = Vec::new();
         let mut unreadable_workflows = 0;
         for entry in root
@@ -79,11 +86,7 @@ impl Manifest {
             .unwrap_or_default()
         {
             let name = entry.key.as_str().unwrap_or_default().to_owned();
-            let pointer = format!("/workflows/{}", name.replace('~', "~0").replace('/', "~1"));
-            if failed
-                .iter()
-                .any(|f| f == &pointer || f.starts_with(&format!("{pointer}/")))
-            {
+            if failed_workflows.contains(&name) {
                 unreadable_workflows += 1;
                 continue;
             }
@@ -130,7 +133,7 @@ pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Do
             out.extend(document.duplicate_keys.iter().map(|duplicate| {
                 Diagnostic::new(
                     &rules::IC003,
-                    format!("duplicate key `{}`", duplicate.key),
+                    format!("duplicate key `{}`", printable(&duplicate.key)),
                     Label::new(file, duplicate.second, "repeated here"),
                 )
                 .with_related(Label::new(file, duplicate.first, "first defined here"))
@@ -156,7 +159,16 @@ pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Do
 /// A typed-read error (rare: the schema catches nearly everything first) as IC002.
 pub fn typed_error(file: &Arc<SourceFile>, node: &Node, error: yaml::DeError) -> Diagnostic {
     let span = error.span.unwrap_or(node.span);
-    Diagnostic::new(&rules::IC002, error.message, Label::new(file, span, "here"))
+    let message = printable(&error.message).into_owned();
+    Diagnostic::new(&rules::IC002, message, Label::new(file, span, "here"))
+}
+
+/// The name of the workflow a failed JSON pointer is in (`/workflows/hero/volume` → `hero`),
+/// unescaped as RFC 6901 says.
+fn failed_workflow(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/workflows/")?;
+    let token = rest.split_once('/').map_or(rest, |(token, _)| token);
+    Some(token.replace("~1", "/").replace("~0", "~"))
 }
 
 /// Lays `defaults:` under every workflow mapping.

@@ -5,6 +5,8 @@
 //! is labelled on the key itself, a missing key on its parent's key, a wrong value on the value.
 //! Messages are imgcost's own, written for YAML authors, with "did you mean" hints.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -78,11 +80,15 @@ impl Schema {
         out: &mut Vec<Diagnostic>,
     ) -> Vec<String> {
         let instance = root.to_json();
-        let mut failed = Vec::new();
-        for error in self.validator().iter_errors(&instance) {
-            let pointer = error.instance_path().as_str().to_owned();
-            out.push(self.diagnostic(&error, root, file));
-            failed.push(pointer);
+        let errors: Vec<ValidationError<'_>> = self.validator().iter_errors(&instance).collect();
+        let places = Places {
+            root,
+            index: (errors.len() > INDEX_ABOVE).then(|| root.pointer_index()),
+        };
+        let mut failed = Vec::with_capacity(errors.len());
+        for error in &errors {
+            out.push(self.diagnostic(error, &places, file));
+            failed.push(error.instance_path().as_str().to_owned());
         }
         failed
     }
@@ -90,11 +96,12 @@ impl Schema {
     fn diagnostic(
         self,
         error: &ValidationError<'_>,
-        root: &Node,
+        places: &Places<'_>,
         file: &Arc<SourceFile>,
     ) -> Diagnostic {
+        let root = places.root;
         let pointer = error.instance_path().as_str();
-        let (key, value) = root.pointer(pointer).unwrap_or((None, root));
+        let (key, value) = places.get(pointer).unwrap_or((None, root));
         let name = field_name(pointer);
         // Where a value is missing (`key:` with nothing after it) the key is the place to show.
         let value_span = if value.span.is_empty() {
@@ -107,8 +114,8 @@ impl Schema {
         let (span, label, message, help) = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let unexpected_key = unexpected.first().map_or("", String::as_str);
-                let span = root
-                    .pointer(&format!("{pointer}/{}", escape(unexpected_key)))
+                let span = places
+                    .get(&format!("{pointer}/{}", escape(unexpected_key)))
                     .and_then(|(k, _)| k.map(|k| k.span))
                     .unwrap_or(container_span);
                 let allowed = self.allowed_keys(error.schema_path().as_str());
@@ -247,8 +254,8 @@ impl Schema {
             ),
             ValidationErrorKind::PropertyNames { error: inner } => {
                 let offending = plain(inner.instance().as_ref());
-                let span = root
-                    .pointer(&format!("{pointer}/{}", escape(&offending)))
+                let span = places
+                    .get(&format!("{pointer}/{}", escape(&offending)))
                     .and_then(|(k, _)| k.map(|k| k.span))
                     .unwrap_or(container_span);
                 (span, "invalid name", format!("`{offending}` is not a valid name{}", within(&name)), Some("names use lowercase letters, digits, `-` and `_`, start with a letter or digit, and are at most 64 characters".to_owned()))
@@ -283,6 +290,7 @@ impl Schema {
                 None,
             ),
         };
+        let message = printable(&message).into_owned();
         let mut diagnostic = Diagnostic::new(&rules::IC002, message, Label::new(file, span, label));
         diagnostic.help = help;
         diagnostic
@@ -299,6 +307,47 @@ impl Schema {
             .map(|properties| properties.keys().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+/// Findings in one file above which their places are looked up in an index of the whole tree
+/// instead of by walking it once each: a hostile file with an error in each of thousands of
+/// entries made the walks quadratic (seconds for 1 MiB), while a few walks cost less than an
+/// index.
+const INDEX_ABOVE: usize = 64;
+
+/// Where the nodes named by JSON pointers are.
+struct Places<'a> {
+    root: &'a Node,
+    index: Option<HashMap<String, (Option<&'a Node>, &'a Node)>>,
+}
+
+impl<'a> Places<'a> {
+    fn get(&self, pointer: &str) -> Option<(Option<&'a Node>, &'a Node)> {
+        match &self.index {
+            Some(index) => index.get(pointer).copied(),
+            None => self.root.pointer(pointer),
+        }
+    }
+}
+
+/// `text` with control characters, and the bidirectional controls that reorder what a terminal
+/// shows, written as escapes (`\u{1b}`). Messages quote keys and values from the manifest, and a
+/// double-quoted YAML string can hold any character through its escapes (`"\e[31m"`).
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
 }
 
 fn within(name: &str) -> String {
@@ -444,6 +493,13 @@ mod tests {
         for schema in Schema::ALL {
             let _ = schema.validator();
         }
+    }
+
+    #[test]
+    fn printable_escapes_what_a_terminal_would_obey() {
+        assert_eq!(printable("plain, café 🎨"), "plain, café 🎨");
+        assert_eq!(printable("\u{1b}[31mred\n"), "\\u{1b}[31mred\\u{a}");
+        assert_eq!(printable("abc\u{202e}fed"), "abc\\u{202e}fed");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //!
 //! The loader parses it, diagnostics point into it with [`Span`]s, and the renderers turn those
 //! spans into 1-based line and column numbers (columns count characters, as SPEC §5 says) or hand
-//! the text to miette. Reading is the only place where size caps, a leading BOM and invalid UTF-8
-//! are dealt with, so that everything later works on a plain `str`.
+//! the text to miette. Reading is the only place where size caps, a leading BOM, invalid UTF-8,
+//! control characters and lone carriage returns are dealt with, so that everything later works
+//! on a plain, printable `str`.
 
 use std::sync::Arc;
 
@@ -28,21 +29,36 @@ pub struct LineColumn {
 /// Why raw bytes could not become a [`SourceFile`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
-    /// Invalid UTF-8 starting at this byte offset. `lossy` is the text with invalid bytes
-    /// replaced, whose prefix up to `offset` is the file's, so the offset can still be located.
+    /// Invalid UTF-8 starting at this byte offset. `lossy` is the text with invalid bytes (and
+    /// control characters) replaced by U+FFFD, so that the offset can be located, and shown, in
+    /// `SourceFile::new(path, lossy)`.
     InvalidUtf8 { offset: usize, lossy: String },
     /// The file is larger than the cap.
     TooLarge { size: u64, limit: u64 },
+    /// A character that YAML does not allow (a control character) first at this byte offset.
+    /// `shown` is the text with each such character replaced by U+FFFD, whose prefix up to
+    /// `offset` is the file's: `SourceFile::new(path, shown)` can be shown where the file itself
+    /// must not be.
+    Unprintable {
+        offset: usize,
+        character: char,
+        shown: String,
+    },
 }
 
 impl SourceFile {
     /// Builds a source file from text already known to be valid. A leading byte-order mark is
-    /// dropped so that columns on the first line match what editors show.
+    /// dropped so that columns on the first line match what editors show, and a carriage return
+    /// not followed by a line feed becomes a line feed: YAML reads it as a line break (files
+    /// from old Macs), so lines must too, here and in miette. The swap keeps every byte offset.
     #[must_use]
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let mut text: Arc<str> = text.into();
         if let Some(stripped) = text.strip_prefix('\u{feff}') {
             text = Arc::from(stripped);
+        }
+        if let Some(unified) = lone_carriage_returns_to_line_feeds(&text) {
+            text = Arc::from(unified);
         }
         let line_starts = std::iter::once(0)
             .chain(memchr_newlines(&text).map(|i| i + 1))
@@ -54,10 +70,10 @@ impl SourceFile {
         }
     }
 
-    /// Decodes bytes read from a file, enforcing the size cap and UTF-8.
+    /// Decodes bytes read from a file, enforcing the size cap, UTF-8 and printable characters.
     ///
     /// # Errors
-    /// [`DecodeError`] when the bytes are too many or not UTF-8.
+    /// [`DecodeError`] when the bytes are too many, not UTF-8 or not printable.
     pub fn from_bytes(
         path: impl Into<String>,
         bytes: Vec<u8>,
@@ -67,13 +83,31 @@ impl SourceFile {
         if size > limit {
             return Err(DecodeError::TooLarge { size, limit });
         }
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Self::new(path, text)),
+        // Offsets in errors count from after a leading byte-order mark, as spans do once
+        // `new` has dropped it from the text the error carries.
+        let bom = if bytes.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
             Err(error) => {
-                let offset = error.utf8_error().valid_up_to();
-                let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                Err(DecodeError::InvalidUtf8 { offset, lossy })
+                let lossy = String::from_utf8_lossy(error.as_bytes());
+                // Control characters are replaced here too, since `lossy` is shown; the offset
+                // moves with the replacements before it.
+                let offset = shown(&lossy[..error.utf8_error().valid_up_to()]).len() - bom;
+                let lossy = shown(&lossy);
+                return Err(DecodeError::InvalidUtf8 { offset, lossy });
             }
+        };
+        match text.char_indices().find(|&(_, c)| !printable(c)) {
+            None => Ok(Self::new(path, text)),
+            Some((offset, character)) => Err(DecodeError::Unprintable {
+                offset: offset - bom,
+                character,
+                shown: shown(&text),
+            }),
         }
     }
 
@@ -136,27 +170,38 @@ impl SourceFile {
         Span::new(start, start + self.line_text(line).len())
     }
 
-    /// The span of `[start, end)` given as line and 1-based character columns.
-    #[must_use]
-    pub fn span_of_line_columns(&self, line: usize, column: usize, len_chars: usize) -> Span {
-        let line_span = self.line_span(line);
-        let text = &self.text[line_span.range()];
-        let to_byte = |chars: usize| {
-            text.char_indices()
-                .nth(chars)
-                .map_or(text.len(), |(i, _)| i)
-                + line_span.start
-        };
-        let start = to_byte(column.saturating_sub(1));
-        let end = to_byte(column.saturating_sub(1) + len_chars);
-        Span::new(start, end)
-    }
-
     /// The text a span covers.
     #[must_use]
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
     }
+}
+
+/// YAML 1.2 allows only printable characters in a file (`c-printable`, §5.1); saphyr lets control
+/// characters through inside quotes. They are refused here, before anything shows the file: an
+/// escape sequence written in a manifest would otherwise be obeyed by the terminal or CI log
+/// that shows its lines, rewriting what the reader sees.
+fn printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{85}')
+        || !(c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+}
+
+/// `text` with each character that is not printable replaced by U+FFFD.
+fn shown(text: &str) -> String {
+    text.replace(|c| !printable(c), "\u{fffd}")
+}
+
+fn lone_carriage_returns_to_line_feeds(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return None;
+    }
+    let mut unified = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        unified.push(if lone(i) { '\n' } else { c });
+    }
+    Some(unified)
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -188,6 +233,15 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_carriage_return_breaks_the_line() {
+        let file = SourceFile::new("m.yaml", "a: 1\rb: 2\r\nc: 3\r");
+        assert_eq!(file.text(), "a: 1\nb: 2\r\nc: 3\n");
+        assert_eq!(file.line_column(5), LineColumn { line: 2, column: 1 });
+        assert_eq!(file.line_text(2), "b: 2");
+        assert_eq!(file.line_column(11), LineColumn { line: 3, column: 1 });
+    }
+
+    #[test]
     fn invalid_utf8_is_located() {
         let error = SourceFile::from_bytes("m.yaml", b"a: 1\nb: \xff\n".to_vec(), 100).unwrap_err();
         let DecodeError::InvalidUtf8 { offset, lossy } = error else {
@@ -195,6 +249,50 @@ mod tests {
         };
         let file = SourceFile::new("m.yaml", lossy);
         assert_eq!(file.line_column(offset), LineColumn { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn offsets_count_from_after_a_byte_order_mark() {
+        let error = SourceFile::from_bytes("m.yaml", b"\xef\xbb\xbfab\xff\n".to_vec(), 100);
+        let Err(DecodeError::InvalidUtf8 { offset, lossy }) = error else {
+            panic!("{error:?}")
+        };
+        let file = SourceFile::new("m.yaml", lossy);
+        assert_eq!((offset, file.text()), (2, "ab\u{fffd}\n"));
+        assert_eq!(file.line_column(offset), LineColumn { line: 1, column: 3 });
+        let error = SourceFile::from_bytes("m.yaml", "\u{feff}a\u{7}".into(), 100);
+        assert!(matches!(
+            error,
+            Err(DecodeError::Unprintable { offset: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_utf8_is_shown_without_control_characters() {
+        let error = SourceFile::from_bytes("m.yaml", b"\x1b[2J: \xff\x07".to_vec(), 100);
+        let Err(DecodeError::InvalidUtf8 { offset, lossy }) = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(lossy, "\u{fffd}[2J: \u{fffd}\u{fffd}");
+        assert_eq!(&lossy[offset..], "\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_replaced_where_shown() {
+        let error = SourceFile::from_bytes("m.yaml", b"a: \"\x1b[2J\x07\"\n".to_vec(), 100);
+        assert_eq!(
+            error.unwrap_err(),
+            DecodeError::Unprintable {
+                offset: 4,
+                character: '\u{1b}',
+                shown: "a: \"\u{fffd}[2J\u{fffd}\"\n".to_owned()
+            }
+        );
+        let error = SourceFile::from_bytes("m.yaml", "a: \u{ffff}".into(), 100).unwrap_err();
+        assert!(matches!(error, DecodeError::Unprintable { offset: 3, .. }));
+        // Tabs, line breaks, NEL and text beyond ASCII are printable.
+        let text = "a:\r\n  b: \"\tx\u{85}é🎨\"\r";
+        assert!(SourceFile::from_bytes("m.yaml", text.into(), 100).is_ok());
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
         alias_budget: ALIAS_NODE_LIMIT,
         root: None,
         documents: 0,
+        document_start: 0,
         duplicates: Vec::new(),
     };
     for event in Parser::new_from_str(text) {
@@ -69,11 +70,19 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
             Ok((event, span)) => loader.on_event(event, span),
             Err(error) => {
                 let at = offsets.byte(error.marker().index());
-                Err(SyntaxError {
-                    span: Span::point(at),
-                    message: format!("YAML syntax error: {}", error.info()),
-                    help: syntax_help(error.info()),
-                })
+                // saphyr's own limit, reached in `[[[…` before our depth check sees the
+                // events: the same finding as ours, in the same words.
+                if error.info() == "recursion limit exceeded" {
+                    Err(too_deep(at))
+                } else {
+                    Err(SyntaxError {
+                        span: tab_before(text, at)
+                            .filter(|_| error.info().contains("tab"))
+                            .map_or(Span::point(at), |tab| Span::new(tab, tab + 1)),
+                        message: format!("YAML syntax error: {}", error.info()),
+                        help: syntax_help(error.info()),
+                    })
+                }
             }
         };
         step?;
@@ -89,6 +98,22 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
         root,
         duplicate_keys: loader.duplicates,
     })
+}
+
+fn too_deep(at: usize) -> SyntaxError {
+    SyntaxError {
+        span: Span::point(at),
+        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+        help: Some("a manifest needs about six levels; this file is not a manifest or was generated wrongly".to_owned()),
+    }
+}
+
+/// The first tab on the line of `at`, before it. saphyr reports a tab that indents at the text
+/// after the indentation; the tab itself is what to fix.
+fn tab_before(text: &str, at: usize) -> Option<usize> {
+    let before = text.get(..at)?;
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    before[line_start..].find('\t').map(|i| line_start + i)
 }
 
 fn syntax_help(info: &str) -> Option<String> {
@@ -162,6 +187,8 @@ struct Loader<'a> {
     alias_budget: usize,
     root: Option<Node>,
     documents: usize,
+    /// Where the document starts: its `---`, or the start of the file.
+    document_start: usize,
     duplicates: Vec<DuplicateKey>,
 }
 
@@ -170,8 +197,11 @@ impl Loader<'_> {
         let span_bytes = self.offsets.span(span);
         match event {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => Ok(()),
-            Event::DocumentStart(_) => {
+            Event::DocumentStart(explicit) => {
                 self.documents += 1;
+                if explicit {
+                    self.document_start = span_bytes.start;
+                }
                 if self.documents > 1 {
                     return Err(SyntaxError {
                         span: span_bytes,
@@ -239,7 +269,12 @@ impl Loader<'_> {
                 self.insert(node, anchor)
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let node = scalar_node(text, style, tag.as_ref(), span_bytes);
+                let mut node = scalar_node(text, style, tag.as_ref(), span_bytes);
+                // A document with nothing in it is an empty scalar placed after its last
+                // comment, possibly past the last line; point at where the document starts.
+                if self.stack.is_empty() && is_implicit_null(&node, style, tag.as_ref()) {
+                    node.span = Span::point(self.document_start);
+                }
                 self.insert(node, anchor)
             }
             Event::Alias(id) => {
@@ -273,11 +308,7 @@ impl Loader<'_> {
 
     fn check_depth(&self, span: Span, extra: usize) -> Result<(), SyntaxError> {
         if self.stack.len() + extra >= MAX_DEPTH {
-            return Err(SyntaxError {
-                span: Span::point(span.start),
-                message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                help: Some("a manifest needs about six levels; this file is not a manifest or was generated wrongly".to_owned()),
-            });
+            return Err(too_deep(span.start));
         }
         Ok(())
     }
@@ -361,6 +392,11 @@ fn internal(span: Span) -> SyntaxError {
         message: "unbalanced YAML events (a bug in imgcost; please report it)".to_owned(),
         help: None,
     }
+}
+
+/// An empty plain scalar: what the parser reports for a value, or a document, with nothing in it.
+fn is_implicit_null(node: &Node, style: ScalarStyle, tag: Option<&Cow<'_, Tag>>) -> bool {
+    style == ScalarStyle::Plain && tag.is_none() && node.as_str() == Some("")
 }
 
 fn scalar_node(
@@ -492,6 +528,32 @@ mod tests {
     fn empty_and_comment_only_files_are_null() {
         assert!(load("").unwrap().root.is_null());
         assert!(load("# nothing here\n").unwrap().root.is_null());
+    }
+
+    #[test]
+    fn an_indenting_tab_is_pointed_at_itself() {
+        let error = problem("a:\n  b:\n \t c: 1\n");
+        assert_eq!(error.span, Span::new(9, 10));
+        assert!(error.message.contains("tabs"), "{}", error.message);
+    }
+
+    #[test]
+    fn the_scanner_depth_limit_reads_like_ours() {
+        let error = problem(&"{a: ".repeat(1000));
+        assert_eq!(
+            error.message,
+            format!("nesting deeper than {MAX_DEPTH} levels")
+        );
+    }
+
+    #[test]
+    fn an_empty_document_sits_at_its_marker() {
+        let root = load("# a comment\n---\n# another\n").unwrap().root;
+        assert!(root.is_null());
+        assert_eq!(root.span, Span::point(12));
+        assert_eq!(load("# a comment\n").unwrap().root.span, Span::point(0));
+        // An explicit null stays where it is written.
+        assert_eq!(load("--- ~\n").unwrap().root.span, Span::new(4, 5));
     }
 
     #[test]

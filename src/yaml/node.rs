@@ -5,6 +5,8 @@
 //! model is deserialized from it (`yaml::deserializer`). Every key and every value keeps its
 //! byte span, and scalars keep their source text so that numbers can be read exactly as written.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Number, Value};
 
 use crate::Span;
@@ -124,6 +126,41 @@ impl Node {
         Some((key, node))
     }
 
+    /// Every node of the tree by its JSON pointer, with the key that introduces it, as
+    /// [`Node::pointer`] finds them. For a file with many findings, where walking the tree once
+    /// per finding would take time quadratic in its size.
+    #[must_use]
+    pub fn pointer_index(&self) -> HashMap<String, (Option<&Node>, &Node)> {
+        let mut index = HashMap::new();
+        self.index_into(String::new(), None, &mut index);
+        index
+    }
+
+    fn index_into<'a>(
+        &'a self,
+        pointer: String,
+        key: Option<&'a Node>,
+        index: &mut HashMap<String, (Option<&'a Node>, &'a Node)>,
+    ) {
+        match &self.kind {
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    let token = entry.key.as_str().unwrap_or_default();
+                    let token = token.replace('~', "~0").replace('/', "~1");
+                    let child = format!("{pointer}/{token}");
+                    entry.value.index_into(child, Some(&entry.key), index);
+                }
+            }
+            NodeKind::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    item.index_into(format!("{pointer}/{i}"), None, index);
+                }
+            }
+            NodeKind::Scalar(_) => {}
+        }
+        index.entry(pointer).or_insert((key, self));
+    }
+
     /// The JSON value the schema validator sees. Numbers become JSON numbers (`i64` when they
     /// fit, else `f64`); a non-finite float has no JSON form and becomes its text, which the
     /// schema then rejects with the scalar's own span.
@@ -182,5 +219,39 @@ impl Node {
             span: self.span,
             kind: NodeKind::Mapping(entries),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::yaml::load;
+
+    #[test]
+    fn the_pointer_index_finds_what_pointer_finds() {
+        let root = load("a: {b/c: [1, {d~e: x}], f: ~}\ng: [[y]]\n")
+            .unwrap()
+            .root;
+        let index = root.pointer_index();
+        let pointers = [
+            "",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/0",
+            "/a/b~1c/1",
+            "/a/b~1c/1/d~0e",
+            "/a/f",
+            "/g",
+            "/g/0",
+            "/g/0/0",
+        ];
+        for pointer in pointers {
+            assert!(root.pointer(pointer).is_some(), "{pointer}");
+            assert_eq!(
+                index.get(pointer).copied(),
+                root.pointer(pointer),
+                "{pointer}"
+            );
+        }
+        assert_eq!(index.len(), pointers.len());
     }
 }
