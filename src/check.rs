@@ -212,7 +212,7 @@ fn price(
                 Label::new(&manifest.file, workflow.value_place(error.field), "here"),
             )
             .with_workflow(&workflow.id);
-            diagnostic.help = error.help;
+            diagnostic.set_help(error.help);
             out.push(diagnostic);
             None
         }

@@ -5,10 +5,34 @@
 //! Renderers (`render::*`) turn the same list into human text, JSON, SARIF, GitHub annotations,
 //! Markdown or JUnit; none of them decides anything.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
 use crate::{LineColumn, Rule, Severity, SourceFile, Span};
+
+/// `text` with control characters, and the bidirectional controls that reorder what a terminal
+/// shows, written as escapes (`\u{1b}`). Messages quote keys and values from the manifest, and a
+/// double-quoted YAML string can hold any character through its escapes (`"\e[31m"`); file
+/// names can too. Every message, label and help of a [`Diagnostic`] goes through it, so no
+/// renderer can put an escape sequence on a terminal or a newline into an annotation.
+#[must_use]
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
 
 /// A place in a file with a short message saying what is there.
 #[derive(Debug, Clone)]
@@ -75,7 +99,7 @@ impl Diagnostic {
         Self {
             rule,
             severity: rule.default_severity,
-            message: message.into(),
+            message: shown(message.into()),
             primary,
             related: Vec::new(),
             help: None,
@@ -92,7 +116,7 @@ impl Diagnostic {
 
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(shown(help.into()));
         self
     }
 
@@ -100,6 +124,11 @@ impl Diagnostic {
     pub fn with_workflow(mut self, workflow: impl Into<String>) -> Self {
         self.workflow = Some(workflow.into());
         self
+    }
+
+    /// Sets (or clears) the help text, escaped like every text of a finding.
+    pub fn set_help(&mut self, help: Option<String>) {
+        self.help = help.map(shown);
     }
 
     /// Whether the finding counts towards the exit code (exempted ones do not).
@@ -136,4 +165,24 @@ pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
 
 fn compare_workflow(a: &Diagnostic, b: &Diagnostic) -> Ordering {
     a.workflow.cmp(&b.workflow)
+}
+
+/// [`printable`] without a copy when nothing needs escaping.
+fn shown(text: String) -> String {
+    match printable(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(escaped) => escaped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_what_a_terminal_would_obey() {
+        assert_eq!(printable("plain, café 🎨"), "plain, café 🎨");
+        assert_eq!(printable("\u{1b}[31mred\n"), "\\u{1b}[31mred\\u{a}");
+        assert_eq!(printable("abc\u{202e}fed"), "abc\\u{202e}fed");
+    }
 }

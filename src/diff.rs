@@ -167,12 +167,13 @@ pub fn base_from_git(
         if !is_manifest_name(name) && !explicit {
             continue;
         }
-        if !file.symlink && !changed.contains(&file.path) {
-            if let Some((path, entries)) = head_files.get_key_value(file.path.as_str()) {
-                reused.extend(entries);
-                reused_files.push(path);
-                continue;
-            }
+        if !file.symlink
+            && !changed.contains(&file.path)
+            && let Some((path, entries)) = head_files.get_key_value(file.path.as_str())
+        {
+            reused.extend(entries);
+            reused_files.push(path);
+            continue;
         }
         let display = format!("{}:{}", short(&commit), file.path);
         if file.symlink {
@@ -185,14 +186,15 @@ pub fn base_from_git(
         let Some(bytes) = cat.read(&format!("{commit}:./{}", file.path))? else {
             continue;
         };
-        let folder = match file.path.rsplit_once('/') {
+        let folder = crate::printable(&match file.path.rsplit_once('/') {
             Some((parent, _)) => parent.rsplit('/').next().unwrap_or(parent).to_owned(),
             None => cwd
                 .canonicalize()
                 .ok()
                 .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "root".to_owned()),
-        };
+        })
+        .into_owned();
         inputs.push(ManifestInput::Bytes {
             display,
             folder,
@@ -521,7 +523,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
         diagnostic
             .related
             .extend(reasons.into_iter().map(|(_, label)| label));
-        diagnostic.help = Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned());
+        diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned()));
         found.push(diagnostic);
     }
     if diff.delta() > Decimal::ZERO {
@@ -553,10 +555,10 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
             )
             .with_workflow("*");
             diagnostic.related = reasons.into_iter().map(|(_, label)| label).collect();
-            diagnostic.help = Some(format!(
+            diagnostic.set_help(Some(format!(
                 "the largest increase is `{}` (labelled); reduce it or have the increase approved",
                 change.id
-            ));
+            )));
             found.push(diagnostic);
         }
     }

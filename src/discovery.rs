@@ -167,7 +167,7 @@ fn manifest_path(path: &Path, cwd: &Path) -> ManifestPath {
     ManifestPath {
         path: path.to_path_buf(),
         display: display_path(path, cwd),
-        folder: folder_name(path, cwd),
+        folder: crate::printable(&folder_name(path, cwd)).into_owned(),
     }
 }
 

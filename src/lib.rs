@@ -41,7 +41,7 @@ pub use check::{
     CheckOptions, Context, ManifestInput, check, check_inputs, evaluate, evaluate_paths,
 };
 pub use date::Date;
-pub use diagnostic::{Diagnostic, Exempted, Label, sort_and_dedup};
+pub use diagnostic::{Diagnostic, Exempted, Label, printable, sort_and_dedup};
 pub use dimensions::Dimensions;
 pub use error::Error;
 pub use explain::{Explanation, UnknownWorkflow, explain};

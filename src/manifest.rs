@@ -12,7 +12,6 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::schema::printable;
 use crate::yaml::{self, Document, Entry, Node, NodeKind};
 use crate::{Diagnostic, Label, Schema, SourceFile, Workflow, WorkflowSpec, decimal, rules};
 
@@ -133,7 +132,7 @@ pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Do
             out.extend(document.duplicate_keys.iter().map(|duplicate| {
                 Diagnostic::new(
                     &rules::IC003,
-                    format!("duplicate key `{}`", printable(&duplicate.key)),
+                    format!("duplicate key `{}`", duplicate.key),
                     Label::new(file, duplicate.second, "repeated here"),
                 )
                 .with_related(Label::new(file, duplicate.first, "first defined here"))
@@ -149,7 +148,7 @@ pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Do
                 error.message,
                 Label::new(file, error.span, "here"),
             );
-            diagnostic.help = error.help;
+            diagnostic.set_help(error.help);
             out.push(diagnostic);
             None
         }
@@ -159,8 +158,7 @@ pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Do
 /// A typed-read error (rare: the schema catches nearly everything first) as IC002.
 pub fn typed_error(file: &Arc<SourceFile>, node: &Node, error: yaml::DeError) -> Diagnostic {
     let span = error.span.unwrap_or(node.span);
-    let message = printable(&error.message).into_owned();
-    Diagnostic::new(&rules::IC002, message, Label::new(file, span, "here"))
+    Diagnostic::new(&rules::IC002, error.message, Label::new(file, span, "here"))
 }
 
 /// The name of the workflow a failed JSON pointer is in (`/workflows/hero/volume` → `hero`),

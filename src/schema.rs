@@ -5,7 +5,6 @@
 //! is labelled on the key itself, a missing key on its parent's key, a wrong value on the value.
 //! Messages are imgcost's own, written for YAML authors, with "did you mean" hints.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -290,9 +289,8 @@ impl Schema {
                 None,
             ),
         };
-        let message = printable(&message).into_owned();
         let mut diagnostic = Diagnostic::new(&rules::IC002, message, Label::new(file, span, label));
-        diagnostic.help = help;
+        diagnostic.set_help(help);
         diagnostic
     }
 
@@ -328,26 +326,6 @@ impl<'a> Places<'a> {
             None => self.root.pointer(pointer),
         }
     }
-}
-
-/// `text` with control characters, and the bidirectional controls that reorder what a terminal
-/// shows, written as escapes (`\u{1b}`). Messages quote keys and values from the manifest, and a
-/// double-quoted YAML string can hold any character through its escapes (`"\e[31m"`).
-pub(crate) fn printable(text: &str) -> Cow<'_, str> {
-    let hidden =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !text.chars().any(hidden) {
-        return Cow::Borrowed(text);
-    }
-    let mut shown = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if hidden(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    Cow::Owned(shown)
 }
 
 fn within(name: &str) -> String {
@@ -493,13 +471,6 @@ mod tests {
         for schema in Schema::ALL {
             let _ = schema.validator();
         }
-    }
-
-    #[test]
-    fn printable_escapes_what_a_terminal_would_obey() {
-        assert_eq!(printable("plain, café 🎨"), "plain, café 🎨");
-        assert_eq!(printable("\u{1b}[31mred\n"), "\\u{1b}[31mred\\u{a}");
-        assert_eq!(printable("abc\u{202e}fed"), "abc\\u{202e}fed");
     }
 
     #[test]

@@ -63,8 +63,11 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(memchr_newlines(&text).map(|i| i + 1))
             .collect();
+        // A file name can hold any character; none of them may reach a terminal or an
+        // annotation as a control sequence.
+        let path = crate::printable(&path.into()).into_owned();
         Self {
-            path: path.into(),
+            path,
             text,
             line_starts,
         }

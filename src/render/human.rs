@@ -105,7 +105,7 @@ fn cost_table(report: &Report) -> String {
             }
             None => vec![
                 entry.workflow.id.clone(),
-                spec.model.clone(),
+                crate::printable(&spec.model).into_owned(),
                 "not priced (see above)".to_owned(),
                 "-".to_owned(),
                 "-".to_owned(),

@@ -345,7 +345,7 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
                 None => format!(
                     "| `{}` | {} | not priced | – | – | {} | – |\n",
                     cell(&entry.workflow.id),
-                    cell(&entry.workflow.spec.model),
+                    cell(&crate::printable(&entry.workflow.spec.model)),
                     money(entry.budget_usd())
                 ),
             };

@@ -51,10 +51,10 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             let mut diagnostic =
                 Diagnostic::new(&IC201, ceiling.over_message(), primary).with_workflow(ctx.id());
             diagnostic.related = ctx.cost_drivers();
-            diagnostic.help = Some(cheaper(ctx).map_or_else(
+            diagnostic.set_help(Some(cheaper(ctx).map_or_else(
                 || "lower what drives the cost (quality, size, n, volume) or raise `budget.monthly_usd`; `imgcost explain` shows the arithmetic".to_owned(),
                 |hint| format!("{hint}; or raise `budget.monthly_usd`"),
-            ));
+            )));
             out.push(diagnostic);
         }
         Standing::Near | Standing::Under => out.extend(

@@ -65,7 +65,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                     .related
                     .push(ctx.value_label("volume/accepted_fraction", "share of images kept"));
             }
-            diagnostic.help = Some("keep more of what is generated (`accepted_fraction`), request fewer variants (`n`), or lower the quality or size".to_owned());
+            diagnostic.set_help(Some("keep more of what is generated (`accepted_fraction`), request fewer variants (`n`), or lower the quality or size".to_owned()));
             out.push(diagnostic);
         }
         Standing::Near | Standing::Under => out.extend(

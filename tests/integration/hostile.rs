@@ -768,3 +768,28 @@ fn inputs_that_once_broke_imgcost_end_in_a_clean_report() {
         );
     }
 }
+
+#[test]
+fn escapes_in_values_and_file_names_never_reach_the_terminal_raw() {
+    let manifest = "version: 1\nproject: p\nowner: o\nworkflows:\n  hero:\n    model: \"gpt\\e[2Jx\"\n    volume: {requests_per_month: 1}\n    budget: {monthly_usd: 1}\n";
+    let t = Test::new()
+        .file("a\u{1b}[31mb.imgcost.yaml", manifest)
+        .args(["check", "--as-of", "2026-11-25", "--color", "never"]);
+    let output = t.run();
+    output
+        .status(1)
+        .stdout_has("unknown model `gpt\\u{1b}[2Jx`")
+        .stdout_has("a\\u{1b}[31mb.imgcost.yaml");
+    assert!(!output.stdout.contains('\u{1b}'), "{}", output.stdout);
+    let t = t.args(["--format", "github"]);
+    let output = t.run();
+    assert!(!output.stdout.contains('\u{1b}'));
+    assert!(
+        output
+            .stdout
+            .lines()
+            .all(|line| line.starts_with("::") || line.starts_with("imgcost ")),
+        "{}",
+        output.stdout
+    );
+}
