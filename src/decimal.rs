@@ -55,15 +55,48 @@ pub fn round_half_away(value: Decimal, places: u32) -> Decimal {
 /// Formats with exactly `places` decimals, rounded half away from zero.
 #[must_use]
 pub fn format_fixed(value: Decimal, places: u32) -> String {
-    let mut rounded = round_half_away(value, places);
-    rounded.rescale(places);
-    rounded.to_string()
+    Fixed(value, places).to_string()
 }
 
 /// Formats without trailing zeros (`12600`, `0.05`).
 #[must_use]
 pub fn format_plain(value: Decimal) -> String {
-    value.normalize().to_string()
+    Plain(value).to_string()
+}
+
+/// A decimal shown with exactly so many places, rounded half away from zero; written into JSON
+/// as a string without allocating one first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fixed(pub Decimal, pub u32);
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rounded = round_half_away(self.0, self.1);
+        rounded.rescale(self.1);
+        rounded.fmt(f)
+    }
+}
+
+impl serde::Serialize for Fixed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A decimal shown without trailing zeros; written into JSON as a string without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plain(pub Decimal);
+
+impl std::fmt::Display for Plain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.normalize().fmt(f)
+    }
+}
+
+impl serde::Serialize for Plain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// Money for people: `$12,345.67` (monthly figures) or `$0.0875` (per image).

@@ -12,15 +12,19 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::yaml::{self, Document, Entry, Node, NodeKind};
-use crate::{Diagnostic, Label, Schema, SourceFile, Workflow, WorkflowSpec, decimal, rules};
+use crate::yaml::{self, Document, Node, NodeKind};
+use crate::{
+    Diagnostic, FieldSpans, Label, Schema, SourceFile, Span, Workflow, WorkflowSpec, decimal, rules,
+};
 
 /// A loaded manifest.
 #[derive(Debug, Clone)]
 pub struct Manifest {
     pub file: Arc<SourceFile>,
-    /// The tree with `defaults:` merged under every workflow.
-    pub root: Node,
+    /// Where `budget.monthly_usd` is written, if it is.
+    pub budget_span: Option<Span>,
+    /// Where the `workflows:` key is written.
+    pub workflows_span: Span,
     pub project: String,
     pub owner: Option<String>,
     /// `budget.monthly_usd` of the whole manifest.
@@ -54,13 +58,14 @@ impl Manifest {
         out: &mut Vec<Diagnostic>,
     ) -> Option<Self> {
         let document = load_tree(&file, out)?;
-        let root = merge_defaults(&document.root);
+        let has_duplicates = !document.duplicate_keys.is_empty();
+        let root = merge_defaults(document.root);
         let failed = Schema::Manifest.validate(&root, &file, out);
         let whole_file_failed = failed.iter().any(|pointer| {
             !pointer.starts_with("/workflows/") && !pointer.starts_with("/defaults")
         });
         // With a duplicate key it is unknown which value was meant: report, but price nothing.
-        if whole_file_failed || !document.duplicate_keys.is_empty() {
+        if whole_file_failed || has_duplicates {
             return None;
         }
         let header = match yaml::from_node::<Header>(&strip(&root, &["project", "owner", "budget"]))
@@ -98,7 +103,7 @@ impl Manifest {
                         id: format!("{project}/{name}"),
                         name,
                         key_span: entry.key.span,
-                        node: entry.value.clone(),
+                        fields: FieldSpans::of(&entry.value),
                         spec,
                     });
                 }
@@ -113,7 +118,12 @@ impl Manifest {
         }
         Some(Self {
             file,
-            root,
+            budget_span: root
+                .pointer("/budget/monthly_usd")
+                .map(|(_, value)| value.span),
+            workflows_span: root
+                .entry("workflows")
+                .map_or(root.span, |entry| entry.key.span),
             project,
             owner: header.owner,
             budget_usd: header.budget.map(|b| b.monthly_usd),
@@ -169,47 +179,31 @@ fn failed_workflow(pointer: &str) -> Option<String> {
     Some(token.replace("~1", "/").replace("~0", "~"))
 }
 
-/// Lays `defaults:` under every workflow mapping.
-fn merge_defaults(root: &Node) -> Node {
-    let Some(defaults) = root.get("defaults").filter(|d| d.as_mapping().is_some()) else {
-        return root.clone();
+/// Lays `defaults:` under every workflow mapping, in place.
+fn merge_defaults(mut root: Node) -> Node {
+    let Some(defaults) = root
+        .get("defaults")
+        .filter(|d| d.as_mapping().is_some())
+        .cloned()
+    else {
+        return root;
     };
-    let NodeKind::Mapping(entries) = &root.kind else {
-        return root.clone();
-    };
-    let entries = entries
-        .iter()
-        .map(|entry| {
-            if entry.key.as_str() != Some("workflows") {
-                return entry.clone();
+    if let NodeKind::Mapping(entries) = &mut root.kind {
+        for entry in entries
+            .iter_mut()
+            .filter(|e| e.key.as_str() == Some("workflows"))
+        {
+            if let NodeKind::Mapping(workflows) = &mut entry.value.kind {
+                for workflow in workflows
+                    .iter_mut()
+                    .filter(|w| w.value.as_mapping().is_some())
+                {
+                    workflow.value = workflow.value.merged_over(&defaults);
+                }
             }
-            let NodeKind::Mapping(workflows) = &entry.value.kind else {
-                return entry.clone();
-            };
-            let merged = workflows
-                .iter()
-                .map(|w| Entry {
-                    key: w.key.clone(),
-                    value: if w.value.as_mapping().is_some() {
-                        w.value.merged_over(defaults)
-                    } else {
-                        w.value.clone()
-                    },
-                })
-                .collect();
-            Entry {
-                key: entry.key.clone(),
-                value: Node {
-                    span: entry.value.span,
-                    kind: NodeKind::Mapping(merged),
-                },
-            }
-        })
-        .collect();
-    Node {
-        span: root.span,
-        kind: NodeKind::Mapping(entries),
+        }
     }
+    root
 }
 
 /// The root with only the named top-level keys (so the header reads without the workflows).

@@ -17,6 +17,8 @@
 //! per_accepted    = cost / accepted_images
 //! ```
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::ratecard::token_rules::{
@@ -127,7 +129,7 @@ pub struct Assumptions {
     /// The size is a calculator tie, where billing is unverified (IC405).
     pub calculator_tie: bool,
     /// The rules of lowest confidence that the figure depends on, with their sources (IC405).
-    pub weakest: Vec<(String, String)>,
+    pub weakest: Vec<(&'static str, Arc<str>)>,
 }
 
 /// Why a workflow could not be priced: the rule to report, the field to point at (a path inside
@@ -253,15 +255,16 @@ pub fn project(
         }
     })?;
     let mut confidence = model.rates.confidence;
-    let mut weakest: Vec<(String, String, Confidence)> = vec![(
-        "rates".into(),
-        model.rates.source.clone(),
+    let mut weakest: Vec<(&'static str, Arc<str>, Confidence)> = vec![(
+        "rates",
+        Arc::clone(&model.rates.source),
         model.rates.confidence,
     )];
-    let mut lean_on = |what: &str, source: &str, level: Confidence, confidence: &mut Confidence| {
-        *confidence = (*confidence).min(level);
-        weakest.push((what.to_owned(), source.to_owned(), level));
-    };
+    let mut lean_on =
+        |what: &'static str, source: &Arc<str>, level: Confidence, confidence: &mut Confidence| {
+            *confidence = (*confidence).min(level);
+            weakest.push((what, Arc::clone(source), level));
+        };
 
     let tier = if spec.batch {
         Tier::Batch
@@ -422,7 +425,9 @@ pub fn project(
                 assumptions.calculator_tie = true;
                 lean_on(
                     "calculator tie",
-                    "the calculator and the exact rounding rules disagree at this size; billing there is unverified",
+                    &Arc::from(
+                        "the calculator and the exact rounding rules disagree at this size; billing there is unverified",
+                    ),
                     Confidence::Low,
                     &mut confidence,
                 );
@@ -738,7 +743,7 @@ pub fn project(
                     spec.endpoint
                 ),
                 plain(cached_fraction),
-                model.caching.as_ref().map_or("", |c| c.source.as_str()),
+                model.caching.as_ref().map_or("", |c| &*c.source),
                 model
                     .caching
                     .as_ref()

@@ -5,8 +5,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::yaml::Node;
-use crate::{Span, decimal};
+use crate::{FieldSpans, Span, decimal};
 
 /// A workflow after `defaults:` were merged under it, with its id and its place.
 #[derive(Debug, Clone)]
@@ -16,8 +15,8 @@ pub struct Workflow {
     pub name: String,
     /// The span of the workflow's name key, where workflow-wide findings point.
     pub key_span: Span,
-    /// The merged YAML node, for locating any of its fields.
-    pub node: Node,
+    /// Where its fields are written (after `defaults:` were merged under it).
+    pub fields: FieldSpans,
     pub spec: WorkflowSpec,
 }
 
@@ -26,8 +25,7 @@ impl Workflow {
     /// (`"request/quality"`). `None` when the field is not written (it has its default).
     #[must_use]
     pub fn field(&self, path: &str) -> Option<(Span, Span)> {
-        let (key, value) = self.node.pointer(&format!("/{path}"))?;
-        Some((key.map_or(value.span, |k| k.span), value.span))
+        self.fields.get(path)
     }
 
     /// The span of a field's whole line content (`quality: high`) when written, else the

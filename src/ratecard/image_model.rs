@@ -1,5 +1,7 @@
 //! One image model of a rate card: its prices and the rules that turn a request into tokens.
 
+use std::sync::Arc;
+
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -55,7 +57,7 @@ impl ImageModel {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sourced {
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -76,7 +78,7 @@ pub struct TokenRates {
 pub struct TokenRateTiers {
     pub standard: TokenRates,
     pub batch: Option<TokenRates>,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -90,7 +92,7 @@ pub struct OutputSpec {
     multipliers: Option<BTreeMap<Quality, Money>>,
     tokens: Option<BTreeMap<Quality, BTreeMap<Dimensions, u64>>>,
     prices: Option<PerImagePrices>,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -160,7 +162,7 @@ impl OutputSpec {
 #[serde(deny_unknown_fields)]
 pub struct InputImageRule {
     pub rule: InputImageRuleKind,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -177,7 +179,7 @@ pub enum InputImageRuleKind {
 #[serde(deny_unknown_fields)]
 pub struct TextInputRule {
     pub tokens_per_input_image: u32,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -185,7 +187,7 @@ pub struct TextInputRule {
 #[serde(deny_unknown_fields)]
 pub struct PartialImageRule {
     pub tokens: u32,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -201,7 +203,7 @@ pub struct SizeRule {
     pub max_pixels: Option<u64>,
     #[serde(default)]
     pub allowed: Vec<Dimensions>,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -267,7 +269,7 @@ pub struct Parameters {
 #[serde(deny_unknown_fields)]
 pub struct CachingRule {
     pub endpoints: Vec<EndpointName>,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 
@@ -277,7 +279,7 @@ pub struct CachingRule {
 pub struct AutoAssumptions {
     pub quality: Quality,
     pub sizes: BTreeMap<EndpointName, Dimensions>,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }
 

@@ -1,5 +1,7 @@
 //! A text model of a rate card: the `mainline` model of a `responses` workflow.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 
 use super::{Confidence, Money};
@@ -26,6 +28,6 @@ pub struct TextRates {
 pub struct TextRateTiers {
     pub standard: TextRates,
     pub batch: Option<TextRates>,
-    pub source: String,
+    pub source: Arc<str>,
     pub confidence: Confidence,
 }

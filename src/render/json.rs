@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::decimal::{format_fixed, format_plain};
+use crate::decimal::{Fixed, Plain, format_fixed};
 use crate::{Diagnostic, Label, Report, WorkflowEntry};
 
 /// The report document.
@@ -72,9 +72,9 @@ pub struct JsonWorkflow<'a> {
     pub quality: Option<&'static str>,
     pub size: Option<String>,
     pub n: u32,
-    pub monthly_usd: Option<String>,
-    pub per_accepted_image_usd: Option<String>,
-    pub budget_usd: Option<String>,
+    pub monthly_usd: Option<Fixed>,
+    pub per_accepted_image_usd: Option<Fixed>,
+    pub budget_usd: Option<Fixed>,
     pub confidence: Option<&'static str>,
     pub volume: Option<JsonVolume>,
     pub tokens: Option<JsonTokens>,
@@ -84,35 +84,35 @@ pub struct JsonWorkflow<'a> {
 /// Monthly volumes (fields in alphabetical order, as in every object of the report).
 #[derive(Debug, Serialize)]
 pub struct JsonVolume {
-    pub accepted_images: String,
-    pub attempts: String,
-    pub images: String,
+    pub accepted_images: Plain,
+    pub attempts: Plain,
+    pub images: Plain,
 }
 
 /// Monthly tokens by kind; `image_output` is `null` for per-image-priced models.
 #[derive(Debug, Serialize)]
 pub struct JsonTokens {
-    pub cached_image_input: String,
-    pub cached_text_input: String,
-    pub image_input: String,
-    pub image_output: Option<String>,
-    pub mainline_cached_input: String,
-    pub mainline_input: String,
-    pub mainline_output: String,
-    pub text_input: String,
-    pub text_output: String,
+    pub cached_image_input: Plain,
+    pub cached_text_input: Plain,
+    pub image_input: Plain,
+    pub image_output: Option<Plain>,
+    pub mainline_cached_input: Plain,
+    pub mainline_input: Plain,
+    pub mainline_output: Plain,
+    pub text_input: Plain,
+    pub text_output: Plain,
 }
 
 /// Monthly cost by kind, the mainline text model together.
 #[derive(Debug, Serialize)]
 pub struct JsonCosts {
-    pub cached_image_input: String,
-    pub cached_text_input: String,
-    pub image_input: String,
-    pub image_output: String,
-    pub mainline: String,
-    pub text_input: String,
-    pub text_output: String,
+    pub cached_image_input: Fixed,
+    pub cached_text_input: Fixed,
+    pub image_input: Fixed,
+    pub image_output: Fixed,
+    pub mainline: Fixed,
+    pub text_input: Fixed,
+    pub text_output: Fixed,
 }
 
 impl<'a> JsonWorkflow<'a> {
@@ -130,43 +130,41 @@ impl<'a> JsonWorkflow<'a> {
             quality: projection.map(|p| p.quality.as_str()),
             size: projection.map(|p| p.size.to_string()),
             n: spec.request.n,
-            monthly_usd: projection.map(|p| format_fixed(p.monthly_usd, 2)),
+            monthly_usd: projection.map(|p| Fixed(p.monthly_usd, 2)),
             per_accepted_image_usd: projection
                 .and_then(|p| p.per_accepted_image_usd)
-                .map(|v| format_fixed(v, 4)),
-            budget_usd: entry.budget_usd().map(|v| format_fixed(v, 2)),
+                .map(|v| Fixed(v, 4)),
+            budget_usd: entry.budget_usd().map(|v| Fixed(v, 2)),
             confidence: projection.map(|p| p.confidence.as_str()),
             volume: projection.map(|p| JsonVolume {
-                accepted_images: format_plain(p.accepted_images),
-                attempts: format_plain(p.attempts),
-                images: format_plain(p.images),
+                accepted_images: Plain(p.accepted_images),
+                attempts: Plain(p.attempts),
+                images: Plain(p.images),
             }),
             tokens: projection.map(|p| {
                 let t = &p.tokens;
                 JsonTokens {
-                    cached_image_input: format_plain(t.cached_image_input),
-                    cached_text_input: format_plain(t.cached_text_input),
-                    image_input: format_plain(t.image_input),
-                    image_output: p
-                        .image_output_tokens_known
-                        .then(|| format_plain(t.image_output)),
-                    mainline_cached_input: format_plain(t.mainline_cached_input),
-                    mainline_input: format_plain(t.mainline_input),
-                    mainline_output: format_plain(t.mainline_output),
-                    text_input: format_plain(t.text_input),
-                    text_output: format_plain(t.text_output),
+                    cached_image_input: Plain(t.cached_image_input),
+                    cached_text_input: Plain(t.cached_text_input),
+                    image_input: Plain(t.image_input),
+                    image_output: p.image_output_tokens_known.then(|| Plain(t.image_output)),
+                    mainline_cached_input: Plain(t.mainline_cached_input),
+                    mainline_input: Plain(t.mainline_input),
+                    mainline_output: Plain(t.mainline_output),
+                    text_input: Plain(t.text_input),
+                    text_output: Plain(t.text_output),
                 }
             }),
             cost_usd: projection.map(|p| {
                 let c = &p.cost;
                 JsonCosts {
-                    cached_image_input: format_fixed(c.cached_image_input, 2),
-                    cached_text_input: format_fixed(c.cached_text_input, 2),
-                    image_input: format_fixed(c.image_input, 2),
-                    image_output: format_fixed(c.image_output, 2),
-                    mainline: format_fixed(c.mainline(), 2),
-                    text_input: format_fixed(c.text_input, 2),
-                    text_output: format_fixed(c.text_output, 2),
+                    cached_image_input: Fixed(c.cached_image_input, 2),
+                    cached_text_input: Fixed(c.cached_text_input, 2),
+                    image_input: Fixed(c.image_input, 2),
+                    image_output: Fixed(c.image_output, 2),
+                    mainline: Fixed(c.mainline(), 2),
+                    text_input: Fixed(c.text_input, 2),
+                    text_output: Fixed(c.text_output, 2),
                 }
             }),
         }

@@ -37,10 +37,7 @@ pub fn check(report: &Report, index: usize, policies: &PolicySet, out: &mut Vec<
         return;
     };
     let total = report.manifest_monthly_usd(index);
-    let span = manifest
-        .root
-        .pointer("/budget/monthly_usd")
-        .map_or(manifest.root.span, |(_, value)| value.span);
+    let span = manifest.budget_span.unwrap_or(manifest.workflows_span);
     if !concerns(total, budget, policies) {
         return;
     }

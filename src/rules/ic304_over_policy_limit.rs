@@ -184,10 +184,7 @@ pub fn check_manifest(
     };
     let manifest = &report.manifests[index];
     let total = report.manifest_monthly_usd(index);
-    let span = manifest
-        .root
-        .entry("workflows")
-        .map_or(manifest.root.span, |e| e.key.span);
+    let span = manifest.workflows_span;
     let primary = Label::new(
         &manifest.file,
         span,

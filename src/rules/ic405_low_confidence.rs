@@ -34,16 +34,16 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(projection) = ctx.projection().filter(|p| p.confidence == Confidence::Low) else {
         return;
     };
-    let weakest: Vec<&(String, String)> = projection
+    let weakest: Vec<&(&str, std::sync::Arc<str>)> = projection
         .assumptions
         .weakest
         .iter()
-        .filter(|(what, _)| !REPORTED_ELSEWHERE.contains(&what.as_str()))
+        .filter(|(what, _)| !REPORTED_ELSEWHERE.contains(what))
         .collect();
     if weakest.is_empty() {
         return;
     }
-    let rules: Vec<&str> = weakest.iter().map(|(what, _)| what.as_str()).collect();
+    let rules: Vec<&str> = weakest.iter().map(|(what, _)| *what).collect();
     let sources: Vec<String> = weakest
         .iter()
         .map(|(what, source)| format!("{what}: {source}"))

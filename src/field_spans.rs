@@ -1,0 +1,133 @@
+//! Where each field of a workflow is written, kept after its YAML tree is gone.
+//!
+//! Rules, `diff` and `explain` point at fields (`request/quality`, `budget/monthly_usd`) long
+//! after loading. Keeping every workflow's tree for that costs kilobytes each; this table keeps
+//! the key and value spans of the fields the manifest schema defines, a few hundred bytes.
+
+use crate::Span;
+use crate::yaml::Node;
+
+/// Every field path of a workflow, as the manifest schema defines them (a test keeps the list
+/// and the schema in step).
+pub const FIELD_PATHS: &[&str] = &[
+    "description",
+    "owner",
+    "labels",
+    "endpoint",
+    "model",
+    "batch",
+    "latency",
+    "request",
+    "request/size",
+    "request/quality",
+    "request/n",
+    "request/output_format",
+    "request/output_compression",
+    "request/background",
+    "request/partial_images",
+    "request/input_fidelity",
+    "request/moderation",
+    "volume",
+    "volume/requests_per_month",
+    "volume/retry_rate",
+    "volume/accepted_fraction",
+    "inputs",
+    "inputs/prompt_tokens",
+    "inputs/cached_fraction",
+    "inputs/images",
+    "mainline",
+    "mainline/model",
+    "mainline/input_tokens",
+    "mainline/cached_fraction",
+    "mainline/output_tokens",
+    "budget",
+    "budget/monthly_usd",
+    "budget/per_accepted_image_usd",
+];
+
+/// The key and value spans of a workflow's written fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldSpans {
+    fields: Vec<(&'static str, Span, Span)>,
+}
+
+impl FieldSpans {
+    /// Records the fields written in a workflow's (merged) node, to two levels.
+    #[must_use]
+    pub fn of(node: &Node) -> Self {
+        let mut fields = Vec::new();
+        for entry in node.as_mapping().unwrap_or_default() {
+            let key = entry.key.as_str().unwrap_or_default();
+            let Some(path) = FIELD_PATHS.iter().find(|p| **p == key) else {
+                continue;
+            };
+            fields.push((*path, entry.key.span, entry.value.span));
+            for child in entry.value.as_mapping().unwrap_or_default() {
+                let child_key = child.key.as_str().unwrap_or_default();
+                let nested = FIELD_PATHS.iter().find(|p| {
+                    p.strip_prefix(key).and_then(|rest| rest.strip_prefix('/')) == Some(child_key)
+                });
+                if let Some(nested) = nested {
+                    fields.push((*nested, child.key.span, child.value.span));
+                }
+            }
+        }
+        Self { fields }
+    }
+
+    /// The key and value spans of a field, when written.
+    #[must_use]
+    pub fn get(&self, path: &str) -> Option<(Span, Span)> {
+        self.fields
+            .iter()
+            .find(|(p, _, _)| *p == path)
+            .map(|(_, key, value)| (*key, *value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::Schema;
+
+    #[test]
+    fn the_list_matches_the_manifest_schema() {
+        let schema: Value = serde_json::from_str(Schema::Manifest.text()).unwrap();
+        let fields = &schema["$defs"]["workflowFields"]["properties"];
+        let mut expected = Vec::new();
+        for (name, property) in fields.as_object().unwrap() {
+            expected.push(name.clone());
+            for child in property
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|o| o.keys())
+            {
+                expected.push(format!("{name}/{child}"));
+            }
+        }
+        let mut listed: Vec<String> = FIELD_PATHS.iter().map(|p| (*p).to_owned()).collect();
+        expected.sort();
+        listed.sort();
+        assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn records_written_fields_to_two_levels() {
+        let node = crate::yaml::load("model: m\nrequest: {quality: high}\n")
+            .unwrap()
+            .root;
+        let fields = FieldSpans::of(&node);
+        assert_eq!(
+            fields.get("model"),
+            Some((Span::new(0, 5), Span::new(7, 8)))
+        );
+        assert_eq!(
+            fields.get("request/quality").map(|(_, v)| v),
+            Some(Span::new(28, 32))
+        );
+        assert_eq!(fields.get("request/size"), None);
+    }
+}
