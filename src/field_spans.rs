@@ -45,10 +45,16 @@ pub const FIELD_PATHS: &[&str] = &[
     "budget/per_accepted_image_usd",
 ];
 
-/// The key and value spans of a workflow's written fields.
+/// The key and value spans of a workflow's written fields: for each, its index in
+/// [`FIELD_PATHS`] and four byte offsets (files are capped at 1 MiB, so `u32` holds them). Fifty
+/// thousand workflows keep this table, so it is kept small.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldSpans {
-    fields: Vec<(&'static str, Span, Span)>,
+    fields: Box<[(u8, [u32; 4])]>,
+}
+
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl FieldSpans {
@@ -56,32 +62,33 @@ impl FieldSpans {
     #[must_use]
     pub fn of(node: &Node) -> Self {
         let mut fields = Vec::new();
+        let mut record = |index: usize, key: Span, value: Span| {
+            if let Ok(index) = u8::try_from(index) {
+                fields.push((index, [offset(key.start), offset(key.end), offset(value.start), offset(value.end)]));
+            }
+        };
         for entry in node.as_mapping().unwrap_or_default() {
             let key = entry.key.as_str().unwrap_or_default();
-            let Some(path) = FIELD_PATHS.iter().find(|p| **p == key) else {
-                continue;
-            };
-            fields.push((*path, entry.key.span, entry.value.span));
+            let Some(index) = FIELD_PATHS.iter().position(|p| *p == key) else { continue };
+            record(index, entry.key.span, entry.value.span);
             for child in entry.value.as_mapping().unwrap_or_default() {
                 let child_key = child.key.as_str().unwrap_or_default();
-                let nested = FIELD_PATHS.iter().find(|p| {
-                    p.strip_prefix(key).and_then(|rest| rest.strip_prefix('/')) == Some(child_key)
-                });
+                let nested = FIELD_PATHS.iter().position(|p| p.strip_prefix(key).and_then(|rest| rest.strip_prefix('/')) == Some(child_key));
                 if let Some(nested) = nested {
-                    fields.push((*nested, child.key.span, child.value.span));
+                    record(nested, child.key.span, child.value.span);
                 }
             }
         }
-        Self { fields }
+        Self { fields: fields.into_boxed_slice() }
     }
 
     /// The key and value spans of a field, when written.
     #[must_use]
     pub fn get(&self, path: &str) -> Option<(Span, Span)> {
-        self.fields
-            .iter()
-            .find(|(p, _, _)| *p == path)
-            .map(|(_, key, value)| (*key, *value))
+        let index = FIELD_PATHS.iter().position(|p| *p == path)?;
+        let (_, [key_start, key_end, value_start, value_end]) = self.fields.iter().find(|(i, _)| usize::from(*i) == index)?;
+        let at = |offset: &u32| *offset as usize;
+        Some((Span::new(at(key_start), at(key_end)), Span::new(at(value_start), at(value_end))))
     }
 }
 

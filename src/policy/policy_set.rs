@@ -42,7 +42,7 @@ impl PolicySet {
     #[must_use]
     pub fn builtin_default() -> Self {
         let file = Arc::new(SourceFile::new(DEFAULT_POLICY.0, DEFAULT_POLICY.1));
-        let policy = Policy::load(&file)
+        let policy = Policy::read(&file, false)
             .unwrap_or_else(|problems| panic!("built-in default policy is invalid: {problems:?}"));
         Self {
             policies: vec![policy],
