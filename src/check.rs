@@ -224,7 +224,7 @@ fn price(
         manifest: 0,
         line: position.line,
         column: position.column,
-        projection,
+        projection: projection.map(Box::new),
     }
 }
 

@@ -64,31 +64,49 @@ impl FieldSpans {
         let mut fields = Vec::new();
         let mut record = |index: usize, key: Span, value: Span| {
             if let Ok(index) = u8::try_from(index) {
-                fields.push((index, [offset(key.start), offset(key.end), offset(value.start), offset(value.end)]));
+                fields.push((
+                    index,
+                    [
+                        offset(key.start),
+                        offset(key.end),
+                        offset(value.start),
+                        offset(value.end),
+                    ],
+                ));
             }
         };
         for entry in node.as_mapping().unwrap_or_default() {
             let key = entry.key.as_str().unwrap_or_default();
-            let Some(index) = FIELD_PATHS.iter().position(|p| *p == key) else { continue };
+            let Some(index) = FIELD_PATHS.iter().position(|p| *p == key) else {
+                continue;
+            };
             record(index, entry.key.span, entry.value.span);
             for child in entry.value.as_mapping().unwrap_or_default() {
                 let child_key = child.key.as_str().unwrap_or_default();
-                let nested = FIELD_PATHS.iter().position(|p| p.strip_prefix(key).and_then(|rest| rest.strip_prefix('/')) == Some(child_key));
+                let nested = FIELD_PATHS.iter().position(|p| {
+                    p.strip_prefix(key).and_then(|rest| rest.strip_prefix('/')) == Some(child_key)
+                });
                 if let Some(nested) = nested {
                     record(nested, child.key.span, child.value.span);
                 }
             }
         }
-        Self { fields: fields.into_boxed_slice() }
+        Self {
+            fields: fields.into_boxed_slice(),
+        }
     }
 
     /// The key and value spans of a field, when written.
     #[must_use]
     pub fn get(&self, path: &str) -> Option<(Span, Span)> {
         let index = FIELD_PATHS.iter().position(|p| *p == path)?;
-        let (_, [key_start, key_end, value_start, value_end]) = self.fields.iter().find(|(i, _)| usize::from(*i) == index)?;
+        let (_, [key_start, key_end, value_start, value_end]) =
+            self.fields.iter().find(|(i, _)| usize::from(*i) == index)?;
         let at = |offset: &u32| *offset as usize;
-        Some((Span::new(at(key_start), at(key_end)), Span::new(at(value_start), at(value_end))))
+        Some((
+            Span::new(at(key_start), at(key_end)),
+            Span::new(at(value_start), at(value_end)),
+        ))
     }
 }
 

@@ -104,7 +104,7 @@ impl Manifest {
                         name,
                         key_span: entry.key.span,
                         fields: FieldSpans::of(&entry.value),
-                        spec,
+                        spec: Box::new(spec),
                     });
                 }
                 Err(error) => {

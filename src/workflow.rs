@@ -17,7 +17,7 @@ pub struct Workflow {
     pub key_span: Span,
     /// Where its fields are written (after `defaults:` were merged under it).
     pub fields: FieldSpans,
-    pub spec: WorkflowSpec,
+    pub spec: Box<WorkflowSpec>,
 }
 
 impl Workflow {

@@ -47,7 +47,7 @@ impl WorkflowContext<'_> {
     }
 
     pub fn projection(&self) -> Option<&Projection> {
-        self.entry.projection.as_ref()
+        self.entry.projection.as_deref()
     }
 
     pub fn id(&self) -> &str {
