@@ -25,14 +25,35 @@ pub struct JsonReport<'a> {
     pub diff: Option<serde_json::Value>,
 }
 
-/// A list serialized item by item: each item's JSON form is made while it is written and
-/// dropped right after, so a report of fifty thousand workflows never exists twice in memory.
+/// A list serialized in chunks: the items of a chunk are rendered to JSON in parallel, then
+/// written in order, so a report of fifty thousand workflows is neither built whole in memory
+/// nor serialized on one core.
 pub struct Each<'a, T, J>(pub &'a [T], pub fn(&'a T) -> J);
 
-impl<T, J: Serialize> Serialize for Each<'_, T, J> {
+/// Items rendered at once (bounds the memory of a chunk to a few megabytes).
+const CHUNK: usize = 2048;
+
+impl<T: Sync, J: Serialize> Serialize for Each<'_, T, J> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(self.1))
+        use rayon::prelude::*;
+        use serde::ser::{Error as _, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for chunk in self.0.chunks(CHUNK) {
+            let rendered: Vec<Result<Box<serde_json::value::RawValue>, serde_json::Error>> =
+                chunk.par_iter().map(|item| nested(&(self.1)(item))).collect();
+            for item in rendered {
+                seq.serialize_element(&item.map_err(S::Error::custom)?)?;
+            }
+        }
+        seq.end()
     }
+}
+
+/// An item of a top-level list, pretty-printed as the report's pretty printer would at that
+/// depth: its own lines indented by the four spaces of two levels.
+fn nested(item: &impl Serialize) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+    let text = serde_json::to_string_pretty(item)?;
+    serde_json::value::RawValue::from_string(text.replace('\n', "\n    "))
 }
 
 impl<T, J> std::fmt::Debug for Each<'_, T, J> {
