@@ -104,6 +104,11 @@ impl SourceFile {
                 return Err(DecodeError::InvalidUtf8 { offset, lossy });
             }
         };
+        // Nearly every file is ASCII without control characters: a byte scan settles it.
+        let plain = |b: &u8| (b' '..0x7f).contains(b) || matches!(b, b'\t' | b'\n' | b'\r');
+        if text.as_bytes().iter().all(plain) {
+            return Ok(Self::new(path, text));
+        }
         match text.char_indices().find(|&(_, c)| !printable(c)) {
             None => Ok(Self::new(path, text)),
             Some((offset, character)) => Err(DecodeError::Unprintable {
@@ -195,6 +200,9 @@ fn shown(text: &str) -> String {
 }
 
 fn lone_carriage_returns_to_line_feeds(text: &str) -> Option<String> {
+    if !text.contains('\r') {
+        return None;
+    }
     let bytes = text.as_bytes();
     let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
     if !(0..bytes.len()).any(lone) {

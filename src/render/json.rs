@@ -4,6 +4,7 @@
 //! are 1-based, columns counting characters; `end_column` is exclusive (the column after the
 //! last character, as in SARIF). `schemas/report.schema.json` describes it.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::decimal::{Fixed, Plain, format_fixed};
@@ -18,48 +19,144 @@ pub struct JsonReport<'a> {
     pub ratecard: &'a str,
     pub policies: Vec<&'a str>,
     pub summary: Summary,
-    pub workflows: Each<'a, WorkflowEntry, JsonWorkflow<'a>>,
-    pub diagnostics: Each<'a, Diagnostic, JsonDiagnostic<'a>>,
-    /// `imgcost diff` only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diff: Option<serde_json::Value>,
 }
 
-/// A list serialized in chunks: the items of a chunk are rendered to JSON in parallel, then
-/// written in order, so a report of fifty thousand workflows is neither built whole in memory
-/// nor serialized on one core.
-pub struct Each<'a, T, J>(pub &'a [T], pub fn(&'a T) -> J);
+/// serde_json's pretty layout (two spaces a level), started at a given depth, so that a part of
+/// the report can be rendered on its own and spliced in place.
+struct Indented {
+    level: usize,
+    has_value: bool,
+}
 
-/// Items rendered at once (bounds the memory of a chunk to a few megabytes).
+impl Indented {
+    fn indent(&self, writer: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        _writer: &mut W,
+    ) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        _writer: &mut W,
+    ) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// `value` pretty-printed as it would be at depth `level` of the report.
+fn pretty_at(value: &impl Serialize, level: usize, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(
+        buffer,
+        Indented {
+            level,
+            has_value: false,
+        },
+    );
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::other)
+}
+
+/// Items rendered at once: bounds the memory of a chunk to a few megabytes.
 const CHUNK: usize = 2048;
 
-impl<T: Sync, J: Serialize> Serialize for Each<'_, T, J> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use rayon::prelude::*;
-        use serde::ser::{Error as _, SerializeSeq};
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for chunk in self.0.chunks(CHUNK) {
-            let rendered: Vec<Result<Box<serde_json::value::RawValue>, serde_json::Error>> =
-                chunk.par_iter().map(|item| nested(&(self.1)(item))).collect();
-            for item in rendered {
-                seq.serialize_element(&item.map_err(S::Error::custom)?)?;
-            }
+/// Writes a top-level list of the report: its items are rendered to JSON in parallel, a chunk at
+/// a time, then written in order, so a report of fifty thousand workflows is neither built whole
+/// in memory nor serialized on one core.
+fn write_list<'a, T: Sync + 'a, J: Serialize>(
+    items: &'a [T],
+    json: fn(&'a T) -> J,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (index, chunk) in items.chunks(CHUNK).enumerate() {
+        let rendered: Vec<std::io::Result<Vec<u8>>> = chunk
+            .par_iter()
+            .map(|item| {
+                let mut buffer = Vec::with_capacity(2048);
+                pretty_at(&json(item), 2, &mut buffer).map(|()| buffer)
+            })
+            .collect();
+        for (offset, item) in rendered.into_iter().enumerate() {
+            out.write_all(if index == 0 && offset == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            })?;
+            out.write_all(&item?)?;
         }
-        seq.end()
     }
-}
-
-/// An item of a top-level list, pretty-printed as the report's pretty printer would at that
-/// depth: its own lines indented by the four spaces of two levels.
-fn nested(item: &impl Serialize) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
-    let text = serde_json::to_string_pretty(item)?;
-    serde_json::value::RawValue::from_string(text.replace('\n', "\n    "))
-}
-
-impl<T, J> std::fmt::Debug for Each<'_, T, J> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "[{} items]", self.0.len())
-    }
+    out.write_all(b"\n  ]")
 }
 
 #[derive(Debug, Serialize)]
@@ -168,7 +265,7 @@ impl<'a> JsonWorkflow<'a> {
                     cached_image_input: Plain(t.cached_image_input),
                     cached_text_input: Plain(t.cached_text_input),
                     image_input: Plain(t.image_input),
-                    image_output: p.image_output_tokens_known.then(|| Plain(t.image_output)),
+                    image_output: p.image_output_tokens_known.then_some(Plain(t.image_output)),
                     mainline_cached_input: Plain(t.mainline_cached_input),
                     mainline_input: Plain(t.mainline_input),
                     mainline_output: Plain(t.mainline_output),
@@ -297,9 +394,6 @@ impl<'a> JsonReport<'a> {
                 notes: counts.notes,
                 passed: report.passed(deny_warnings),
             },
-            workflows: Each(&report.workflows, JsonWorkflow::of),
-            diagnostics: Each(&report.diagnostics, JsonDiagnostic::of),
-            diff: None,
         }
     }
 }
@@ -321,8 +415,8 @@ pub fn render_diff(report: &Report, diff: &crate::diff::Diff, deny_warnings: boo
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Streams the report (with the diff object when given) to `out`: a report of ten thousand
-/// manifests is tens of megabytes, written as it is serialized rather than built first.
+/// Streams the report (with the diff object when given) to `out`: the header as one
+/// pretty-printed object, then the workflows and findings list by list, as they are rendered.
 ///
 /// # Errors
 /// When writing fails.
@@ -332,8 +426,20 @@ pub fn write(
     deny_warnings: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let mut json = JsonReport::of(report, deny_warnings);
-    json.diff = diff.map(crate::diff::json);
-    serde_json::to_writer_pretty(&mut *out, &json)?;
-    out.write_all(b"\n")
+    let mut header = Vec::new();
+    pretty_at(&JsonReport::of(report, deny_warnings), 0, &mut header)?;
+    // The header ends with its closing "\n}": the lists continue the same object.
+    header.truncate(header.len().saturating_sub(2));
+    out.write_all(&header)?;
+    out.write_all(b",\n  \"workflows\": ")?;
+    write_list(&report.workflows, JsonWorkflow::of, out)?;
+    out.write_all(b",\n  \"diagnostics\": ")?;
+    write_list(&report.diagnostics, JsonDiagnostic::of, out)?;
+    if let Some(diff) = diff {
+        let mut rendered = Vec::new();
+        pretty_at(&crate::diff::json(diff), 1, &mut rendered)?;
+        out.write_all(b",\n  \"diff\": ")?;
+        out.write_all(&rendered)?;
+    }
+    out.write_all(b"\n}\n")
 }
