@@ -7,8 +7,8 @@
 use crate::Span;
 use crate::yaml::Node;
 
-/// Every field path of a workflow, as the manifest schema defines them (a test keeps the list
-/// and the schema in step).
+/// Every field path of a workflow, as the manifest schema defines them, each field's children
+/// right after it (tests keep the list and the schema in step, and the order).
 pub const FIELD_PATHS: &[&str] = &[
     "description",
     "owner",
@@ -81,13 +81,14 @@ impl FieldSpans {
                 continue;
             };
             record(index, entry.key.span, entry.value.span);
+            // A field's children follow it in the list.
+            let children = FIELD_PATHS[index + 1..]
+                .iter()
+                .map_while(|p| p.strip_prefix(key).and_then(|rest| rest.strip_prefix('/')));
             for child in entry.value.as_mapping().unwrap_or_default() {
                 let child_key = child.key.as_str().unwrap_or_default();
-                let nested = FIELD_PATHS.iter().position(|p| {
-                    p.strip_prefix(key).and_then(|rest| rest.strip_prefix('/')) == Some(child_key)
-                });
-                if let Some(nested) = nested {
-                    record(nested, child.key.span, child.value.span);
+                if let Some(offset) = children.clone().position(|name| name == child_key) {
+                    record(index + 1 + offset, child.key.span, child.value.span);
                 }
             }
         }
@@ -137,6 +138,19 @@ mod tests {
         expected.sort();
         listed.sort();
         assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn children_follow_their_parent() {
+        for (index, path) in FIELD_PATHS.iter().enumerate() {
+            if let Some((parent, _)) = path.split_once('/') {
+                let before = FIELD_PATHS[..index]
+                    .iter()
+                    .rev()
+                    .find(|p| !p.starts_with(&format!("{parent}/")));
+                assert_eq!(before, Some(&parent), "{path} is not in its parent's group");
+            }
+        }
     }
 
     #[test]

@@ -155,15 +155,17 @@ fn write_as(
     };
     let text = match (format, comparison) {
         (Format::Json, diff) => return render::json::write(report, diff, deny_warnings, out),
-        (Format::Human, None) => render::human::render(report, style, deny_warnings),
-        (Format::Human, Some(diff)) => render::diff::render(report, diff, style, deny_warnings),
+        (Format::Human, None) => return render::human::write(report, style, deny_warnings, out),
+        (Format::Human, Some(diff)) => {
+            return render::diff::write(report, diff, style, deny_warnings, out);
+        }
         (Format::Markdown, None) => render::markdown::check_summary(report, deny_warnings),
         (Format::Markdown, Some(diff)) => render::markdown::diff_comment(report, diff),
         (Format::Github, None) => render::github::render(report, deny_warnings),
         (Format::Github, Some(diff)) => {
             render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
         }
-        (Format::Sarif, _) => render::sarif::render(report),
+        (Format::Sarif, _) => return render::sarif::write(report, out),
         (Format::Junit, _) => render::junit::render(report),
     };
     out.write_all(text.as_bytes())

@@ -1,10 +1,11 @@
 //! The terminal text of `imgcost diff`: findings, a table of what changed, and a summary.
 
 use std::fmt::Write as _;
+use std::io;
 
 use rust_decimal::Decimal;
 
-use super::human::{HumanStyle, render_diagnostics, table as text_table};
+use super::human::{HumanStyle, table as text_table, write_diagnostics};
 use crate::Report;
 use crate::decimal::{format_fixed, format_usd};
 use crate::diff::{Diff, Status};
@@ -30,14 +31,19 @@ fn signed_percent(value: Option<Decimal>) -> String {
     )
 }
 
-/// Renders a diff for a terminal: findings, then [`table`].
-#[must_use]
-pub fn render(report: &Report, diff: &Diff, style: HumanStyle, deny_warnings: bool) -> String {
-    let mut out = render_diagnostics(&report.diagnostics, style);
+/// Writes a diff for a terminal: findings, then [`table`].
+pub fn write(
+    report: &Report,
+    diff: &Diff,
+    style: HumanStyle,
+    deny_warnings: bool,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    write_diagnostics(&report.diagnostics, style, out)?;
     if !style.quiet {
-        out.push_str(&table(report, diff, deny_warnings));
+        out.write_all(table(report, diff, deny_warnings).as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// The table of what changed, the totals and the verdict.

@@ -4,7 +4,10 @@
 //! hyperlinks are never emitted, since CI logs show them as raw escape codes.
 
 use std::fmt::{self, Write as _};
+use std::io;
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
@@ -19,16 +22,19 @@ pub struct HumanStyle {
     pub quiet: bool,
 }
 
-/// Renders findings, the cost table and the summary line.
-#[must_use]
-pub fn render(report: &Report, style: HumanStyle, deny_warnings: bool) -> String {
-    let mut out = String::new();
-    out.push_str(&render_diagnostics(&report.diagnostics, style));
+/// Writes findings, the cost table and the summary line.
+pub fn write(
+    report: &Report,
+    style: HumanStyle,
+    deny_warnings: bool,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    write_diagnostics(&report.diagnostics, style, out)?;
     if !style.quiet {
-        out.push_str(&cost_table(report));
-        out.push_str(&summary(report, deny_warnings));
+        out.write_all(cost_table(report).as_bytes())?;
+        out.write_all(summary(report, deny_warnings).as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// A plain text table with left-aligned text and right-aligned numbers.
@@ -144,6 +150,22 @@ fn cost_table(report: &Report) -> String {
 /// Renders a list of findings (also used for invalid policies and rate cards).
 #[must_use]
 pub fn render_diagnostics(diagnostics: &[Diagnostic], style: HumanStyle) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and miette writes only UTF-8.
+    let _ = write_diagnostics(diagnostics, style, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Findings drawn at once: enough to keep both cores busy, few enough that a run with tens of
+/// thousands of findings never holds all their text twice.
+const CHUNK: usize = 1024;
+
+/// Writes findings in order. They are drawn independently, in parallel, a chunk at a time.
+pub fn write_diagnostics(
+    diagnostics: &[Diagnostic],
+    style: HumanStyle,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -154,14 +176,22 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], style: HumanStyle) -> Stri
         .with_show_related_as_nested(true)
         .with_width(100)
         .with_context_lines(1);
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        let view = View::new(diagnostic);
-        // Rendering into a String cannot fail.
-        let _ = handler.render_report(&mut out, &view);
-        out.push('\n');
+    for chunk in diagnostics.chunks(CHUNK) {
+        let drawn: Vec<String> = chunk
+            .par_iter()
+            .map(|diagnostic| {
+                let mut text = String::new();
+                // Rendering into a String cannot fail.
+                let _ = handler.render_report(&mut text, &View::new(diagnostic));
+                text.push('\n');
+                text
+            })
+            .collect();
+        for text in drawn {
+            out.write_all(text.as_bytes())?;
+        }
     }
-    out
+    Ok(())
 }
 
 fn summary(report: &Report, deny_warnings: bool) -> String {

@@ -110,8 +110,12 @@ impl serde_json::ser::Formatter for Indented {
     }
 }
 
-/// `value` pretty-printed as it would be at depth `level` of the report.
-fn pretty_at(value: &impl Serialize, level: usize, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+/// `value` pretty-printed (serde_json's layout) as it would be at depth `level` of a document.
+pub(crate) fn pretty_at(
+    value: &impl Serialize,
+    level: usize,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(
         buffer,
         Indented {
@@ -127,36 +131,37 @@ fn pretty_at(value: &impl Serialize, level: usize, buffer: &mut Vec<u8>) -> std:
 /// Items rendered at once: bounds the memory of a chunk to a few megabytes.
 const CHUNK: usize = 2048;
 
-/// Writes a top-level list of the report: its items are rendered to JSON in parallel, a chunk at
-/// a time, then written in order, so a report of fifty thousand workflows is neither built whole
-/// in memory nor serialized on one core.
-fn write_list<'a, T: Sync + 'a, J: Serialize>(
+/// Writes a list of a JSON document at depth `level` (serde_json's pretty layout): its items
+/// are rendered in parallel, a chunk at a time, then written in order, so that a list of fifty
+/// thousand items is neither built whole in memory nor serialized on one core. The SARIF log
+/// writes its results with it too.
+pub(crate) fn write_list<'a, T: Sync + 'a, J: Serialize>(
     items: &'a [T],
-    json: fn(&'a T) -> J,
+    json: impl Fn(&'a T) -> J + Sync,
+    level: usize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     if items.is_empty() {
         return out.write_all(b"[]");
     }
+    let separator = format!(",\n{}", "  ".repeat(level + 1));
     out.write_all(b"[")?;
     for (index, chunk) in items.chunks(CHUNK).enumerate() {
         let rendered: Vec<std::io::Result<Vec<u8>>> = chunk
             .par_iter()
             .map(|item| {
                 let mut buffer = Vec::with_capacity(2048);
-                pretty_at(&json(item), 2, &mut buffer).map(|()| buffer)
+                pretty_at(&json(item), level + 1, &mut buffer).map(|()| buffer)
             })
             .collect();
         for (offset, item) in rendered.into_iter().enumerate() {
-            out.write_all(if index == 0 && offset == 0 {
-                b"\n    "
-            } else {
-                b",\n    "
-            })?;
+            let first = index == 0 && offset == 0;
+            // The first item has no comma before it.
+            out.write_all(&separator.as_bytes()[usize::from(first)..])?;
             out.write_all(&item?)?;
         }
     }
-    out.write_all(b"\n  ]")
+    write!(out, "\n{}]", "  ".repeat(level))
 }
 
 #[derive(Debug, Serialize)]
@@ -407,14 +412,6 @@ pub fn render(report: &Report, deny_warnings: bool) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// The report of a diff: the head's report plus the `diff` object.
-#[must_use]
-pub fn render_diff(report: &Report, diff: &crate::diff::Diff, deny_warnings: bool) -> String {
-    let mut bytes = Vec::new();
-    let _ = write(report, Some(diff), deny_warnings, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
 /// Streams the report (with the diff object when given) to `out`: the header as one
 /// pretty-printed object, then the workflows and findings list by list, as they are rendered.
 ///
@@ -432,9 +429,9 @@ pub fn write(
     header.truncate(header.len().saturating_sub(2));
     out.write_all(&header)?;
     out.write_all(b",\n  \"workflows\": ")?;
-    write_list(&report.workflows, JsonWorkflow::of, out)?;
+    write_list(&report.workflows, JsonWorkflow::of, 1, out)?;
     out.write_all(b",\n  \"diagnostics\": ")?;
-    write_list(&report.diagnostics, JsonDiagnostic::of, out)?;
+    write_list(&report.diagnostics, JsonDiagnostic::of, 1, out)?;
     if let Some(diff) = diff {
         let mut rendered = Vec::new();
         pretty_at(&crate::diff::json(diff), 1, &mut rendered)?;

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use super::json::{pretty_at, write_list};
 use crate::{Diagnostic, Label, Report, Severity, rules};
 
 fn level(severity: Severity) -> &'static str {
@@ -69,9 +70,12 @@ fn result(diagnostic: &Diagnostic) -> Value {
     result
 }
 
-/// The SARIF log of a report.
-#[must_use]
-pub fn render(report: &Report) -> String {
+/// Writes the SARIF log of a report. Its results, one per finding, are rendered a chunk at a
+/// time in parallel ([`write_list`]), so a log of tens of thousands is never built whole.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rules: Vec<Value> = rules::ALL
         .iter()
         .map(|rule| {
@@ -86,29 +90,32 @@ pub fn render(report: &Report) -> String {
             })
         })
         .collect();
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "imgcost",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/imgcost/imgcost",
-                    "rules": rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": report.diagnostics.iter().map(result).collect::<Vec<_>>(),
-            "properties": {
-                "ratecard": report.ratecard.id,
-                "as_of": report.as_of.to_string(),
-                "monthly_usd": crate::decimal::format_fixed(report.monthly_usd(), 2),
-            },
-        }]
+    let tool = json!({
+        "driver": {
+            "name": "imgcost",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://github.com/imgcost/imgcost",
+            "rules": rules,
+        }
     });
-    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    text.push('\n');
-    text
+    let properties = json!({
+        "ratecard": report.ratecard.id,
+        "as_of": report.as_of.to_string(),
+        "monthly_usd": crate::decimal::format_fixed(report.monthly_usd(), 2),
+    });
+    // The one run is written by hand around its parts, in the layout serde_json would give.
+    let mut part = Vec::new();
+    out.write_all(
+        b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ",
+    )?;
+    pretty_at(&tool, 3, &mut part)?;
+    out.write_all(&part)?;
+    out.write_all(b",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ")?;
+    write_list(&report.diagnostics, result, 3, out)?;
+    out.write_all(b",\n      \"properties\": ")?;
+    part.clear();
+    pretty_at(&properties, 3, &mut part)?;
+    out.write_all(&part)?;
+    out.write_all(b"\n    }\n  ]\n}\n")
 }

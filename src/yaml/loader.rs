@@ -405,14 +405,17 @@ fn scalar_node(
     tag: Option<&Cow<'_, Tag>>,
     span: Span,
 ) -> Node {
-    let resolved =
+    let resolved = if tag.is_none() && !could_be_other_than_string(&text, style) {
+        Resolved::String
+    } else {
         match CoreScalar::parse_from_cow_and_metadata(Cow::Borrowed(text.as_ref()), style, tag) {
             Some(CoreScalar::Null) => Resolved::Null,
             Some(CoreScalar::Boolean(b)) => Resolved::Bool(b),
             Some(CoreScalar::Integer(i)) => Resolved::Integer(i),
             Some(CoreScalar::FloatingPoint(f)) => Resolved::Float(f.into_inner()),
             Some(CoreScalar::String(_)) | None => Resolved::String,
-        };
+        }
+    };
     Node {
         span,
         kind: NodeKind::Scalar(Scalar {
@@ -420,6 +423,17 @@ fn scalar_node(
             resolved,
         }),
     }
+}
+
+/// Whether an untagged scalar may resolve to null, a boolean or a number under the YAML 1.2
+/// core schema: only plain scalars can, and only those starting with one of `~nNtTfF+-.` or a
+/// digit (or empty). The rest, most keys and names, skip the full resolution.
+fn could_be_other_than_string(text: &str, style: ScalarStyle) -> bool {
+    style == ScalarStyle::Plain
+        && text
+            .as_bytes()
+            .first()
+            .is_none_or(|first| first.is_ascii_digit() || b"~nNtTfF+-.".contains(first))
 }
 
 /// Number of nodes and nesting height of a subtree (for the alias budget and depth limit).
@@ -522,6 +536,62 @@ mod tests {
         assert_eq!(scalar("/country").resolved, Resolved::String);
         assert_eq!(scalar("/price").text, "0.10");
         assert!(matches!(scalar("/big").resolved, Resolved::Float(_)));
+    }
+
+    #[test]
+    fn the_string_fast_path_agrees_with_core_schema_resolution() {
+        let samples = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "FALSE",
+            "0",
+            "-1",
+            "+7",
+            "0x1F",
+            "0o17",
+            ".5",
+            "-.5",
+            "1e3",
+            ".inf",
+            "-.Inf",
+            "+.INF",
+            ".nan",
+            ".NaN",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "abc",
+            "Infinity",
+            "nan",
+            "gpt-image-2",
+            "1024x1024",
+            "high",
+            "low",
+            "é",
+            "_x",
+            "%",
+            "@",
+        ];
+        for text in samples {
+            for style in [ScalarStyle::Plain, ScalarStyle::SingleQuoted] {
+                let full =
+                    CoreScalar::parse_from_cow_and_metadata(Cow::Borrowed(text), style, None);
+                let is_string = matches!(full, Some(CoreScalar::String(_)) | None);
+                assert!(
+                    could_be_other_than_string(text, style) || is_string,
+                    "{text:?} ({style:?}) resolves to {full:?} but skipped resolution"
+                );
+            }
+        }
     }
 
     #[test]
