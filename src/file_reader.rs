@@ -31,6 +31,9 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Box<Di
                 "it is not a regular file (a pipe, socket or device)",
             ));
         }
+        // `take` hides the file's size from `read_to_end`, so reserve it here: one read a file.
+        let expected = metadata.len().min(MAX_FILE_BYTES) + 1;
+        bytes.reserve(usize::try_from(expected).unwrap_or_default());
         File::open(path)?
             .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
