@@ -40,5 +40,5 @@ fuzz_target!(|data: &[u8]| {
         color: data.len() % 2 == 1,
         quiet: false,
     };
-    let _ = render::human::render(&report, style, false);
+    let _ = render::human::write(&report, style, false, &mut std::io::sink());
 });
