@@ -13,6 +13,7 @@ use saphyr::Scalar as CoreScalar;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as ParserSpan, Tag};
 
 use super::node::{Entry, Node, NodeKind, Resolved, Scalar};
+use super::text_input::TextInput;
 use crate::Span;
 
 /// Deepest nesting of sequences and mappings accepted. Manifests need about six levels.
@@ -65,7 +66,7 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
         document_start: 0,
         duplicates: Vec::new(),
     };
-    for event in Parser::new_from_str(text) {
+    for event in Parser::new(TextInput::new(text)) {
         let step = match event {
             Ok((event, span)) => loader.on_event(event, span),
             Err(error) => {

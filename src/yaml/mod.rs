@@ -3,6 +3,7 @@
 mod deserializer;
 mod loader;
 mod node;
+mod text_input;
 
 pub use deserializer::{DeError, from_node};
 pub use loader::{ALIAS_NODE_LIMIT, Document, DuplicateKey, MAX_DEPTH, SyntaxError, load};
