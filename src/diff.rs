@@ -7,9 +7,10 @@
 //! report carries, so both kinds of base compare alike. The policies' `diff:` gates become IC501
 //! findings at the changed lines; a policy file that differs between base and head is IC502.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -103,11 +104,12 @@ impl Diff {
     }
 }
 
-/// The base side: each workflow's figures, as the JSON report writes them.
+/// The base side: what the diff compares of each workflow.
 #[derive(Debug, Clone)]
 pub struct Base {
     pub label: String,
-    pub workflows: Vec<(String, Value)>,
+    /// `None`: the workflow's file is unchanged since the base, so it is as at the head.
+    pub workflows: Vec<(String, Option<Compared>)>,
     /// The base's total, in cents as its report shows it.
     pub total: Decimal,
     pub errors: usize,
@@ -226,13 +228,12 @@ pub fn base_from_git(
                 && reused_files.contains(&d.primary.file.path())
         })
         .count();
-    let mut workflows = json_workflows(&report);
-    workflows.extend(reused.iter().map(|entry| {
-        (
-            entry.workflow.id.clone(),
-            serde_json::to_value(JsonWorkflow::of(entry)).unwrap_or(Value::Null),
-        )
-    }));
+    let mut workflows: Vec<(String, Option<Compared>)> =
+        compared_workflows(report.workflows.par_iter())
+            .into_iter()
+            .map(|(id, compared)| (id, Some(compared)))
+            .collect();
+    workflows.extend(reused.iter().map(|entry| (entry.workflow.id.clone(), None)));
     Ok(Base {
         label: format!("{revision} ({})", short(&commit)),
         workflows,
@@ -274,7 +275,7 @@ pub fn base_from_baseline(path: &Path, display: &str) -> Result<Base, Error> {
         .as_array()
         .map(|list| {
             list.iter()
-                .filter_map(|w| Some((w["id"].as_str()?.to_owned(), w.clone())))
+                .filter_map(|w| Some((w["id"].as_str()?.to_owned(), Some(Compared::of(w)))))
                 .collect()
         })
         .unwrap_or_default();
@@ -298,15 +299,42 @@ fn cents(value: Decimal) -> Decimal {
     crate::decimal::round_half_away(value, 2)
 }
 
-fn json_workflows(report: &Report) -> Vec<(String, Value)> {
-    report
-        .workflows
-        .iter()
+/// What `compare` looks at in a workflow. It is taken from the workflow's JSON report form, so
+/// that a base read from git and one read from a saved report compare alike; the full form is
+/// dropped at once, since holding it for every workflow of both sides took most of a large
+/// diff's time and memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    /// `model`, `endpoint`, `tier`, `quality`, `size`, `n`, in [`SHAPE`]'s order.
+    shape: [Value; 6],
+    volume: Value,
+    inputs_per_attempt: Option<Decimal>,
+    budget: Value,
+    monthly: Option<Decimal>,
+}
+
+/// The request fields whose change a diff names, as the report spells them.
+const SHAPE: [&str; 6] = ["model", "endpoint", "tier", "quality", "size", "n"];
+
+impl Compared {
+    fn of(workflow: &Value) -> Self {
+        Self {
+            shape: SHAPE.map(|key| workflow[key].clone()),
+            volume: workflow["volume"].clone(),
+            inputs_per_attempt: inputs_per_attempt(workflow),
+            budget: workflow["budget_usd"].clone(),
+            monthly: money(&workflow["monthly_usd"]),
+        }
+    }
+}
+
+fn compared_workflows<'a>(
+    entries: impl IndexedParallelIterator<Item = &'a WorkflowEntry>,
+) -> Vec<(String, Compared)> {
+    entries
         .map(|entry| {
-            (
-                entry.workflow.id.clone(),
-                serde_json::to_value(JsonWorkflow::of(entry)).unwrap_or(Value::Null),
-            )
+            let json = serde_json::to_value(JsonWorkflow::of(entry)).unwrap_or(Value::Null);
+            (entry.workflow.id.clone(), Compared::of(&json))
         })
         .collect()
 }
@@ -333,21 +361,23 @@ fn inputs_per_attempt(workflow: &Value) -> Option<Decimal> {
     total.checked_div(attempts)
 }
 
-fn changed_fields(before: &Value, after: &Value) -> Vec<&'static str> {
-    let mut changed: Vec<&'static str> = ["model", "endpoint", "tier", "quality", "size", "n"]
+fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
+    let mut changed: Vec<&'static str> = SHAPE
         .into_iter()
-        .filter(|key| before[*key] != after[*key])
+        .zip(before.shape.iter().zip(&after.shape))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(key, _)| key)
         .collect();
-    if before["volume"] != after["volume"] {
+    if before.volume != after.volume {
         changed.push("volume");
     }
-    if inputs_per_attempt(before) != inputs_per_attempt(after) {
+    if before.inputs_per_attempt != after.inputs_per_attempt {
         changed.push("inputs");
     }
-    if before["budget_usd"] != after["budget_usd"] {
+    if before.budget != after.budget {
         changed.push("budget");
     }
-    if changed.is_empty() && before["monthly_usd"] != after["monthly_usd"] {
+    if changed.is_empty() && before.monthly != after.monthly {
         changed.push("pricing");
     }
     changed
@@ -356,13 +386,13 @@ fn changed_fields(before: &Value, after: &Value) -> Vec<&'static str> {
 /// Compares the head with its base, workflow by workflow.
 #[must_use]
 pub fn compare(base: &Base, head: &Report) -> Diff {
-    let head_workflows = json_workflows(head);
-    let before_by_id: HashMap<&str, &Value> = base
+    let head_workflows = compared_workflows(head.workflows.par_iter());
+    let before_by_id: HashMap<&str, Option<&Compared>> = base
         .workflows
         .iter()
-        .map(|(id, w)| (id.as_str(), w))
+        .map(|(id, w)| (id.as_str(), w.as_ref()))
         .collect();
-    let after_by_id: HashMap<&str, &Value> = head_workflows
+    let after_by_id: HashMap<&str, &Compared> = head_workflows
         .iter()
         .map(|(id, w)| (id.as_str(), w))
         .collect();
@@ -373,10 +403,11 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 id: id.clone(),
                 status: Status::Added,
                 before: None,
-                after: money(&after["monthly_usd"]),
+                after: after.monthly,
                 changed: Vec::new(),
             },
             Some(before) => {
+                let before = before.unwrap_or(after);
                 let changed = changed_fields(before, after);
                 let status = if changed.is_empty() {
                     Status::Unchanged
@@ -386,8 +417,8 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 WorkflowChange {
                     id: id.clone(),
                     status,
-                    before: money(&before["monthly_usd"]),
-                    after: money(&after["monthly_usd"]),
+                    before: before.monthly,
+                    after: after.monthly,
                     changed,
                 }
             }
@@ -399,7 +430,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
             workflows.push(WorkflowChange {
                 id: id.clone(),
                 status: Status::Removed,
-                before: money(&before["monthly_usd"]),
+                before: before.as_ref().and_then(|b| b.monthly),
                 after: None,
                 changed: Vec::new(),
             });
@@ -596,43 +627,4 @@ pub fn policy_changes(base: &Base, cwd: &Path) -> Vec<Diagnostic> {
         );
     }
     found
-}
-
-/// The diff object of the JSON report (SPEC §5).
-#[must_use]
-pub fn json(diff: &Diff) -> Value {
-    let fixed = |v: Decimal| crate::decimal::format_fixed(v, 2);
-    let workflows: Vec<Value> = diff
-        .workflows
-        .iter()
-        .map(|c| {
-            let mut object = BTreeMap::new();
-            object.insert("id", Value::from(c.id.clone()));
-            object.insert("status", Value::from(c.status.as_str()));
-            object.insert(
-                "before_usd",
-                c.before.map_or(Value::Null, |v| Value::from(fixed(v))),
-            );
-            object.insert(
-                "after_usd",
-                c.after.map_or(Value::Null, |v| Value::from(fixed(v))),
-            );
-            object.insert("delta_usd", Value::from(fixed(c.delta())));
-            object.insert(
-                "delta_percent",
-                c.percent().map_or(Value::Null, |v| Value::from(fixed(v))),
-            );
-            object.insert("changed", Value::from(c.changed.clone()));
-            serde_json::to_value(object).unwrap_or(Value::Null)
-        })
-        .collect();
-    serde_json::json!({
-        "base": diff.base,
-        "monthly_usd_before": fixed(diff.before),
-        "monthly_usd_after": fixed(diff.after),
-        "delta_usd": fixed(diff.delta()),
-        "delta_percent": diff.percent().map(fixed),
-        "base_errors": diff.base_errors,
-        "workflows": workflows,
-    })
 }

@@ -433,10 +433,68 @@ pub fn write(
     out.write_all(b",\n  \"diagnostics\": ")?;
     write_list(&report.diagnostics, JsonDiagnostic::of, 1, out)?;
     if let Some(diff) = diff {
-        let mut rendered = Vec::new();
-        pretty_at(&crate::diff::json(diff), 1, &mut rendered)?;
+        let mut header = Vec::new();
+        pretty_at(&JsonDiff::of(diff), 1, &mut header)?;
+        // As above: the header's closing "\n  }" comes after the list.
+        header.truncate(header.len().saturating_sub(4));
         out.write_all(b",\n  \"diff\": ")?;
-        out.write_all(&rendered)?;
+        out.write_all(&header)?;
+        out.write_all(b",\n    \"workflows\": ")?;
+        write_list(&diff.workflows, JsonWorkflowChange::of, 2, out)?;
+        out.write_all(b"\n  }")?;
     }
     out.write_all(b"\n}\n")
+}
+
+/// The `diff` object of a `diff` report (SPEC §5), without its `workflows` list, which is
+/// written after it.
+#[derive(Debug, Serialize)]
+pub struct JsonDiff<'a> {
+    pub base: &'a str,
+    pub monthly_usd_before: Fixed,
+    pub monthly_usd_after: Fixed,
+    pub delta_usd: Fixed,
+    pub delta_percent: Option<Fixed>,
+    pub base_errors: usize,
+}
+
+impl<'a> JsonDiff<'a> {
+    #[must_use]
+    pub fn of(diff: &'a crate::diff::Diff) -> Self {
+        Self {
+            base: &diff.base,
+            monthly_usd_before: Fixed(diff.before, 2),
+            monthly_usd_after: Fixed(diff.after, 2),
+            delta_usd: Fixed(diff.delta(), 2),
+            delta_percent: diff.percent().map(|v| Fixed(v, 2)),
+            base_errors: diff.base_errors,
+        }
+    }
+}
+
+/// One workflow's change (fields in alphabetical order, as in every object of the report).
+#[derive(Debug, Serialize)]
+pub struct JsonWorkflowChange<'a> {
+    pub after_usd: Option<Fixed>,
+    pub before_usd: Option<Fixed>,
+    pub changed: &'a [&'static str],
+    pub delta_percent: Option<Fixed>,
+    pub delta_usd: Fixed,
+    pub id: &'a str,
+    pub status: &'static str,
+}
+
+impl<'a> JsonWorkflowChange<'a> {
+    #[must_use]
+    pub fn of(change: &'a crate::diff::WorkflowChange) -> Self {
+        Self {
+            after_usd: change.after.map(|v| Fixed(v, 2)),
+            before_usd: change.before.map(|v| Fixed(v, 2)),
+            changed: &change.changed,
+            delta_percent: change.percent().map(|v| Fixed(v, 2)),
+            delta_usd: Fixed(change.delta(), 2),
+            id: &change.id,
+            status: change.status.as_str(),
+        }
+    }
 }
