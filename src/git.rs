@@ -65,6 +65,26 @@ pub fn resolve(cwd: &Path, revision: &str) -> Result<String, Error> {
     )))
 }
 
+/// Runs git with `args` followed by the pathspecs `paths` (all of `cwd` when empty) and returns
+/// its standard output; a failure carries git's own message.
+fn run_on_paths(cwd: &Path, args: &[&str], paths: &[String]) -> Result<Vec<u8>, Error> {
+    let output = git(cwd)
+        .args(args)
+        .args(if paths.is_empty() {
+            vec![".".to_owned()]
+        } else {
+            paths.to_vec()
+        })
+        .output()
+        .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::Git(
+            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        ));
+    }
+    Ok(output.stdout)
+}
+
 /// A file of a tree at some revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeFile {
@@ -79,22 +99,8 @@ pub struct TreeFile {
 /// # Errors
 /// When git fails.
 pub fn list_files(cwd: &Path, commit: &str, paths: &[String]) -> Result<Vec<TreeFile>, Error> {
-    let output = git(cwd)
-        .args(["ls-tree", "-r", "-z", commit, "--"])
-        .args(if paths.is_empty() {
-            vec![".".to_owned()]
-        } else {
-            paths.to_vec()
-        })
-        .output()
-        .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
-    if !output.status.success() {
-        return Err(Error::Git(
-            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        ));
-    }
-    Ok(output
-        .stdout
+    let stdout = run_on_paths(cwd, &["ls-tree", "-r", "-z", commit, "--"], paths)?;
+    Ok(stdout
         .split(|b| *b == 0)
         .filter_map(|entry| {
             let entry = String::from_utf8_lossy(entry);
@@ -119,30 +125,17 @@ pub fn changed_files(
     commit: &str,
     paths: &[String],
 ) -> Result<std::collections::HashSet<String>, Error> {
-    let output = git(cwd)
-        .args([
-            "diff",
-            "--name-only",
-            "--no-renames",
-            "--relative",
-            "-z",
-            commit,
-            "--",
-        ])
-        .args(if paths.is_empty() {
-            vec![".".to_owned()]
-        } else {
-            paths.to_vec()
-        })
-        .output()
-        .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
-    if !output.status.success() {
-        return Err(Error::Git(
-            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        ));
-    }
-    Ok(output
-        .stdout
+    let args = [
+        "diff",
+        "--name-only",
+        "--no-renames",
+        "--relative",
+        "-z",
+        commit,
+        "--",
+    ];
+    let stdout = run_on_paths(cwd, &args, paths)?;
+    Ok(stdout
         .split(|b| *b == 0)
         .filter(|entry| !entry.is_empty())
         .map(|entry| String::from_utf8_lossy(entry).into_owned())

@@ -2,23 +2,11 @@
 //! Each fixture in `tests/fixtures/diagnostics/` is checked alone; its snapshot records the exit
 //! code, the JSON diagnostics (with line and column) and the human rendering.
 
-use crate::test::{repo, run_in};
+use crate::test::{check_args, repo, run_in};
 
 fn check(file: &str, format: &str) -> (i32, String) {
     let dir = repo().join("tests/fixtures/diagnostics");
-    let args: Vec<String> = [
-        "check",
-        file,
-        "--as-of",
-        "2026-11-25",
-        "--color",
-        "never",
-        "--format",
-        format,
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let args = check_args(file, format);
     let output = run_in(&dir, &args, &[], &["NO_COLOR".to_owned()]);
     (output.status, output.stdout)
 }

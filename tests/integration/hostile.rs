@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::test::{Output, Test, repo, run_in};
+use crate::test::{Output, Test, check_args, repo, run_in};
 
 const VALID: &str = "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
 
@@ -735,20 +735,7 @@ fn inputs_that_once_broke_imgcost_end_in_a_clean_report() {
     assert_eq!(names.len(), 4, "{names:?}");
     for name in names {
         let run = |format: &str| {
-            let args: Vec<String> = [
-                "check",
-                &name,
-                "--as-of",
-                "2026-11-25",
-                "--color",
-                "never",
-                "--format",
-                format,
-            ]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-            let output = run_in(&dir, &args, &[], &[]);
+            let output = run_in(&dir, &check_args(&name, format), &[], &[]);
             assert!(
                 matches!(output.status, 0 | 1),
                 "{name}: exit code {}\n{}",

@@ -6,25 +6,12 @@
 
 use serde_json::Value;
 
-use crate::test::{repo, run_in};
+use crate::test::{check_args, repo, run_in};
 
 fn run(format: &str, extra: &[&str]) -> (i32, String) {
     let dir = repo().join("tests/fixtures/renderers");
-    let mut args: Vec<String> = [
-        "check",
-        "apps",
-        "--policy",
-        "policy.yaml",
-        "--as-of",
-        "2026-11-25",
-        "--color",
-        "never",
-        "--format",
-        format,
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let mut args = check_args("apps", format);
+    args.extend(["--policy".to_owned(), "policy.yaml".to_owned()]);
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     let output = run_in(
         &dir,

@@ -4,22 +4,10 @@
 
 use std::path::Path;
 
-use crate::test::run_in;
+use crate::test::{check_args, run_in};
 
 fn run(dir: &Path, format: &str) -> (i32, String) {
-    let mut args: Vec<String> = [
-        "check",
-        ".",
-        "--as-of",
-        "2026-11-25",
-        "--color",
-        "never",
-        "--format",
-        format,
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let mut args = check_args(".", format);
     if dir.join("policy.yaml").exists() {
         args.extend(["--policy".to_owned(), "policy.yaml".to_owned()]);
     }

@@ -85,6 +85,23 @@ pub fn binary() -> PathBuf {
 }
 
 /// The repository root, for fixtures and examples.
+/// `check TARGET` as the golden tests run it: a fixed date, no colour, one format.
+pub fn check_args(target: &str, format: &str) -> Vec<String> {
+    [
+        "check",
+        target,
+        "--as-of",
+        "2026-11-25",
+        "--color",
+        "never",
+        "--format",
+        format,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect()
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
