@@ -61,10 +61,14 @@ impl FieldSpans {
     /// Records the fields written in a workflow's (merged) node, to two levels.
     #[must_use]
     pub fn of(node: &Node) -> Self {
-        let mut fields = Vec::new();
+        // Each path is written at most once (keys are unique), so the table fits in one
+        // stack buffer and is allocated once, at its size.
+        let mut fields = [(0, [0; 4]); FIELD_PATHS.len()];
+        let mut count = 0;
         let mut record = |index: usize, key: Span, value: Span| {
-            if let Ok(index) = u8::try_from(index) {
-                fields.push((
+            if let (Ok(index), Some(field)) = (u8::try_from(index), fields.get_mut(count)) {
+                count += 1;
+                *field = (
                     index,
                     [
                         offset(key.start),
@@ -72,7 +76,7 @@ impl FieldSpans {
                         offset(value.start),
                         offset(value.end),
                     ],
-                ));
+                );
             }
         };
         for entry in node.as_mapping().unwrap_or_default() {
@@ -93,7 +97,7 @@ impl FieldSpans {
             }
         }
         Self {
-            fields: fields.into_boxed_slice(),
+            fields: Box::from(&fields[..count]),
         }
     }
 

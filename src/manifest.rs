@@ -198,7 +198,7 @@ fn merge_defaults(mut root: Node) -> Node {
                     .iter_mut()
                     .filter(|w| w.value.as_mapping().is_some())
                 {
-                    workflow.value = workflow.value.merged_over(&defaults);
+                    workflow.value = std::mem::take(&mut workflow.value).merged_over(&defaults);
                 }
             }
         }

@@ -60,9 +60,11 @@ impl SourceFile {
         if let Some(unified) = lone_carriage_returns_to_line_feeds(&text) {
             text = Arc::from(unified);
         }
-        let line_starts = std::iter::once(0)
-            .chain(memchr_newlines(&text).map(|i| i + 1))
-            .collect();
+        // Counted first: the index lives as long as the run, so it is allocated at its size.
+        let newlines = || memchr::memchr_iter(b'\n', text.as_bytes());
+        let mut line_starts = Vec::with_capacity(newlines().count() + 1);
+        line_starts.push(0);
+        line_starts.extend(newlines().map(|i| i + 1));
         // A file name can hold any character; none of them may reach a terminal or an
         // annotation as a control sequence.
         let path = crate::printable(&path.into()).into_owned();
@@ -104,9 +106,14 @@ impl SourceFile {
                 return Err(DecodeError::InvalidUtf8 { offset, lossy });
             }
         };
-        // Nearly every file is ASCII without control characters: a byte scan settles it.
-        let plain = |b: &u8| (b' '..0x7f).contains(b) || matches!(b, b'\t' | b'\n' | b'\r');
-        if text.as_bytes().iter().all(plain) {
+        // Nearly every file is ASCII without control characters: a byte scan settles it, in
+        // chunks whose bytes are all tested, so that the compiler can test many at once.
+        let plain = |b: u8| (b' '..0x7f).contains(&b) | (b == b'\t') | (b == b'\n') | (b == b'\r');
+        if text
+            .as_bytes()
+            .chunks(64)
+            .all(|chunk| chunk.iter().fold(true, |all, &b| all & plain(b)))
+        {
             return Ok(Self::new(path, text));
         }
         match text.char_indices().find(|&(_, c)| !printable(c)) {
@@ -200,12 +207,9 @@ fn shown(text: &str) -> String {
 }
 
 fn lone_carriage_returns_to_line_feeds(text: &str) -> Option<String> {
-    if !text.contains('\r') {
-        return None;
-    }
     let bytes = text.as_bytes();
     let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(lone) {
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
         return None;
     }
     let mut unified = String::with_capacity(text.len());
@@ -213,12 +217,6 @@ fn lone_carriage_returns_to_line_feeds(text: &str) -> Option<String> {
         unified.push(if lone(i) { '\n' } else { c });
     }
     Some(unified)
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter_map(|(i, b)| (b == b'\n').then_some(i))
 }
 
 #[cfg(test)]

@@ -88,13 +88,7 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
         };
         step?;
     }
-    let root = loader.root.unwrap_or(Node {
-        span: Span::point(0),
-        kind: NodeKind::Scalar(Scalar {
-            text: String::new(),
-            resolved: Resolved::Null,
-        }),
-    });
+    let root = loader.root.unwrap_or_default();
     Ok(Document {
         root,
         duplicate_keys: loader.duplicates,
@@ -354,33 +348,32 @@ impl Loader<'_> {
                     *pending_key = Some(node);
                     return Ok(());
                 };
-                let text = key.as_str().unwrap_or_default().to_owned();
+                let text = key.as_str().unwrap_or_default();
                 let first = match index {
-                    Some(index) => index.get(&text).copied(),
-                    None => entries
-                        .iter()
-                        .position(|e| e.key.as_str() == Some(text.as_str())),
+                    Some(index) => index.get(text).copied(),
+                    None => entries.iter().position(|e| e.key.as_str() == Some(text)),
                 };
                 if let Some(first) = first {
                     self.duplicates.push(DuplicateKey {
-                        key: text,
+                        key: text.to_owned(),
                         first: entries[first].key.span,
                         second: key.span,
                     });
                     return Ok(());
                 }
                 if let Some(index) = index {
-                    index.insert(text, entries.len());
-                } else if entries.len() >= LINEAR_KEY_SCAN {
-                    let mut map: HashMap<String, usize> = entries
-                        .iter()
-                        .enumerate()
-                        .map(|(i, e)| (e.key.as_str().unwrap_or_default().to_owned(), i))
-                        .collect();
-                    map.insert(text, entries.len());
-                    *index = Some(map);
+                    index.insert(text.to_owned(), entries.len());
                 }
                 entries.push(Entry { key, value: node });
+                if index.is_none() && entries.len() > LINEAR_KEY_SCAN {
+                    *index = Some(
+                        entries
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| (e.key.as_str().unwrap_or_default().to_owned(), i))
+                            .collect(),
+                    );
+                }
                 Ok(())
             }
         }
@@ -431,10 +424,13 @@ fn scalar_node(
 /// digit (or empty). The rest, most keys and names, skip the full resolution.
 fn could_be_other_than_string(text: &str, style: ScalarStyle) -> bool {
     style == ScalarStyle::Plain
-        && text
-            .as_bytes()
-            .first()
-            .is_none_or(|first| first.is_ascii_digit() || b"~nNtTfF+-.".contains(first))
+        && text.as_bytes().first().is_none_or(|first| {
+            first.is_ascii_digit()
+                || matches!(
+                    first,
+                    b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'+' | b'-' | b'.'
+                )
+        })
 }
 
 /// Number of nodes and nesting height of a subtree (for the alias budget and depth limit).

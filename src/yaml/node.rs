@@ -189,12 +189,16 @@ impl Node {
 
     /// Lays `self` over `base`: mappings merge key by key (recursively), anything else in
     /// `self` replaces `base`. Spans stay with the node they came from, so a value inherited
-    /// from `defaults:` still points at its line under `defaults:`.
+    /// from `defaults:` still points at its line under `defaults:`. Takes `self` so that only
+    /// what is inherited is copied.
     #[must_use]
-    pub fn merged_over(&self, base: &Node) -> Node {
-        let (NodeKind::Mapping(own), NodeKind::Mapping(inherited)) = (&self.kind, &base.kind)
-        else {
-            return self.clone();
+    pub fn merged_over(self, base: &Node) -> Node {
+        let NodeKind::Mapping(inherited) = &base.kind else {
+            return self;
+        };
+        let own = match self.kind {
+            NodeKind::Mapping(own) => own,
+            kind => return Node { kind, ..self },
         };
         let mut entries: Vec<Entry> = Vec::with_capacity(own.len() + inherited.len());
         for entry in inherited {
@@ -202,22 +206,29 @@ impl Node {
                 entries.push(entry.clone());
             }
         }
-        for entry in own {
-            let value = match inherited
-                .iter()
-                .find(|e| e.key.as_str() == entry.key.as_str())
-            {
-                Some(base_entry) => entry.value.merged_over(&base_entry.value),
-                None => entry.value.clone(),
+        for Entry { key, value } in own {
+            let value = match inherited.iter().find(|e| e.key.as_str() == key.as_str()) {
+                Some(base_entry) => value.merged_over(&base_entry.value),
+                None => value,
             };
-            entries.push(Entry {
-                key: entry.key.clone(),
-                value,
-            });
+            entries.push(Entry { key, value });
         }
         Node {
             span: self.span,
             kind: NodeKind::Mapping(entries),
+        }
+    }
+}
+
+/// An empty plain scalar (null) at the start of the file: what an empty document loads as.
+impl Default for Node {
+    fn default() -> Self {
+        Self {
+            span: Span::point(0),
+            kind: NodeKind::Scalar(Scalar {
+                text: String::new(),
+                resolved: Resolved::Null,
+            }),
         }
     }
 }
