@@ -167,9 +167,13 @@ pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &C
             report.manifests.push(manifest);
         }
     }
-    let duplicates = duplicate_ids(&report);
+    // Both only read the report: find duplicate ids while the rules run.
+    let (duplicates, judged) = rayon::join(
+        || duplicate_ids(&report),
+        || policy::judge(&report, &context.policies),
+    );
     report.diagnostics.extend(duplicates);
-    policy::judge(&mut report, &context.policies);
+    report.diagnostics.extend(judged);
     report
 }
 

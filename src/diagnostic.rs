@@ -9,6 +9,8 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::{LineColumn, Rule, Severity, SourceFile, Span};
 
 /// `text` with control characters, and the bidirectional controls that reorder what a terminal
@@ -153,7 +155,8 @@ impl Diagnostic {
 /// Sorts findings by file, position, rule and message, and drops exact repeats (a value inherited
 /// from `defaults:` by several workflows is one problem, reported once).
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
+    // Stable, like `sort_by`, so the order is the same on any number of threads.
+    diagnostics.par_sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
             .then_with(|| compare_workflow(a, b))

@@ -100,7 +100,7 @@ impl Manifest {
                         spec.owner.clone_from(&header.owner);
                     }
                     workflows.push(Workflow {
-                        id: format!("{project}/{name}"),
+                        id: [project.as_str(), "/", name.as_str()].concat(),
                         name,
                         key_span: entry.key.span,
                         fields: FieldSpans::of(&entry.value),

@@ -12,8 +12,9 @@ use super::{FAIL_CLOSED_RULES, PolicySet, kept};
 use crate::rules::{self, WorkflowContext};
 use crate::{Diagnostic, Exempted, Report, sort_and_dedup};
 
-/// Runs every rule on `report`, adding its findings (unsettled: see [`settle`]).
-pub fn judge(report: &mut Report, policies: &PolicySet) {
+/// Runs every rule on `report` and returns its findings (unsettled: see [`settle`]).
+#[must_use]
+pub fn judge(report: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
     // Workflows are judged independently, so in parallel; the findings are sorted later.
     let mut found: Vec<Diagnostic> = report
         .workflows
@@ -37,7 +38,7 @@ pub fn judge(report: &mut Report, policies: &PolicySet) {
         rules::check_manifest(report, index, policies, &mut found);
     }
     rules::check_run(report, policies, &mut found);
-    report.diagnostics.extend(found);
+    found
 }
 
 /// Applies the policies' exemptions and severity overrides to every finding of the report, and

@@ -30,8 +30,13 @@ struct Indented {
 
 impl Indented {
     fn indent(&self, writer: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
-        for _ in 0..self.level {
-            writer.write_all(b"  ")?;
+        // One write for the depths a report has, rather than one a level.
+        const SPACES: &[u8; 16] = b"                ";
+        let mut width = 2 * self.level;
+        while width > 0 {
+            let part = width.min(SPACES.len());
+            writer.write_all(&SPACES[..part])?;
+            width -= part;
         }
         Ok(())
     }
