@@ -7,7 +7,7 @@
 //! report carries, so both kinds of base compare alike. The policies' `diff:` gates become IC501
 //! findings at the changed lines; a policy file that differs between base and head is IC502.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -160,7 +160,7 @@ pub fn base_from_git(
     let mut inputs = Vec::new();
     let mut findings = Vec::new();
     let mut reused: Vec<&WorkflowEntry> = Vec::new();
-    let mut reused_files: Vec<&str> = Vec::new();
+    let mut reused_files: HashSet<&str> = HashSet::new();
     for file in git::list_files(cwd, &commit, &specs)? {
         let name = file.path.rsplit('/').next().unwrap_or_default();
         let explicit = explicit_files
@@ -174,7 +174,7 @@ pub fn base_from_git(
             && let Some((path, entries)) = head_files.get_key_value(file.path.as_str())
         {
             reused.extend(entries);
-            reused_files.push(path);
+            reused_files.insert(path);
             continue;
         }
         let display = format!("{}:{}", short(&commit), file.path);
@@ -317,15 +317,41 @@ pub struct Compared {
 const SHAPE: [&str; 6] = ["model", "endpoint", "tier", "quality", "size", "n"];
 
 impl Compared {
+    /// From a workflow of a saved report (a baseline).
     fn of(workflow: &Value) -> Self {
         Self {
             shape: SHAPE.map(|key| workflow[key].clone()),
             volume: workflow["volume"].clone(),
-            inputs_per_attempt: inputs_per_attempt(workflow),
+            inputs_per_attempt: inputs_per_attempt(&workflow["volume"], &workflow["tokens"]),
             budget: workflow["budget_usd"].clone(),
             monthly: money(&workflow["monthly_usd"]),
         }
     }
+
+    /// From a workflow about to be reported: the JSON of only the fields [`Compared::of`] reads,
+    /// so that the same values come out. Serializing whole workflows of a large run for this was
+    /// most of what `diff` cost beyond `check`.
+    fn of_workflow(workflow: &JsonWorkflow<'_>) -> Self {
+        let volume = json(&workflow.volume);
+        Self {
+            shape: [
+                json(workflow.model),
+                json(workflow.endpoint),
+                json(workflow.tier),
+                json(workflow.quality),
+                json(&workflow.size),
+                json(workflow.n),
+            ],
+            inputs_per_attempt: inputs_per_attempt(&volume, &json(&workflow.tokens)),
+            volume,
+            budget: json(workflow.budget_usd),
+            monthly: money(&json(workflow.monthly_usd)),
+        }
+    }
+}
+
+fn json(value: impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 fn compared_workflows<'a>(
@@ -333,8 +359,8 @@ fn compared_workflows<'a>(
 ) -> Vec<(String, Compared)> {
     entries
         .map(|entry| {
-            let json = serde_json::to_value(JsonWorkflow::of(entry)).unwrap_or(Value::Null);
-            (entry.workflow.id.clone(), Compared::of(&json))
+            let compared = Compared::of_workflow(&JsonWorkflow::of(entry));
+            (entry.workflow.id.clone(), compared)
         })
         .collect()
 }
@@ -344,9 +370,8 @@ fn money(value: &Value) -> Option<Decimal> {
 }
 
 /// Input tokens per attempt: changes when prompts or reference images change, not with volume.
-fn inputs_per_attempt(workflow: &Value) -> Option<Decimal> {
-    let attempts = money(&workflow["volume"]["attempts"]).filter(|a| !a.is_zero())?;
-    let tokens = &workflow["tokens"];
+fn inputs_per_attempt(volume: &Value, tokens: &Value) -> Option<Decimal> {
+    let attempts = money(&volume["attempts"]).filter(|a| !a.is_zero())?;
     let total = [
         "text_input",
         "cached_text_input",
@@ -627,4 +652,63 @@ pub fn policy_changes(base: &Base, cwd: &Path) -> Vec<Diagnostic> {
         );
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::{Date, RateCard, check_inputs};
+
+    /// A head workflow compares as it would once written to a report and read back as a
+    /// baseline: the shipped examples and the benchmark's manifest (every endpoint, budgets or
+    /// none) and an unpriced workflow (`null` figures).
+    #[test]
+    fn a_workflow_compares_as_its_report_form() {
+        let examples = [
+            "examples/marketing/campaigns.imgcost.yaml",
+            "examples/starter/imgcost.yaml",
+            "examples/storefront/imgcost.yaml",
+            "examples/support/imgcost.yaml",
+            "benches/typical-manifest.yaml",
+        ];
+        let inputs: Vec<ManifestInput> = examples
+            .iter()
+            .map(|path| ManifestInput::Bytes {
+                display: (*path).to_owned(),
+                folder: path.split('/').nth(1).unwrap_or_default().to_owned(),
+                bytes: std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
+                    .unwrap(),
+            })
+            .chain(std::iter::once(ManifestInput::Bytes {
+                display: "unpriced/imgcost.yaml".to_owned(),
+                folder: "unpriced".to_owned(),
+                bytes: b"version: 1\nworkflows:\n  future:\n    model: gpt-image-9\n    request: { size: 1024x1024, quality: high }\n    volume: { requests_per_month: 10 }\n".to_vec(),
+            }))
+            .collect();
+        let as_of: Date = "2026-11-25".parse().unwrap();
+        let context = Context {
+            as_of,
+            ratecard: Arc::clone(&RateCard::builtin()[0]),
+            policies: Arc::new(PolicySet::builtin_default()),
+        };
+        let report = check_inputs(&inputs, Vec::new(), &context);
+        assert_eq!(report.workflows.len(), 11);
+        assert!(
+            report
+                .workflows
+                .iter()
+                .any(|entry| entry.projection.is_none())
+        );
+        for entry in &report.workflows {
+            let written = JsonWorkflow::of(entry);
+            assert_eq!(
+                Compared::of_workflow(&written),
+                Compared::of(&json(&written)),
+                "{}",
+                entry.workflow.id
+            );
+        }
+    }
 }
