@@ -66,12 +66,9 @@ fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Re
 /// What `check`, `explain` and `diff` check, and against what.
 fn options(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<CheckOptions> {
     let cwd = cwd()?;
-    // Reading the built-in rate card and compiling the manifest schema take a millisecond or
-    // two each, most of a one-manifest run: do them at once.
-    let (ratecard, _) = rayon::join(|| card(cli, &cwd), || imgcost::Schema::Manifest.validator());
     let context = Context {
         as_of: as_of(cli),
-        ratecard: ratecard?,
+        ratecard: card(cli, &cwd)?,
         policies: Arc::new(
             PolicySet::load(&cli.global.policies, cli.global.policy_ref.as_deref(), &cwd)
                 .map_err(|error| fail(cli, error))?,
