@@ -70,7 +70,9 @@ pub fn format_plain(value: Decimal) -> String {
 pub struct Fixed(pub Decimal, pub u32);
 
 impl Fixed {
-    fn rounded(self) -> Decimal {
+    /// The value as shown: rounded, with exactly the places asked for.
+    #[must_use]
+    pub fn rounded(self) -> Decimal {
         let mut rounded = round_half_away(self.0, self.1);
         rounded.rescale(self.1);
         rounded

@@ -15,11 +15,11 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::check::{Context, ManifestInput, evaluate};
-use crate::decimal::{format_usd, parse_exact};
+use crate::decimal::{Fixed, Plain, format_usd, parse_exact};
 use crate::discovery::is_manifest_name;
 use crate::git::{self, CatFile};
 use crate::policy::{PolicySet, REPOSITORY_POLICY, settle};
-use crate::render::json::JsonWorkflow;
+use crate::render::json::{JsonTokens, JsonWorkflow};
 use crate::rules::{IC501, IC502};
 use crate::{Diagnostic, Error, Label, Report, SourceFile, Span, WorkflowEntry, file_reader};
 
@@ -328,11 +328,18 @@ impl Compared {
         }
     }
 
-    /// From a workflow about to be reported: the JSON of only the fields [`Compared::of`] reads,
-    /// so that the same values come out. Serializing whole workflows of a large run for this was
-    /// most of what `diff` cost beyond `check`.
+    /// From a workflow about to be reported, without writing it out: the JSON of the fields
+    /// compared as values, and its figures as the decimals [`Compared::of`] would read back from
+    /// their text (normalized, rounded to cents). Serializing whole workflows of a large run for
+    /// this was most of what `diff` cost beyond `check`.
     fn of_workflow(workflow: &JsonWorkflow<'_>) -> Self {
-        let volume = json(&workflow.volume);
+        let attempts = workflow.volume.as_ref().map(|v| v.attempts.0.normalize());
+        let inputs = INPUT_TOKENS.map(|(_, tokens_of)| {
+            workflow
+                .tokens
+                .as_ref()
+                .map(|tokens| tokens_of(tokens).0.normalize())
+        });
         Self {
             shape: [
                 json(workflow.model),
@@ -342,10 +349,10 @@ impl Compared {
                 json(&workflow.size),
                 json(workflow.n),
             ],
-            inputs_per_attempt: inputs_per_attempt(&volume, &json(&workflow.tokens)),
-            volume,
+            volume: json(&workflow.volume),
+            inputs_per_attempt: per_attempt(attempts, inputs),
             budget: json(workflow.budget_usd),
-            monthly: money(&json(workflow.monthly_usd)),
+            monthly: workflow.monthly_usd.map(Fixed::rounded),
         }
     }
 }
@@ -369,20 +376,34 @@ fn money(value: &Value) -> Option<Decimal> {
     value.as_str().and_then(|s| parse_exact(s).ok())
 }
 
-/// Input tokens per attempt: changes when prompts or reference images change, not with volume.
+/// A token count of a workflow, by its name in the report and its field.
+type TokenField = (&'static str, fn(&JsonTokens) -> Plain);
+
+/// The token counts a workflow reads as input.
+const INPUT_TOKENS: [TokenField; 6] = [
+    ("text_input", |t| t.text_input),
+    ("cached_text_input", |t| t.cached_text_input),
+    ("image_input", |t| t.image_input),
+    ("cached_image_input", |t| t.cached_image_input),
+    ("mainline_input", |t| t.mainline_input),
+    ("mainline_cached_input", |t| t.mainline_cached_input),
+];
+
+/// Input tokens per attempt, read from a report's `volume` and `tokens`.
 fn inputs_per_attempt(volume: &Value, tokens: &Value) -> Option<Decimal> {
-    let attempts = money(&volume["attempts"]).filter(|a| !a.is_zero())?;
-    let total = [
-        "text_input",
-        "cached_text_input",
-        "image_input",
-        "cached_image_input",
-        "mainline_input",
-        "mainline_cached_input",
-    ]
-    .iter()
-    .filter_map(|kind| money(&tokens[*kind]))
-    .fold(Decimal::ZERO, |sum, v| sum + v);
+    per_attempt(
+        money(&volume["attempts"]),
+        INPUT_TOKENS.map(|(name, _)| money(&tokens[name])),
+    )
+}
+
+/// Input tokens per attempt: changes when prompts or reference images change, not with volume.
+fn per_attempt(attempts: Option<Decimal>, inputs: [Option<Decimal>; 6]) -> Option<Decimal> {
+    let attempts = attempts.filter(|a| !a.is_zero())?;
+    let total = inputs
+        .into_iter()
+        .flatten()
+        .fold(Decimal::ZERO, |sum, v| sum + v);
     total.checked_div(attempts)
 }
 
