@@ -22,7 +22,8 @@ const MANIFESTS: usize = 100;
 static AS_OF: LazyLock<Date> = LazyLock::new(|| Date::from_ymd(2026, 11, 25).expect("a date"));
 
 static CARD: LazyLock<Arc<RateCard>> = LazyLock::new(|| {
-    RateCard::select(None, *AS_OF, Path::new(".")).expect("a built-in card for the date")
+    RateCard::select(None, *AS_OF, &imgcost::Workspace::detached(Path::new(".")))
+        .expect("a built-in card for the date")
 });
 
 static FILE: LazyLock<Arc<SourceFile>> =
@@ -103,6 +104,7 @@ fn check_inputs_100(bencher: Bencher) {
         .map(|i| ManifestInput::Bytes {
             display: format!("services/svc-{i:04}/imgcost.yaml"),
             folder: format!("svc-{i:04}"),
+            place: format!("services/svc-{i:04}/imgcost.yaml"),
             bytes: TEXT.as_bytes().to_vec(),
         })
         .collect();

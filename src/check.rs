@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use crate::discovery::{self, ManifestPath};
 use crate::policy::{self, PolicySet};
 use crate::{
-    Date, Diagnostic, Error, Label, Manifest, RateCard, Report, Workflow, WorkflowEntry,
-    file_reader, project, rules,
+    Date, Diagnostic, Error, Label, Manifest, RateCard, Report, Workflow, WorkflowEntry, Workspace,
+    decimal, file_reader, project, rules,
 };
 
 /// What every manifest of a run is judged against.
@@ -29,8 +29,9 @@ pub struct Context {
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
-    /// The working directory that paths and displayed file names are relative to.
-    pub cwd: PathBuf,
+    /// The working directory (paths and displayed file names are relative to it) and the
+    /// repository around it.
+    pub workspace: Workspace,
     /// Finding no manifest is not an error.
     pub allow_empty: bool,
     pub context: Context,
@@ -43,6 +44,8 @@ pub enum ManifestInput {
     Bytes {
         display: String,
         folder: String,
+        /// The file's place relative to the repository's top (see [`ManifestPath::place`]).
+        place: String,
         bytes: Vec<u8>,
     },
 }
@@ -52,6 +55,13 @@ impl ManifestInput {
         match self {
             Self::Path(path) => &path.folder,
             Self::Bytes { folder, .. } => folder,
+        }
+    }
+
+    fn place(&self) -> &str {
+        match self {
+            Self::Path(path) => &path.place,
+            Self::Bytes { place, .. } => place,
         }
     }
 
@@ -90,7 +100,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
     // Compiling the manifest schema takes as long as walking a small tree: do both at once.
     let (found, _) = rayon::join(
-        || discovery::discover(&options.paths, &options.cwd),
+        || discovery::discover(&options.paths, &options.workspace),
         || crate::Schema::Manifest.validator(),
     );
     let found = found?;
@@ -167,14 +177,74 @@ pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &C
             report.manifests.push(manifest);
         }
     }
-    // Both only read the report: find duplicate ids while the rules run.
-    let (duplicates, judged) = rayon::join(
-        || duplicate_ids(&report),
+    // These only read the report: find duplicate ids and overflowing totals while the rules
+    // run.
+    let ((duplicates, overflows), judged) = rayon::join(
+        || (duplicate_ids(&report), overflowing_totals(&report)),
         || policy::judge(&report, &context.policies),
     );
     report.diagnostics.extend(duplicates);
+    report.diagnostics.extend(overflows);
     report.diagnostics.extend(judged);
     report
+}
+
+fn priced(entries: &[WorkflowEntry]) -> Vec<&WorkflowEntry> {
+    entries.iter().filter(|e| e.projection.is_some()).collect()
+}
+
+/// IC108 where a manifest's or the run's total passes the largest amount imgcost reports: at
+/// the manifest's `workflows:` key, or at the workflow whose cost took the run's total over.
+fn overflowing_totals(report: &Report) -> Vec<Diagnostic> {
+    let over = |what: &str| {
+        format!(
+            "{what} exceeds {}, the largest amount imgcost reports",
+            decimal::format_usd(decimal::MAX_USD, 0)
+        )
+    };
+    let mut found = Vec::new();
+    for (index, manifest) in report.manifests.iter().enumerate() {
+        let entries = priced(report.workflows_of(index));
+        if let Err(at) = decimal::sum_usd(entries.iter().filter_map(|e| e.monthly_usd())) {
+            let entry = entries[at];
+            found.push(
+                Diagnostic::new(
+                    &rules::IC108,
+                    over("the manifest's monthly total"),
+                    Label::new(
+                        &manifest.file,
+                        manifest.workflows_span,
+                        "these workflows together",
+                    ),
+                )
+                .with_related(Label::new(
+                    &entry.file,
+                    entry.workflow.key_span,
+                    "the total passes the limit here",
+                ))
+                .with_help("check `requests_per_month` and the other volumes for a typo")
+                .with_workflow(format!("{}/*", manifest.project)),
+            );
+        }
+    }
+    let entries = priced(&report.workflows);
+    if let Err(at) = decimal::sum_usd(entries.iter().filter_map(|e| e.monthly_usd())) {
+        let entry = entries[at];
+        found.push(
+            Diagnostic::new(
+                &rules::IC108,
+                over("the run's monthly total"),
+                Label::new(
+                    &entry.file,
+                    entry.workflow.key_span,
+                    "the total passes the limit here",
+                ),
+            )
+            .with_help("check `requests_per_month` and the other volumes for a typo")
+            .with_workflow("*"),
+        );
+    }
+    found
 }
 
 /// Reads, loads and prices one manifest. Its workflows move into the report's flat list; the
@@ -182,7 +252,10 @@ pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &C
 fn load_one(input: &ManifestInput, card: &RateCard) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut manifest = match input.read() {
-        Ok(file) => Manifest::load(file, input.folder(), &mut diagnostics),
+        Ok(file) => Manifest::load(file, input.folder(), &mut diagnostics).map(|mut manifest| {
+            input.place().clone_into(&mut manifest.place);
+            manifest
+        }),
         Err(diagnostic) => {
             diagnostics.push(*diagnostic);
             None

@@ -40,6 +40,28 @@ pub fn parse_exact(text: &str) -> Result<Decimal, String> {
     Decimal::from_str_exact(unsigned).map_err(|_| out_of_range(text))
 }
 
+/// The largest monthly amount imgcost reports, a trillion trillion dollars ($10^24): any figure
+/// above it is a typo in a volume, and below it every figure keeps its cents (and per-image
+/// figures their four places) within `Decimal`'s 28 digits. A workflow, manifest or run total
+/// beyond it is an IC108 finding, never a saturated or rounded figure.
+pub const MAX_USD: Decimal = Decimal::from_parts(2_701_131_776, 466_537_709, 54_210, false, 0);
+
+/// Sums amounts of money, each at most [`MAX_USD`], stopping at the first whose addition takes
+/// the sum beyond [`MAX_USD`].
+///
+/// # Errors
+/// The index of the amount that took the sum over.
+pub fn sum_usd(amounts: impl IntoIterator<Item = Decimal>) -> Result<Decimal, usize> {
+    let mut sum = Decimal::ZERO;
+    for (index, amount) in amounts.into_iter().enumerate() {
+        sum = sum
+            .checked_add(amount)
+            .filter(|total| total.abs() <= MAX_USD)
+            .ok_or(index)?;
+    }
+    Ok(sum)
+}
+
 fn out_of_range(text: &str) -> String {
     format!(
         "`{text}` cannot be represented exactly (imgcost computes with at most 28 significant digits)"
@@ -198,6 +220,16 @@ pub fn format_usd(value: Decimal, places: u32) -> String {
     }
 }
 
+/// A total for people: `$12,345.67`, or what stands in for one that passed [`MAX_USD`] (an
+/// IC108 finding says where).
+#[must_use]
+pub fn format_total(value: Option<Decimal>) -> String {
+    value.map_or_else(
+        || format!("over {} (IC108)", format_usd(MAX_USD, 0)),
+        |v| format_usd(v, 2),
+    )
+}
+
 /// serde: a required exact decimal.
 ///
 /// # Errors
@@ -332,6 +364,18 @@ mod tests {
         assert!(parse_exact(".nan").is_err());
         assert!(parse_exact(".inf").is_err());
         assert!(parse_exact("0.123456789012345678901234567890").is_err());
+    }
+
+    #[test]
+    fn money_has_a_ceiling_that_keeps_every_cent() {
+        assert_eq!(MAX_USD, dec("1000000000000000000000000"));
+        assert_eq!(
+            Fixed(MAX_USD, 4).to_string(),
+            "1000000000000000000000000.0000"
+        );
+        assert_eq!(sum_usd([dec("1.5"), dec("2.25")]), Ok(dec("3.75")));
+        assert_eq!(sum_usd([MAX_USD, Decimal::ZERO, dec("0.01")]), Err(2));
+        assert_eq!(sum_usd([Decimal::MAX, Decimal::MAX]), Err(0));
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! `imgcost diff`: what a change does to the monthly cost, per workflow and in total.
 //!
 //! The head is the working tree, checked exactly as `check` does. The base is either the same
-//! paths as they are at a git revision (read through one `git cat-file --batch` process and
-//! checked in memory with the same rate card, policies and as-of date), or a JSON report saved
-//! by `check` on the base. Workflows are matched by id and compared on the figures the JSON
-//! report carries, so both kinds of base compare alike. The policies' `diff:` gates become IC501
-//! findings at the changed lines; a policy file that differs between base and head is IC502.
+//! paths as they are at a git revision (the files git tracks there, read through one
+//! `git cat-file --batch` process and checked in memory with the same rate card, policies and
+//! as-of date: the same rule as the head's discovery, which follows what git tracks), or a JSON
+//! report saved by `check` on the base. Workflows are matched by id and compared on the figures
+//! the JSON report carries, so both kinds of base compare alike; a workflow whose id vanished
+//! while a similar one appeared in the same file is a rename, compared and gated as a change.
+//! The policies' `diff:` gates become IC501 findings at the changed lines; a policy file that
+//! differs between base and head is IC502.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -15,19 +18,27 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::check::{Context, ManifestInput, evaluate};
-use crate::decimal::{Fixed, Plain, format_usd, parse_exact};
+use crate::decimal::{Fixed, MAX_USD, Plain, format_usd, parse_exact, sum_usd};
 use crate::discovery::is_manifest_name;
-use crate::git::{self, CatFile};
+use crate::file_reader::{LINK_OUTSIDE, MAX_FILE_BYTES};
+use crate::git::{self, CatFile, Object};
 use crate::policy::{PolicySet, REPOSITORY_POLICY, settle};
 use crate::render::json::{JsonTokens, JsonWorkflow};
 use crate::rules::{IC501, IC502};
-use crate::{Diagnostic, Error, Label, Report, SourceFile, Span, WorkflowEntry, file_reader};
+use crate::{
+    Diagnostic, Error, Label, Report, SourceFile, Span, WorkflowEntry, Workspace, file_reader,
+};
+
+/// Largest baseline report read: a saved report of 100 000 workflows is about 700 MB.
+pub const MAX_BASELINE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// How a workflow changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Added,
     Removed,
+    /// The same workflow under a new id (see [`WorkflowChange::renamed_from`]).
+    Renamed,
     Changed,
     Unchanged,
 }
@@ -38,6 +49,7 @@ impl Status {
         match self {
             Self::Added => "added",
             Self::Removed => "removed",
+            Self::Renamed => "renamed",
             Self::Changed => "changed",
             Self::Unchanged => "unchanged",
         }
@@ -49,6 +61,8 @@ impl Status {
 pub struct WorkflowChange {
     pub id: String,
     pub status: Status,
+    /// The id at the base of a renamed workflow.
+    pub renamed_from: Option<String>,
     /// Monthly cost at the base; `None` when absent or not priced there.
     pub before: Option<Decimal>,
     /// Monthly cost at the head; `None` when absent or not priced here.
@@ -59,7 +73,8 @@ pub struct WorkflowChange {
 }
 
 impl WorkflowChange {
-    /// After minus before, an absent side counting as zero.
+    /// After minus before, an absent side counting as zero. Both sides are at most
+    /// [`MAX_USD`] and never negative, so the difference cannot overflow.
     #[must_use]
     pub fn delta(&self) -> Decimal {
         self.after.unwrap_or_default() - self.before.unwrap_or_default()
@@ -84,38 +99,51 @@ fn percent(delta: Decimal, before: Decimal) -> Option<Decimal> {
 pub struct Diff {
     /// What was compared against: `HEAD~1 (1a2b3c4)` or the baseline report's path.
     pub base: String,
-    pub before: Decimal,
-    pub after: Decimal,
-    /// Changed, added and removed workflows by size of change, then unchanged ones by id.
+    /// The base's total; `None` when it passed the largest amount imgcost reports.
+    pub before: Option<Decimal>,
+    /// The head's total; `None` when it passed the largest amount imgcost reports (IC108).
+    pub after: Option<Decimal>,
+    /// Changed, renamed, added and removed workflows by size of change, then unchanged ones
+    /// by id.
     pub workflows: Vec<WorkflowChange>,
     /// Errors found in the base (its figures may be incomplete).
     pub base_errors: usize,
 }
 
 impl Diff {
+    /// After minus before, when both totals are known.
     #[must_use]
-    pub fn delta(&self) -> Decimal {
-        self.after - self.before
+    pub fn delta(&self) -> Option<Decimal> {
+        Some(self.after? - self.before?)
     }
 
     #[must_use]
     pub fn percent(&self) -> Option<Decimal> {
-        percent(self.delta(), self.before)
+        percent(self.delta()?, self.before?)
     }
+}
+
+/// A workflow of the base.
+#[derive(Debug, Clone)]
+pub struct BaseWorkflow {
+    pub id: String,
+    /// Its manifest, as the head names files (relative to the working directory).
+    pub file: String,
+    /// `None`: the workflow's file is unchanged since the base, so it is as at the head.
+    pub compared: Option<Compared>,
 }
 
 /// The base side: what the diff compares of each workflow.
 #[derive(Debug, Clone)]
 pub struct Base {
     pub label: String,
-    /// `None`: the workflow's file is unchanged since the base, so it is as at the head.
-    pub workflows: Vec<(String, Option<Compared>)>,
-    /// The base's total, in cents as its report shows it.
-    pub total: Decimal,
+    pub workflows: Vec<BaseWorkflow>,
+    /// The base's total, in cents as its report shows it; `None` when it passed the largest
+    /// amount imgcost reports.
+    pub total: Option<Decimal>,
     pub errors: usize,
-    /// The repository's policy files as they are at the base (`None`: absent there). Empty for
-    /// a baseline report.
-    pub policy_files: Vec<(PathBuf, Option<Vec<u8>>)>,
+    /// The repository's policy files as they are at the base. Empty for a baseline report.
+    pub policy_files: Vec<(PathBuf, Object)>,
 }
 
 /// The policy paths a run considers: the explicit ones, else the repository policy.
@@ -134,13 +162,14 @@ fn policy_paths(explicit: &[PathBuf]) -> Vec<PathBuf> {
 /// # Errors
 /// When the revision is not in the clone, or git fails.
 pub fn base_from_git(
-    cwd: &Path,
+    workspace: &Workspace,
     revision: &str,
     paths: &[PathBuf],
     policies: &[PathBuf],
     context: &Context,
     head: &Report,
 ) -> Result<Base, Error> {
+    let cwd = workspace.cwd.as_path();
     let commit = git::resolve(cwd, revision)?;
     let specs: Vec<String> = paths
         .iter()
@@ -151,7 +180,8 @@ pub fn base_from_git(
         .filter(|s| cwd.join(s).is_file())
         .map(String::as_str)
         .collect();
-    let changed = git::changed_files(cwd, &commit, &specs)?;
+    let changes = git::changes(cwd, &commit, &specs)?;
+    let changed = &changes.changed;
     let mut head_files: HashMap<&str, Vec<&WorkflowEntry>> = HashMap::new();
     for entry in &head.workflows {
         head_files.entry(entry.file.path()).or_default().push(entry);
@@ -161,6 +191,7 @@ pub fn base_from_git(
     let mut findings = Vec::new();
     let mut reused: Vec<&WorkflowEntry> = Vec::new();
     let mut reused_files: HashSet<&str> = HashSet::new();
+    let mut base_files: Vec<String> = Vec::new();
     for file in git::list_files(cwd, &commit, &specs)? {
         let name = file.path.rsplit('/').next().unwrap_or_default();
         let explicit = explicit_files
@@ -178,28 +209,38 @@ pub fn base_from_git(
             continue;
         }
         let display = format!("{}:{}", short(&commit), file.path);
-        if file.symlink {
-            findings.push(file_reader::unreadable(
-                &display,
-                "it is a symbolic link at the base; imgcost does not follow links",
-            ));
-            continue;
-        }
-        let Some(bytes) = cat.read(&format!("{commit}:./{}", file.path))? else {
-            continue;
+        // A link inside the tree is followed, as in the working tree; one that leaves it is
+        // refused in both.
+        let bytes = match cat.read(&git::object_name(&commit, Path::new(&file.path)))? {
+            Object::File(bytes) => bytes,
+            Object::Missing => continue,
+            Object::LinkOutside => {
+                findings.push(file_reader::unreadable(&display, LINK_OUTSIDE));
+                continue;
+            }
+            Object::NotAFile => {
+                findings.push(file_reader::unreadable(
+                    &display,
+                    "it is not a file at the base (a folder, a submodule or a link loop)",
+                ));
+                continue;
+            }
         };
         let folder = crate::printable(&match file.path.rsplit_once('/') {
             Some((parent, _)) => parent.rsplit('/').next().unwrap_or(parent).to_owned(),
             None => cwd
-                .canonicalize()
-                .ok()
-                .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "root".to_owned()),
+                .file_name()
+                .map_or_else(|| "root".to_owned(), |n| n.to_string_lossy().into_owned()),
         })
         .into_owned();
+        let place = workspace
+            .root_relative(Path::new(&file.path))
+            .unwrap_or_else(|| file.path.clone());
+        base_files.push(file.path);
         inputs.push(ManifestInput::Bytes {
             display,
             folder,
+            place,
             bytes,
         });
     }
@@ -207,18 +248,9 @@ pub fn base_from_git(
     settle(&mut report, &context.policies);
     let mut policy_files = Vec::new();
     for path in policy_paths(policies) {
-        let relative = path.to_string_lossy().replace('\\', "/");
-        let object = if relative.starts_with('/') {
-            format!("{commit}:{relative}")
-        } else {
-            format!("{commit}:./{relative}")
-        };
-        policy_files.push((path, cat.read(&object)?));
+        let object = cat.read(&git::object_name(&commit, &path))?;
+        policy_files.push((path, object));
     }
-    let reused_total = reused
-        .iter()
-        .filter_map(|entry| entry.monthly_usd())
-        .fold(Decimal::ZERO, Decimal::saturating_add);
     let reused_errors = head
         .diagnostics
         .iter()
@@ -228,16 +260,46 @@ pub fn base_from_git(
                 && reused_files.contains(&d.primary.file.path())
         })
         .count();
-    let mut workflows: Vec<(String, Option<Compared>)> =
-        compared_workflows(report.workflows.par_iter())
-            .into_iter()
-            .map(|(id, compared)| (id, Some(compared)))
-            .collect();
-    workflows.extend(reused.iter().map(|entry| (entry.workflow.id.clone(), None)));
+    // The base's own files are named `<commit>:<path>` in its report; the diff names them as
+    // the head does, after git's rename detection (so a workflow renamed in a manifest that
+    // also moved is still found in "its" file).
+    let base_file = |entry: &WorkflowEntry| {
+        let path = entry
+            .file
+            .path()
+            .split_once(':')
+            .map_or(entry.file.path(), |(_, path)| path);
+        changes
+            .renamed
+            .get(path)
+            .map_or_else(|| path.to_owned(), Clone::clone)
+    };
+    let mut workflows: Vec<BaseWorkflow> = report
+        .workflows
+        .par_iter()
+        .map(|entry| BaseWorkflow {
+            id: entry.workflow.id.clone(),
+            file: base_file(entry),
+            compared: Some(Compared::of_workflow(&JsonWorkflow::of(entry))),
+        })
+        .collect();
+    workflows.extend(reused.iter().map(|entry| BaseWorkflow {
+        id: entry.workflow.id.clone(),
+        file: entry.file.path().to_owned(),
+        compared: None,
+    }));
+    let total = sum_usd(
+        report
+            .workflows
+            .iter()
+            .chain(reused.iter().copied())
+            .filter_map(WorkflowEntry::monthly_usd),
+    )
+    .ok();
     Ok(Base {
         label: format!("{revision} ({})", short(&commit)),
         workflows,
-        total: cents(report.monthly_usd().saturating_add(reused_total)),
+        total: total.map(cents),
         errors: report.counts().errors + reused_errors,
         policy_files,
     })
@@ -247,18 +309,31 @@ fn short(commit: &str) -> &str {
     commit.get(..7).unwrap_or(commit)
 }
 
-/// Reads a JSON report saved by `imgcost check --format json` on the base.
+/// Reads a JSON report saved by `imgcost check --format json` on the base, with the guards of
+/// every file imgcost reads that is not a manifest (a regular file, no link out of the
+/// repository, at most [`MAX_BASELINE_BYTES`]).
 ///
 /// # Errors
-/// When the file cannot be read or is not a version 1 report.
-pub fn base_from_baseline(path: &Path, display: &str) -> Result<Base, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Unreadable {
+/// When the file cannot be read, is not a version 1 report, or holds an amount that is negative
+/// or beyond what imgcost reports.
+pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Error> {
+    let display = crate::discovery::display_path(&workspace.cwd.join(path), &workspace.cwd);
+    let unreadable = |message: String| Error::Unreadable {
         what: "baseline report",
-        path: display.to_owned(),
-        message: e.to_string(),
-    })?;
+        path: display.clone(),
+        message,
+    };
+    let bytes =
+        file_reader::read_confined(workspace, path, MAX_BASELINE_BYTES).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_BASELINE_BYTES {
+        return Err(unreadable(format!(
+            "it is larger than the {} MiB limit for a baseline report",
+            MAX_BASELINE_BYTES / (1024 * 1024)
+        )));
+    }
     let report: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Error::Usage(format!("baseline {display} is not JSON: {e}")))?;
+    drop(bytes);
     let problems: Vec<String> = crate::Schema::Report
         .validator()
         .iter_errors(&report)
@@ -271,21 +346,47 @@ pub fn base_from_baseline(path: &Path, display: &str) -> Result<Base, Error> {
             problems.join("; ")
         )));
     }
-    let workflows = report["workflows"]
+    let amount = |value: &Value, pointer: &str| -> Result<Option<Decimal>, Error> {
+        if value.is_null() {
+            return Ok(None);
+        }
+        money(value)
+            .filter(|v| !v.is_sign_negative() && *v <= MAX_USD)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "baseline {display}: `{pointer}` is not an amount imgcost reports (from $0.00 to {})",
+                    format_usd(MAX_USD, 2)
+                ))
+            })
+    };
+    let mut workflows = Vec::new();
+    for (index, workflow) in report["workflows"]
         .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|w| Some((w["id"].as_str()?.to_owned(), Some(Compared::of(w)))))
-                .collect()
-        })
-        .unwrap_or_default();
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .enumerate()
+    {
+        amount(
+            &workflow["monthly_usd"],
+            &format!("/workflows/{index}/monthly_usd"),
+        )?;
+        let Some(id) = workflow["id"].as_str() else {
+            continue;
+        };
+        workflows.push(BaseWorkflow {
+            id: id.to_owned(),
+            file: workflow["file"].as_str().unwrap_or_default().to_owned(),
+            compared: Some(Compared::of(workflow)),
+        });
+    }
     let errors = report["summary"]["errors"]
         .as_u64()
         .and_then(|e| usize::try_from(e).ok())
         .unwrap_or(0);
-    let total = money(&report["summary"]["monthly_usd"]).unwrap_or_default();
+    let total = amount(&report["summary"]["monthly_usd"], "/summary/monthly_usd")?;
     Ok(Base {
-        label: display.to_owned(),
+        label: display.clone(),
         workflows,
         total,
         errors,
@@ -361,17 +462,6 @@ fn json(value: impl serde::Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn compared_workflows<'a>(
-    entries: impl IndexedParallelIterator<Item = &'a WorkflowEntry>,
-) -> Vec<(String, Compared)> {
-    entries
-        .map(|entry| {
-            let compared = Compared::of_workflow(&JsonWorkflow::of(entry));
-            (entry.workflow.id.clone(), compared)
-        })
-        .collect()
-}
-
 fn money(value: &Value) -> Option<Decimal> {
     value.as_str().and_then(|s| parse_exact(s).ok())
 }
@@ -429,54 +519,145 @@ fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
     changed
 }
 
+/// How alike two workflows are: how many of the six request fields (model, endpoint, tier,
+/// quality, size, n) are equal, then how many of volume, inputs and budget.
+fn likeness(before: &Compared, after: &Compared) -> (usize, usize) {
+    let request = before
+        .shape
+        .iter()
+        .zip(&after.shape)
+        .filter(|(b, a)| b == a)
+        .count();
+    let rest = usize::from(before.volume == after.volume)
+        + usize::from(before.inputs_per_attempt == after.inputs_per_attempt)
+        + usize::from(before.budget == after.budget);
+    (request, rest)
+}
+
+/// A renamed workflow stays in its manifest (followed through git's file renames) and keeps at
+/// least this many of its six request fields: a rename that also raises the volume, the quality
+/// and `n` is still a rename, gated as a change. One that changes more of what it asks for is a
+/// new workflow, held to every absolute gate.
+const RENAME_LIKENESS: usize = 4;
+
+/// Pairs workflows that vanished from the base with workflows new at the head that are the same
+/// workflow renamed, as git pairs a deleted and an added file: the most alike pairs first.
+/// Returns (index into `removed`, index into `added`).
+fn renames(
+    removed: &[(&BaseWorkflow, &Compared)],
+    added: &[(&WorkflowEntry, &Compared)],
+) -> Vec<(usize, usize)> {
+    let mut candidates: Vec<((usize, usize), usize, usize)> = Vec::new();
+    for (r, (before, before_compared)) in removed.iter().enumerate() {
+        for (a, (entry, after_compared)) in added.iter().enumerate() {
+            let score = likeness(before_compared, after_compared);
+            if before.file == entry.file.path() && score.0 >= RENAME_LIKENESS {
+                candidates.push((score, r, a));
+            }
+        }
+    }
+    // Most alike first; ties in the order of the ids, so the pairing is deterministic.
+    candidates.sort_by(|x, y| {
+        y.0.cmp(&x.0)
+            .then_with(|| removed[x.1].0.id.cmp(&removed[y.1].0.id))
+            .then_with(|| added[x.2].0.workflow.id.cmp(&added[y.2].0.workflow.id))
+    });
+    let mut taken_removed = vec![false; removed.len()];
+    let mut taken_added = vec![false; added.len()];
+    let mut pairs = Vec::new();
+    for (_, r, a) in candidates {
+        if !taken_removed[r] && !taken_added[a] {
+            taken_removed[r] = true;
+            taken_added[a] = true;
+            pairs.push((r, a));
+        }
+    }
+    pairs
+}
+
 /// Compares the head with its base, workflow by workflow.
 #[must_use]
 pub fn compare(base: &Base, head: &Report) -> Diff {
-    let head_workflows = compared_workflows(head.workflows.par_iter());
-    let before_by_id: HashMap<&str, Option<&Compared>> = base
+    let head_workflows: Vec<Compared> = head
+        .workflows
+        .par_iter()
+        .map(|entry| Compared::of_workflow(&JsonWorkflow::of(entry)))
+        .collect();
+    let before_by_id: HashMap<&str, &BaseWorkflow> = base
         .workflows
         .iter()
-        .map(|(id, w)| (id.as_str(), w.as_ref()))
+        .map(|workflow| (workflow.id.as_str(), workflow))
         .collect();
-    let after_by_id: HashMap<&str, &Compared> = head_workflows
+    let after_ids: HashSet<&str> = head
+        .workflows
         .iter()
-        .map(|(id, w)| (id.as_str(), w))
+        .map(|entry| entry.workflow.id.as_str())
         .collect();
     let mut workflows = Vec::new();
-    for (id, after) in &head_workflows {
-        let change = match before_by_id.get(id.as_str()) {
-            None => WorkflowChange {
-                id: id.clone(),
+    let mut added: Vec<(&WorkflowEntry, &Compared)> = Vec::new();
+    for (entry, after) in head.workflows.iter().zip(&head_workflows) {
+        let id = &entry.workflow.id;
+        let Some(before) = before_by_id.get(id.as_str()) else {
+            added.push((entry, after));
+            continue;
+        };
+        let before = before.compared.as_ref().unwrap_or(after);
+        let changed = changed_fields(before, after);
+        let status = if changed.is_empty() {
+            Status::Unchanged
+        } else {
+            Status::Changed
+        };
+        workflows.push(WorkflowChange {
+            id: id.clone(),
+            status,
+            renamed_from: None,
+            before: before.monthly,
+            after: after.monthly,
+            changed,
+        });
+    }
+    let removed: Vec<(&BaseWorkflow, &Compared)> = base
+        .workflows
+        .iter()
+        .filter(|workflow| !after_ids.contains(workflow.id.as_str()))
+        .filter_map(|workflow| Some((workflow, workflow.compared.as_ref()?)))
+        .collect();
+    let pairs = renames(&removed, &added);
+    let mut renamed_removed = vec![false; removed.len()];
+    let mut renamed_added = vec![false; added.len()];
+    for (r, a) in pairs {
+        renamed_removed[r] = true;
+        renamed_added[a] = true;
+        let ((before_workflow, before), (entry, after)) = (removed[r], added[a]);
+        workflows.push(WorkflowChange {
+            id: entry.workflow.id.clone(),
+            status: Status::Renamed,
+            renamed_from: Some(before_workflow.id.clone()),
+            before: before.monthly,
+            after: after.monthly,
+            changed: changed_fields(before, after),
+        });
+    }
+    for ((entry, after), renamed) in added.iter().zip(renamed_added) {
+        if !renamed {
+            workflows.push(WorkflowChange {
+                id: entry.workflow.id.clone(),
                 status: Status::Added,
+                renamed_from: None,
                 before: None,
                 after: after.monthly,
                 changed: Vec::new(),
-            },
-            Some(before) => {
-                let before = before.unwrap_or(after);
-                let changed = changed_fields(before, after);
-                let status = if changed.is_empty() {
-                    Status::Unchanged
-                } else {
-                    Status::Changed
-                };
-                WorkflowChange {
-                    id: id.clone(),
-                    status,
-                    before: before.monthly,
-                    after: after.monthly,
-                    changed,
-                }
-            }
-        };
-        workflows.push(change);
+            });
+        }
     }
-    for (id, before) in &base.workflows {
-        if !after_by_id.contains_key(id.as_str()) {
+    for ((workflow, before), renamed) in removed.iter().zip(renamed_removed) {
+        if !renamed {
             workflows.push(WorkflowChange {
-                id: id.clone(),
+                id: workflow.id.clone(),
                 status: Status::Removed,
-                before: before.as_ref().and_then(|b| b.monthly),
+                renamed_from: None,
+                before: before.monthly,
                 after: None,
                 changed: Vec::new(),
             });
@@ -492,7 +673,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
     Diff {
         base: base.label.clone(),
         before: base.total,
-        after: cents(head.monthly_usd()),
+        after: head.monthly_usd().map(cents),
         workflows,
         base_errors: base.errors,
     }
@@ -522,33 +703,46 @@ fn changed_labels(entry: &WorkflowEntry, change: &WorkflowChange) -> Vec<Label> 
         .collect()
 }
 
-/// IC501: increases over the policies' `diff` limits, per workflow (at its changed lines) and in
-/// total (at the largest increase).
-#[must_use]
-pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
-    let usd_limit = policies.max_increase_usd();
-    let percent_limit = policies.max_increase_percent();
-    if usd_limit.is_none() && percent_limit.is_none() {
-        return Vec::new();
+/// How much an increase is, relative to its base, for the percent gate.
+enum Relative {
+    /// A new workflow: relative gates need a base; the absolute ones still apply.
+    NoBase,
+    /// From $0.00 to more: larger than any percentage.
+    FromZero,
+    Percent(Decimal),
+}
+
+fn relative(change: &WorkflowChange) -> Relative {
+    match (change.status, change.before, change.percent()) {
+        (Status::Added, ..) | (_, None, _) => Relative::NoBase,
+        (_, _, Some(percent)) => Relative::Percent(percent),
+        (_, Some(_), None) => Relative::FromZero,
     }
-    let over = |delta: Decimal, percent: Option<Decimal>| -> Vec<(String, Label)> {
-        let mut reasons = Vec::new();
-        if let Some(limit) = usd_limit.filter(|l| delta > l.value) {
-            reasons.push((
-                format!("over the limit of {}", format_usd(limit.value, 2)),
-                limit.policy.label(
-                    "/rules/diff/max_increase_usd",
-                    format!(
-                        "policy `{}`: at most {} more a month",
-                        limit.policy.name,
-                        format_usd(limit.value, 2)
-                    ),
+}
+
+/// The reasons an increase breaks the policies' `diff` limits, each with the limit's label.
+fn over_limits(policies: &PolicySet, delta: Decimal, relative: &Relative) -> Vec<(String, Label)> {
+    let mut reasons = Vec::new();
+    if let Some(limit) = policies.max_increase_usd().filter(|l| delta > l.value) {
+        reasons.push((
+            format!("over the limit of {}", format_usd(limit.value, 2)),
+            limit.policy.label(
+                "/rules/diff/max_increase_usd",
+                format!(
+                    "policy `{}`: at most {} more a month",
+                    limit.policy.name,
+                    format_usd(limit.value, 2)
                 ),
-            ));
-        }
-        if let (Some(limit), Some(percent)) = (percent_limit, percent)
-            && percent > limit.value
-        {
+            ),
+        ));
+    }
+    if let Some(limit) = policies.max_increase_percent() {
+        let over = match relative {
+            Relative::NoBase => false,
+            Relative::FromZero => true,
+            Relative::Percent(percent) => *percent > limit.value,
+        };
+        if over {
             reasons.push((
                 format!(
                     "over the limit of {} %",
@@ -564,33 +758,64 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
                 ),
             ));
         }
-        reasons
-    };
+    }
+    reasons
+}
+
+fn percent_text(relative: &Relative) -> String {
+    match relative {
+        Relative::NoBase => String::new(),
+        Relative::FromZero => " (from $0.00)".to_owned(),
+        Relative::Percent(p) => format!(" (+{} %)", crate::decimal::format_fixed(*p, 1)),
+    }
+}
+
+/// IC501: increases over the policies' `diff` limits, per workflow (at its changed lines) and in
+/// total (at the largest increase). A renamed workflow is gated as the change it is.
+#[must_use]
+pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
+    if policies.max_increase_usd().is_none() && policies.max_increase_percent().is_none() {
+        return Vec::new();
+    }
+    let head_by_id: HashMap<&str, &WorkflowEntry> = head
+        .workflows
+        .iter()
+        .map(|entry| (entry.workflow.id.as_str(), entry))
+        .collect();
     let mut found = Vec::new();
     for change in diff.workflows.iter().filter(|c| c.delta() > Decimal::ZERO) {
-        let reasons = over(change.delta(), change.percent());
+        let relative = relative(change);
+        let reasons = over_limits(policies, change.delta(), &relative);
         if reasons.is_empty() {
             continue;
         }
-        let Some(entry) = head.workflow(&change.id) else {
+        let Some(entry) = head_by_id.get(change.id.as_str()) else {
             continue;
         };
         let mut labels = changed_labels(entry, change);
-        let primary = if labels.is_empty() {
-            Label::new(&entry.file, entry.workflow.key_span, change.status.as_str())
-        } else {
-            labels.remove(0)
+        let primary = match (&change.renamed_from, labels.is_empty()) {
+            (Some(from), _) => Label::new(
+                &entry.file,
+                entry.workflow.key_span,
+                format!("renamed from `{from}`"),
+            ),
+            (None, true) => {
+                Label::new(&entry.file, entry.workflow.key_span, change.status.as_str())
+            }
+            (None, false) => labels.remove(0),
         };
-        let percent = change.percent().map_or_else(String::new, |p| {
-            format!(" (+{} %)", crate::decimal::format_fixed(p, 1))
-        });
+        let renamed = change
+            .renamed_from
+            .as_ref()
+            .map_or_else(String::new, |from| format!(" (renamed from `{from}`)"));
         let texts: Vec<String> = reasons.iter().map(|(text, _)| text.clone()).collect();
         let mut diagnostic = Diagnostic::new(
             &IC501,
             format!(
-                "monthly cost of `{}` rises by {}{percent}, {}",
+                "monthly cost of `{}`{renamed} rises by {}{}, {}",
                 change.id,
                 format_usd(change.delta(), 2),
+                percent_text(&relative),
                 texts.join(" and ")
             ),
             primary,
@@ -603,64 +828,75 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
         diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned()));
         found.push(diagnostic);
     }
-    if diff.delta() > Decimal::ZERO {
-        let reasons = over(diff.delta(), diff.percent());
-        let largest = diff
-            .workflows
-            .iter()
-            .filter(|c| c.delta() > Decimal::ZERO)
-            .find_map(|c| Some((c, head.workflow(&c.id)?)));
-        if let (false, Some((change, entry))) = (reasons.is_empty(), largest) {
-            let mut labels = changed_labels(entry, change);
-            let primary = if labels.is_empty() {
-                Label::new(&entry.file, entry.workflow.key_span, "largest increase")
-            } else {
-                labels.remove(0)
-            };
-            let percent = diff.percent().map_or_else(String::new, |p| {
-                format!(" (+{} %)", crate::decimal::format_fixed(p, 1))
-            });
-            let texts: Vec<String> = reasons.iter().map(|(text, _)| text.clone()).collect();
-            let mut diagnostic = Diagnostic::new(
-                &IC501,
-                format!(
-                    "total monthly cost rises by {}{percent}, {}",
-                    format_usd(diff.delta(), 2),
-                    texts.join(" and ")
-                ),
-                primary,
-            )
-            .with_workflow("*");
-            diagnostic.related = reasons.into_iter().map(|(_, label)| label).collect();
-            diagnostic.set_help(Some(format!(
-                "the largest increase is `{}` (labelled); reduce it or have the increase approved",
-                change.id
-            )));
-            found.push(diagnostic);
-        }
+    let Some(delta) = diff.delta().filter(|d| *d > Decimal::ZERO) else {
+        return found;
+    };
+    let relative = match diff.percent() {
+        Some(percent) => Relative::Percent(percent),
+        None => Relative::FromZero,
+    };
+    let reasons = over_limits(policies, delta, &relative);
+    let largest = diff
+        .workflows
+        .iter()
+        .filter(|c| c.delta() > Decimal::ZERO)
+        .find_map(|c| Some((c, *head_by_id.get(c.id.as_str())?)));
+    if let (false, Some((change, entry))) = (reasons.is_empty(), largest) {
+        let mut labels = changed_labels(entry, change);
+        let primary = if labels.is_empty() {
+            Label::new(&entry.file, entry.workflow.key_span, "largest increase")
+        } else {
+            labels.remove(0)
+        };
+        let texts: Vec<String> = reasons.iter().map(|(text, _)| text.clone()).collect();
+        let mut diagnostic = Diagnostic::new(
+            &IC501,
+            format!(
+                "total monthly cost rises by {}{}, {}",
+                format_usd(delta, 2),
+                percent_text(&relative),
+                texts.join(" and ")
+            ),
+            primary,
+        )
+        .with_workflow("*");
+        diagnostic.related = reasons.into_iter().map(|(_, label)| label).collect();
+        diagnostic.set_help(Some(format!(
+            "the largest increase is `{}` (labelled); reduce it or have the increase approved",
+            change.id
+        )));
+        found.push(diagnostic);
     }
     found
 }
 
-/// IC502: the policy files that differ between the base and the working tree.
+/// IC502: the policy files that differ between the base and the working tree. The working
+/// tree's file is read with the same guards as every policy, and is never quoted: the finding
+/// points at its first line only when it could be read.
 #[must_use]
-pub fn policy_changes(base: &Base, cwd: &Path) -> Vec<Diagnostic> {
+pub fn policy_changes(base: &Base, workspace: &Workspace) -> Vec<Diagnostic> {
+    let cwd = workspace.cwd.as_path();
     let mut found = Vec::new();
     for (path, at_base) in &base.policy_files {
         let display = crate::discovery::display_path(&cwd.join(path), cwd);
-        let now = std::fs::read(cwd.join(path)).ok();
-        if &now == at_base {
-            continue;
-        }
-        let what = match (at_base, &now) {
-            (None, _) => "is added",
-            (_, None) => "is removed",
-            _ => "changes",
+        let present = std::fs::symlink_metadata(cwd.join(path)).is_ok();
+        let now = present.then(|| file_reader::read_confined(workspace, path, MAX_FILE_BYTES));
+        let at_base = match at_base {
+            Object::File(bytes) => Some(bytes),
+            _ => None,
         };
-        let text = now
-            .as_deref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
+        let what = match (at_base, &now) {
+            (None, None) => continue,
+            (Some(before), Some(Ok(after))) if before == after => continue,
+            (None, Some(_)) => "is added".to_owned(),
+            (Some(_), None) => "is removed".to_owned(),
+            (Some(_), Some(Ok(_))) => "changes".to_owned(),
+            (Some(_), Some(Err(reason))) => format!("changes and cannot be read ({reason})"),
+        };
+        let text = match &now {
+            Some(Ok(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => String::new(),
+        };
         let file = std::sync::Arc::new(SourceFile::new(&display, text));
         let span = if file.text().is_empty() {
             Span::point(0)
@@ -699,12 +935,14 @@ mod tests {
             .map(|path| ManifestInput::Bytes {
                 display: (*path).to_owned(),
                 folder: path.split('/').nth(1).unwrap_or_default().to_owned(),
+                place: (*path).to_owned(),
                 bytes: std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
                     .unwrap(),
             })
             .chain(std::iter::once(ManifestInput::Bytes {
                 display: "unpriced/imgcost.yaml".to_owned(),
                 folder: "unpriced".to_owned(),
+                place: "unpriced/imgcost.yaml".to_owned(),
                 bytes: b"version: 1\nworkflows:\n  future:\n    model: gpt-image-9\n    request: { size: 1024x1024, quality: high }\n    volume: { requests_per_month: 10 }\n".to_vec(),
             }))
             .collect();

@@ -1,18 +1,26 @@
 //! Finding the manifests to check under the paths given on the command line.
 //!
-//! Directories are walked with `ignore` (so `.gitignore`, `.ignore` and `.git/info/exclude` are
-//! honoured, as in ripgrep) and every file named `imgcost.yaml`, `imgcost.yml`, `*.imgcost.yaml`
-//! or `*.imgcost.yml` is a manifest. A file named on the command line is always checked, whatever
-//! its name. Nothing is skipped silently: a symbolic link that leaves the scanned tree, a
-//! directory named like a manifest, or an unreadable folder each become an IC005 finding.
+//! Inside a git repository, the manifests are the files git tracks plus the untracked ones the
+//! repository's own `.gitignore` files do not ignore (`git::work_tree_files`): an ignore file
+//! in the change being judged cannot hide a committed manifest, and neither `.ignore` files nor
+//! a user's global excludes make one machine see other files than another. `diff` lists the
+//! base with `git ls-tree`, the same rule for a commit. Outside git, folders are walked with
+//! `ignore` (honouring `.gitignore`, `.ignore` and `.git/info/exclude`, as ripgrep does).
+//!
+//! Every file named `imgcost.yaml`, `imgcost.yml`, `*.imgcost.yaml` or `*.imgcost.yml` is a
+//! manifest. A file named on the command line is always checked, whatever its name. Nothing is
+//! skipped silently: a symbolic link that leaves the scanned tree, a directory named like a
+//! manifest, or an unreadable folder each become an IC005 finding. One file reached by two
+//! paths is checked once.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use std::sync::{Mutex, PoisonError};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
-use crate::{Diagnostic, Error, file_reader};
+use crate::{Diagnostic, Error, Workspace, file_reader, git};
 
 /// A manifest file to load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +30,9 @@ pub struct ManifestPath {
     pub display: String,
     /// The name of the folder holding the manifest (the default `project`).
     pub folder: String,
+    /// Relative to the repository's top (the working directory outside git), with `/`: the
+    /// manifest's place for policies that bind projects and exemptions to paths.
+    pub place: String,
 }
 
 /// What discovery found: manifests, and findings about paths it could not take.
@@ -39,34 +50,160 @@ pub fn is_manifest_name(name: &str) -> bool {
         || name.ends_with(".imgcost.yml")
 }
 
-/// Finds manifests under `paths` (the working directory when empty), relative to `cwd`.
+/// Finds manifests under `paths` (the working directory when empty).
 ///
 /// # Errors
-/// [`Error::MissingPath`] when a path given does not exist.
-pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Discovered, Error> {
+/// [`Error::MissingPath`] when a path given does not exist; a git failure inside a repository.
+pub fn discover(paths: &[PathBuf], workspace: &Workspace) -> Result<Discovered, Error> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
     } else {
         paths
     };
+    let cwd = workspace.cwd.as_path();
     let mut found = Discovered::default();
+    // Canonical places already taken: one file named by two paths is checked once.
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut repositories: Vec<PathBuf> = workspace.repository.iter().cloned().collect();
     for given in paths {
         let absolute = cwd.join(given);
         let metadata =
             std::fs::symlink_metadata(&absolute).map_err(|_| Error::MissingPath(given.clone()))?;
-        if metadata.is_dir() {
-            walk(&absolute, cwd, &mut found);
-        } else {
-            found.manifests.push(manifest_path(&absolute, cwd));
+        // A link named on the command line is taken for what it leads to, if that stays inside
+        // the repository: a folder is searched, anything else is a file.
+        let leads_to_folder =
+            metadata.is_symlink() && workspace.confine(&absolute).is_ok() && absolute.is_dir();
+        if !metadata.is_dir() && !leads_to_folder {
+            explicit_file(
+                &absolute,
+                metadata.is_symlink(),
+                workspace,
+                &mut seen,
+                &mut found,
+            );
+            continue;
         }
+        let canonical = absolute.canonicalize()?;
+        let repository = match repositories.iter().find(|r| canonical.starts_with(r)) {
+            Some(repository) => Some(repository.clone()),
+            None => git::work_tree_root(&canonical)?.inspect(|r| repositories.push(r.clone())),
+        };
+        let mut listed = Discovered::default();
+        match repository {
+            Some(repository) => list_from_git(&repository, &canonical, workspace, &mut listed)?,
+            None => walk(&absolute, workspace, &mut listed),
+        }
+        // Walk and list order vary; report order is fixed by sorting.
+        listed.manifests.sort_by(|a, b| a.display.cmp(&b.display));
+        listed
+            .diagnostics
+            .sort_by(|a, b| a.primary.file.path().cmp(b.primary.file.path()));
+        for manifest in listed.manifests {
+            // Listed files sit under the canonical folder given, through no link; only a file
+            // that is itself a link needs resolving to know what it is.
+            let key = if manifest.path.is_symlink() {
+                manifest
+                    .path
+                    .canonicalize()
+                    .unwrap_or_else(|_| manifest.path.clone())
+            } else {
+                canonical.join(
+                    manifest
+                        .path
+                        .strip_prefix(&absolute)
+                        .unwrap_or(&manifest.path),
+                )
+            };
+            if seen.insert(key) {
+                found.manifests.push(manifest);
+            }
+        }
+        found.diagnostics.append(&mut listed.diagnostics);
     }
     found.manifests.sort_by(|a, b| a.display.cmp(&b.display));
     found.manifests.dedup_by(|a, b| a.display == b.display);
     Ok(found)
 }
 
-fn walk(root: &Path, cwd: &Path, found: &mut Discovered) {
+/// A file named on the command line: checked whatever its name, unless it is a link that
+/// leaves the repository.
+fn explicit_file(
+    absolute: &Path,
+    symlink: bool,
+    workspace: &Workspace,
+    seen: &mut HashSet<PathBuf>,
+    found: &mut Discovered,
+) {
+    let display = display_path(absolute, &workspace.cwd);
+    if symlink && let Err(reason) = workspace.confine(absolute) {
+        found
+            .diagnostics
+            .push(file_reader::unreadable(&display, &reason));
+        return;
+    }
+    let key = absolute
+        .canonicalize()
+        .unwrap_or_else(|_| workspace.lexical(absolute));
+    if seen.insert(key) {
+        found.manifests.push(manifest_path(absolute, workspace));
+    }
+}
+
+/// The manifests git knows under `folder` (canonical, inside `repository`).
+fn list_from_git(
+    repository: &Path,
+    folder: &Path,
+    workspace: &Workspace,
+    found: &mut Discovered,
+) -> Result<(), Error> {
+    let pathspec = folder
+        .strip_prefix(repository)
+        .unwrap_or(folder)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let pathspec = if pathspec.is_empty() {
+        ".".to_owned()
+    } else {
+        pathspec
+    };
+    for relative in git::work_tree_files(repository, &[pathspec])? {
+        let name = relative.rsplit('/').next().unwrap_or_default();
+        if !is_manifest_name(name) {
+            continue;
+        }
+        let path = repository.join(&relative);
+        let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+            // Tracked but deleted in the working tree: the change removes it.
+            continue;
+        };
+        let display = display_path(&path, &workspace.cwd);
+        if metadata.is_dir() {
+            found.diagnostics.push(file_reader::unreadable(
+                &display,
+                "it is a directory (or submodule) named like a manifest",
+            ));
+        } else if metadata.is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(repository) => {
+                    found.manifests.push(manifest_path(&path, workspace));
+                }
+                Ok(_) => found
+                    .diagnostics
+                    .push(file_reader::unreadable(&display, file_reader::LINK_OUTSIDE)),
+                Err(error) => found.diagnostics.push(file_reader::unreadable(
+                    &display,
+                    &format!("broken symbolic link ({error})"),
+                )),
+            }
+        } else {
+            found.manifests.push(manifest_path(&path, workspace));
+        }
+    }
+    Ok(())
+}
+
+fn walk(root: &Path, workspace: &Workspace, found: &mut Discovered) {
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
@@ -81,7 +218,7 @@ fn walk(root: &Path, cwd: &Path, found: &mut Discovered) {
         let canonical_root = &canonical_root;
         Box::new(move |entry| {
             let mut local = Discovered::default();
-            visit(entry, root, cwd, canonical_root, &mut local);
+            visit(entry, root, workspace, canonical_root, &mut local);
             if !local.manifests.is_empty() || !local.diagnostics.is_empty() {
                 let mut results = results.lock().unwrap_or_else(PoisonError::into_inner);
                 results.manifests.append(&mut local.manifests);
@@ -92,10 +229,6 @@ fn walk(root: &Path, cwd: &Path, found: &mut Discovered) {
     });
     let mut results = results.into_inner().unwrap_or_else(PoisonError::into_inner);
     found.manifests.append(&mut results.manifests);
-    // Walk order varies between threads; report order is fixed by sorting.
-    results
-        .diagnostics
-        .sort_by(|a, b| a.primary.file.path().cmp(b.primary.file.path()));
     found.diagnostics.append(&mut results.diagnostics);
 }
 
@@ -103,10 +236,11 @@ fn walk(root: &Path, cwd: &Path, found: &mut Discovered) {
 fn visit(
     entry: Result<DirEntry, ignore::Error>,
     root: &Path,
-    cwd: &Path,
+    workspace: &Workspace,
     canonical_root: &Path,
     found: &mut Discovered,
 ) {
+    let cwd = workspace.cwd.as_path();
     let entry = match entry {
         Ok(entry) => entry,
         Err(error) => {
@@ -133,15 +267,15 @@ fn visit(
         ));
     } else if file_type.is_symlink() {
         match path.canonicalize() {
-            Ok(target) if target.starts_with(canonical_root) => found.manifests.push(manifest_path(path, cwd)),
-            Ok(target) => found.diagnostics.push(file_reader::unreadable(
+            Ok(target) if target.starts_with(canonical_root) => found.manifests.push(manifest_path(path, workspace)),
+            Ok(_) => found.diagnostics.push(file_reader::unreadable(
                 &display_path(path, cwd),
-                &format!("it is a symbolic link to {}, outside the scanned tree; imgcost does not follow it", target.display()),
+                "it is a symbolic link to a place outside the scanned tree; imgcost does not follow it",
             )),
             Err(error) => found.diagnostics.push(file_reader::unreadable(&display_path(path, cwd), &format!("broken symbolic link ({error})"))),
         }
     } else {
-        found.manifests.push(manifest_path(path, cwd));
+        found.manifests.push(manifest_path(path, workspace));
     }
 }
 
@@ -163,11 +297,15 @@ fn strip_path_prefix(message: &str) -> String {
         .to_owned()
 }
 
-fn manifest_path(path: &Path, cwd: &Path) -> ManifestPath {
+fn manifest_path(path: &Path, workspace: &Workspace) -> ManifestPath {
+    let cwd = workspace.cwd.as_path();
     ManifestPath {
         path: path.to_path_buf(),
         display: display_path(path, cwd),
         folder: crate::printable(&folder_name(path, cwd)).into_owned(),
+        place: workspace
+            .root_relative(path)
+            .unwrap_or_else(|| display_path(path, cwd)),
     }
 }
 
@@ -231,7 +369,7 @@ mod tests {
         std::fs::write(root.join("apps/web/imgcost.yaml"), "").unwrap();
         std::fs::write(root.join("apps/hero.imgcost.yml"), "").unwrap();
         std::fs::write(root.join("node_modules/x/imgcost.yaml"), "").unwrap();
-        let found = discover(&[], root).unwrap();
+        let found = discover(&[], &Workspace::detached(root)).unwrap();
         let displays: Vec<_> = found.manifests.iter().map(|m| m.display.as_str()).collect();
         assert_eq!(displays, ["apps/hero.imgcost.yml", "apps/web/imgcost.yaml"]);
         assert_eq!(found.manifests[1].folder, "web");
@@ -242,7 +380,7 @@ mod tests {
     fn missing_paths_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
-            discover(&[PathBuf::from("nope")], dir.path()),
+            discover(&[PathBuf::from("nope")], &Workspace::detached(dir.path())),
             Err(Error::MissingPath(_))
         ));
     }

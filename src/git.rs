@@ -1,12 +1,19 @@
-//! Reading files as they are at a git revision, without touching the working tree.
+//! Reading what git knows, without touching the working tree: the repository holding a folder,
+//! the files it tracks (and the untracked ones it does not ignore), and files as they are at a
+//! revision.
 //!
-//! `diff --base` and `--policy-ref` need old versions of files. Contents are read through one
-//! long-lived `git cat-file --batch` process (never one process per file), and the file list
-//! through one `git ls-tree`. Nothing is fetched: a revision that is not in the clone (a
-//! shallow CI checkout) is an error that says what to fetch.
+//! Discovery inside a repository follows git, not ignore files: a `.ignore` or `.gitignore` in
+//! the change being judged must not hide a tracked manifest. `diff --base` and `--policy-ref`
+//! need old versions of files; their contents are read through one long-lived
+//! `git cat-file --batch --follow-symlinks` process (never one process per file), which resolves
+//! a symbolic link inside the tree as the working tree does and reports one that leaves it.
+//! Nothing is fetched: a revision that is not in the clone (a shallow CI checkout) is an error
+//! that says what to fetch. Every pathspec is literal (`GIT_LITERAL_PATHSPECS`), so a file named
+//! `:(glob)*` is a name, not a pattern.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use crate::Error;
@@ -17,8 +24,92 @@ fn git(cwd: &Path) -> Command {
     command
         .current_dir(cwd)
         .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_LITERAL_PATHSPECS", "1")
         .stdin(Stdio::null());
     command
+}
+
+/// `text` quoted for a POSIX shell, so that a hint can be pasted as it is whatever the text
+/// holds (a revision comes from the command line or the event, and is shown in help).
+#[must_use]
+pub fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@^~+=".contains(&b));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// The top folder of the work tree holding `dir` (canonical), or `None` outside any
+/// repository.
+///
+/// # Errors
+/// When `dir` lies inside a repository (a `.git` in it or above it) but git cannot answer:
+/// git is missing, or refuses the repository (e.g. "dubious ownership"). Walking such a tree
+/// without git would let ignore files decide what the gate sees, so the run fails instead.
+pub fn work_tree_root(dir: &Path) -> Result<Option<PathBuf>, Error> {
+    let output = git(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(Stdio::piped())
+        .output();
+    let inside_repository = || dir.ancestors().any(|folder| folder.join(".git").exists());
+    match output {
+        Ok(output) if output.status.success() => {
+            let top = String::from_utf8_lossy(&output.stdout)
+                .trim_end()
+                .to_owned();
+            let top = PathBuf::from(top);
+            Ok(Some(top.canonicalize().unwrap_or(top)))
+        }
+        Ok(output) if inside_repository() => Err(Error::Git(format!(
+            "{} is inside a git repository, but git refused it: {}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))),
+        Err(error) if inside_repository() => Err(Error::Git(format!(
+            "{} is inside a git repository, but git cannot run ({error}); imgcost needs git to \
+             know which files the repository tracks",
+            dir.display()
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// The files under `pathspecs` (relative to `root`, the top of the work tree) that git tracks,
+/// and the untracked ones that the repository's own `.gitignore` files do not ignore, relative
+/// to `root`, sorted and without repeats. Only committed ignore rules count for untracked files
+/// (not `.git/info/exclude` or the user's global excludes), so every machine sees the same set;
+/// no ignore rule drops a tracked file.
+///
+/// # Errors
+/// When git fails.
+pub fn work_tree_files(root: &Path, pathspecs: &[String]) -> Result<Vec<String>, Error> {
+    let stdout = run_on_paths(
+        root,
+        &[
+            "ls-files",
+            "-z",
+            "--full-name",
+            "--cached",
+            "--others",
+            "--exclude-per-directory=.gitignore",
+            "--",
+        ],
+        pathspecs,
+    )?;
+    let mut files: Vec<String> = stdout
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| String::from_utf8_lossy(entry).into_owned())
+        .collect();
+    // An unmerged path is listed once per stage.
+    files.sort_unstable();
+    files.dedup();
+    Ok(files)
 }
 
 /// Resolves a revision to its commit id.
@@ -53,16 +144,35 @@ pub fn resolve(cwd: &Path, revision: &str) -> Result<String, Error> {
         .args(["rev-parse", "--is-shallow-repository"])
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"true"));
+    let fetch = fetch_command(revision, shallow);
     let hint = if shallow {
         format!(
-            "this clone is shallow; fetch the base first, e.g. `git fetch --no-tags --depth=1 origin {revision}` (or check out with fetch-depth: 0)"
+            "this clone is shallow; fetch the base first, e.g. `{fetch}` (or check out with fetch-depth: 0)"
         )
     } else {
-        format!("fetch it first, e.g. `git fetch origin {revision}`")
+        format!("fetch it first, e.g. `{fetch}`")
     };
-    Err(Error::Git(format!(
-        "revision `{revision}` is not in this clone; {hint}"
-    )))
+    let message = format!("revision `{revision}` is not in this clone; {hint}");
+    Err(Error::Git(crate::printable(&message).into_owned()))
+}
+
+/// A `git fetch` that brings `revision` into the clone: a remote-tracking name is fetched into
+/// its own ref (`git fetch origin origin/main` would ask the remote for a branch named
+/// `origin/main`), anything else (a commit id, a branch) as it is.
+fn fetch_command(revision: &str, shallow: bool) -> String {
+    let depth = if shallow { " --depth=1" } else { "" };
+    match revision.strip_prefix("origin/") {
+        Some(branch) => format!(
+            "git fetch --no-tags{depth} origin {}",
+            shell_quote(&format!(
+                "+refs/heads/{branch}:refs/remotes/origin/{branch}"
+            ))
+        ),
+        None => format!(
+            "git fetch --no-tags{depth} origin {}",
+            shell_quote(revision)
+        ),
+    }
 }
 
 /// Runs git with `args` followed by the pathspecs `paths` (all of `cwd` when empty) and returns
@@ -115,34 +225,72 @@ pub fn list_files(cwd: &Path, commit: &str, paths: &[String]) -> Result<Vec<Tree
         .collect())
 }
 
-/// The files under `paths` (relative to `cwd`) whose content differs between `commit` and the
-/// working tree, relative to `cwd`.
+/// The files under `paths` (relative to `cwd`) that differ between `commit` and the working
+/// tree, and the ones git sees as renamed, as git's rename detection pairs them.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Paths, relative to `cwd`, whose content differs (both names of a renamed file).
+    pub changed: HashSet<String>,
+    /// A renamed file's path at `commit` → its path in the working tree.
+    pub renamed: HashMap<String, String>,
+}
+
+/// What changed under `paths` (relative to `cwd`; all of `cwd` when empty) since `commit`.
 ///
 /// # Errors
 /// When git fails.
-pub fn changed_files(
-    cwd: &Path,
-    commit: &str,
-    paths: &[String],
-) -> Result<std::collections::HashSet<String>, Error> {
+pub fn changes(cwd: &Path, commit: &str, paths: &[String]) -> Result<Changes, Error> {
     let args = [
         "diff",
-        "--name-only",
-        "--no-renames",
+        "--name-status",
+        "--find-renames",
         "--relative",
         "-z",
         commit,
         "--",
     ];
     let stdout = run_on_paths(cwd, &args, paths)?;
-    Ok(stdout
+    let mut fields = stdout
         .split(|b| *b == 0)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| String::from_utf8_lossy(entry).into_owned())
-        .collect())
+        .map(|field| String::from_utf8_lossy(field).into_owned());
+    let mut changes = Changes::default();
+    while let Some(status) = fields.next() {
+        if status.is_empty() {
+            continue;
+        }
+        let Some(path) = fields.next() else {
+            break;
+        };
+        // Renames and copies carry two paths: where it was, and where it is.
+        if status.starts_with(['R', 'C']) {
+            let Some(new) = fields.next() else {
+                break;
+            };
+            if status.starts_with('R') {
+                changes.renamed.insert(path.clone(), new.clone());
+            }
+            changes.changed.insert(new);
+        }
+        changes.changed.insert(path);
+    }
+    Ok(changes)
 }
 
-/// One `git cat-file --batch` process answering many reads.
+/// What a path names at a revision, as `git cat-file --follow-symlinks` resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Object {
+    /// A file's contents (through any symbolic links inside the tree). Contents beyond the
+    /// file-size cap are not kept (the reader then reports the file as too large).
+    File(Vec<u8>),
+    /// Nothing there (or a link to nothing).
+    Missing,
+    /// A symbolic link whose target leaves the tree; its target is not shown.
+    LinkOutside,
+    /// A folder, a submodule or a link loop: nothing a reader could take as a file.
+    NotAFile,
+}
+
+/// One `git cat-file --batch --follow-symlinks` process answering many reads.
 pub struct CatFile {
     child: Child,
     stdin: ChildStdin,
@@ -156,7 +304,7 @@ impl CatFile {
     /// When git cannot be started.
     pub fn spawn(cwd: &Path) -> Result<Self, Error> {
         let mut child = git(cwd)
-            .args(["cat-file", "--batch"])
+            .args(["cat-file", "--batch", "--follow-symlinks"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -180,14 +328,12 @@ impl CatFile {
     }
 
     /// Reads `revision:path` (a path relative to the process's directory is written `./path`).
-    /// `None` when it does not exist there. Contents beyond the file-size cap are not kept (the
-    /// reader then reports the file as too large).
     ///
     /// # Errors
     /// When the process fails or answers out of protocol.
-    pub fn read(&mut self, object: &str) -> Result<Option<Vec<u8>>, Error> {
+    pub fn read(&mut self, object: &str) -> Result<Object, Error> {
         if object.contains('\n') {
-            return Ok(None);
+            return Ok(Object::Missing);
         }
         let broken = |e: std::io::Error| Error::Git(format!("git cat-file failed: {e}"));
         writeln!(self.stdin, "{object}")
@@ -197,13 +343,18 @@ impl CatFile {
         self.stdout.read_line(&mut header).map_err(broken)?;
         let header = header.trim_end();
         if header.ends_with(" missing") || header.ends_with(" ambiguous") || header.is_empty() {
-            return Ok(None);
+            return Ok(Object::Missing);
         }
         let mut parts = header.split(' ');
-        let (_, kind, size) = (parts.next(), parts.next(), parts.next());
+        // `<id> <kind> <size>` for an object; `<what> <size>` when a link could not be followed.
+        let (first, second, third) = (parts.next(), parts.next(), parts.next());
+        let (kind, size) = match third {
+            Some(size) => (second, size),
+            None => (first, second.unwrap_or_default()),
+        };
         let size: u64 = size
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| Error::Git(format!("unexpected git cat-file answer `{header}`")))?;
+            .parse()
+            .map_err(|_| Error::Git(format!("unexpected git cat-file answer `{header}`")))?;
         let kept = size.min(MAX_FILE_BYTES + 1);
         let mut bytes = Vec::with_capacity(usize::try_from(kept).unwrap_or(0));
         (&mut self.stdout)
@@ -215,10 +366,12 @@ impl CatFile {
             &mut std::io::sink(),
         )
         .map_err(broken)?;
-        if kind != Some("blob") {
-            return Ok(None);
-        }
-        Ok(Some(bytes))
+        Ok(match kind {
+            Some("blob") => Object::File(bytes),
+            Some("symlink") => Object::LinkOutside,
+            Some("dangling") => Object::Missing,
+            _ => Object::NotAFile,
+        })
     }
 }
 
@@ -233,13 +386,18 @@ impl Drop for CatFile {
 ///
 /// # Errors
 /// When the revision is not in the clone or git fails.
-pub fn show(cwd: &Path, revision: &str, path: &Path) -> Result<Option<Vec<u8>>, Error> {
+pub fn show(cwd: &Path, revision: &str, path: &Path) -> Result<Object, Error> {
     let commit = resolve(cwd, revision)?;
+    CatFile::spawn(cwd)?.read(&object_name(&commit, path))
+}
+
+/// `commit:./path` for a path relative to the directory git runs in, `commit:/…` as it is.
+#[must_use]
+pub fn object_name(commit: &str, path: &Path) -> String {
     let relative = path.to_string_lossy().replace('\\', "/");
-    let object = if relative.starts_with('/') {
+    if relative.starts_with('/') {
         format!("{commit}:{relative}")
     } else {
-        format!("{commit}:./{relative}")
-    };
-    CatFile::spawn(cwd)?.read(&object)
+        format!("{commit}:./{}", relative.trim_start_matches("./"))
+    }
 }

@@ -36,6 +36,7 @@ mod severity;
 mod source_file;
 mod span;
 mod workflow;
+mod workspace;
 pub mod yaml;
 
 pub use check::{
@@ -61,3 +62,4 @@ pub use span::Span;
 pub use workflow::{
     Endpoint, InputImage, Inputs, Latency, Mainline, Volume, Workflow, WorkflowBudget, WorkflowSpec,
 };
+pub use workspace::Workspace;

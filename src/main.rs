@@ -10,6 +10,27 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// Whether standard output was open when the process started, asked before Rust's runtime
+/// reopens a closed one on `/dev/null` (it does, before `main`): `imgcost check >&-` would
+/// otherwise write its verdict nowhere and exit 0. Runs as a C constructor, which the loader
+/// calls before `main`; on other platforms stdout is taken as open.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static PROBE_STDOUT: extern "C" fn() = probe_stdout;
+
+#[cfg(target_vendor = "apple")]
+#[used]
+#[unsafe(link_section = "__DATA,__mod_init_func")]
+static PROBE_STDOUT: extern "C" fn() = probe_stdout;
+
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+extern "C" fn probe_stdout() {
+    // SAFETY: F_GETFD only asks whether the descriptor is open; it changes nothing.
+    let open = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } != -1;
+    cli::STDOUT_OPEN_AT_START.store(open, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn main() -> ExitCode {
     cli::main()
 }

@@ -21,6 +21,9 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct Manifest {
     pub file: Arc<SourceFile>,
+    /// The file's place relative to the repository's top, with `/` (what policies bind
+    /// projects and exemptions to); set by the caller that knows it.
+    pub place: String,
     /// Where `budget.monthly_usd` is written, if it is.
     pub budget_span: Option<Span>,
     /// Where the `workflows:` key is written.
@@ -117,6 +120,7 @@ impl Manifest {
             }
         }
         Some(Self {
+            place: file.path().to_owned(),
             file,
             budget_span: root
                 .pointer("/budget/monthly_usd")

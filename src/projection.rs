@@ -212,6 +212,18 @@ fn overflow(what: &str) -> PricingError {
     .help("check `requests_per_month` and the other volumes for a typo")
 }
 
+fn overflow_usd() -> PricingError {
+    PricingError::new(
+        &rules::IC108,
+        "volume",
+        format!(
+            "the projected monthly cost exceeds {}, the largest amount imgcost reports",
+            decimal::format_usd(decimal::MAX_USD, 0)
+        ),
+    )
+    .help("check `requests_per_month` and the other volumes for a typo")
+}
+
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, PricingError> {
     a.checked_mul(b).ok_or_else(|| overflow("a product"))
 }
@@ -892,6 +904,9 @@ pub fn project(
     }
 
     let monthly_usd = cost.total()?;
+    if monthly_usd > decimal::MAX_USD {
+        return Err(overflow_usd());
+    }
     let per_accepted_image_usd = if accepted_images.is_zero() {
         None
     } else {

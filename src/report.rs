@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::{Date, Diagnostic, Manifest, Projection, RateCard, Severity, SourceFile, Workflow};
+use crate::{
+    Date, Diagnostic, Manifest, Projection, RateCard, Severity, SourceFile, Workflow, decimal,
+};
 
 /// One workflow as it appears in a report.
 #[derive(Debug, Clone)]
@@ -101,14 +103,11 @@ impl Report {
                 .count()
     }
 
-    /// The sum of every priced workflow. Saturates rather than overflowing: each term is far
-    /// below the limit, and an overflowing workflow was already reported (IC108).
+    /// The sum of every priced workflow; `None` when it passes [`decimal::MAX_USD`] (an IC108
+    /// finding then says where).
     #[must_use]
-    pub fn monthly_usd(&self) -> Decimal {
-        self.workflows
-            .iter()
-            .filter_map(WorkflowEntry::monthly_usd)
-            .fold(Decimal::ZERO, Decimal::saturating_add)
+    pub fn monthly_usd(&self) -> Option<Decimal> {
+        decimal::sum_usd(self.workflows.iter().filter_map(WorkflowEntry::monthly_usd)).ok()
     }
 
     /// The workflows of one manifest.
@@ -119,13 +118,16 @@ impl Report {
             .map_or(&[], |range| &self.workflows[range.clone()])
     }
 
-    /// The sum of one manifest's priced workflows.
+    /// The sum of one manifest's priced workflows; `None` when it passes
+    /// [`decimal::MAX_USD`] (an IC108 finding then says where).
     #[must_use]
-    pub fn manifest_monthly_usd(&self, manifest: usize) -> Decimal {
-        self.workflows_of(manifest)
-            .iter()
-            .filter_map(WorkflowEntry::monthly_usd)
-            .fold(Decimal::ZERO, Decimal::saturating_add)
+    pub fn manifest_monthly_usd(&self, manifest: usize) -> Option<Decimal> {
+        decimal::sum_usd(
+            self.workflows_of(manifest)
+                .iter()
+                .filter_map(WorkflowEntry::monthly_usd),
+        )
+        .ok()
     }
 
     /// The workflow with this id.

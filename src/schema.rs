@@ -57,6 +57,20 @@ impl Schema {
     }
 
     /// The compiled validator, built on first use and shared by every thread.
+    /// What a document of this kind looks like, for a file that is not one at all.
+    const fn document_help(self) -> &'static str {
+        match self {
+            Self::Manifest => "a manifest starts with `version: 1` and lists its `workflows:`",
+            Self::Policy => {
+                "a policy starts with `version: 1` and a `name:`, then its `rules:`, `severity:` and `exemptions:`"
+            }
+            Self::RateCard => {
+                "a rate card names its `id:`, `provider:`, `currency:`, `effective_from:`, `checked:` and `source:`, then lists its `models:`"
+            }
+            Self::Report => "a report is what `imgcost check --format json` writes",
+        }
+    }
+
     #[must_use]
     pub fn validator(self) -> &'static Validator {
         static VALIDATORS: [OnceLock<Validator>; 4] = [const { OnceLock::new() }; 4];
@@ -171,10 +185,7 @@ impl Schema {
                         value_span,
                         "wrong type",
                         message,
-                        Some(
-                            "a manifest starts with `version: 1` and lists its `workflows:`"
-                                .to_owned(),
-                        ),
+                        Some(self.document_help().to_owned()),
                     )
                 } else {
                     let help = match instance.as_ref() {

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let input = ManifestInput::Bytes {
         display: "imgcost.yaml".into(),
         folder: "fuzz".into(),
+        place: "imgcost.yaml".into(),
         bytes: data.to_vec(),
     };
     let report = check_inputs(&[input], Vec::new(), context());

@@ -10,7 +10,7 @@ use imgcost::policy::PolicySet;
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::{
     CheckOptions, Context, Date, Error, QuoteRequest, RateCard, Report, Schema, SourceFile,
-    file_reader, rules,
+    Workspace, rules,
 };
 
 use imgcost::diff as cost_diff;
@@ -43,16 +43,23 @@ fn cwd() -> anyhow::Result<PathBuf> {
     std::env::current_dir().context("cannot read the working directory")
 }
 
+/// The working directory and the repository around it.
+fn workspace() -> anyhow::Result<Workspace> {
+    Ok(Workspace::at(&cwd()?)?)
+}
+
 /// The rate card of the run; an invalid card file prints its findings before failing.
-fn card(cli: &Cli, cwd: &Path) -> anyhow::Result<Arc<RateCard>> {
-    RateCard::select(cli.global.ratecard.as_deref(), as_of(cli), cwd)
+fn card(cli: &Cli, workspace: &Workspace) -> anyhow::Result<Arc<RateCard>> {
+    RateCard::select(cli.global.ratecard.as_deref(), as_of(cli), workspace)
         .map_err(|error| fail(cli, error))
 }
 
 /// Turns a run failure into the error `main` reports (exit 2), printing located findings first.
 fn fail(cli: &Cli, error: Error) -> anyhow::Error {
-    if let Error::Invalid { diagnostics, .. } = &error {
-        let _ = print(&render::human::render_diagnostics(diagnostics, style(cli)));
+    if let Error::Invalid { diagnostics, .. } = &error
+        && let Err(unwritten) = print(&render::human::render_diagnostics(diagnostics, style(cli)))
+    {
+        return unwritten.context(error.to_string());
     }
     error.into()
 }
@@ -65,18 +72,22 @@ fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Re
 
 /// What `check`, `explain` and `diff` check, and against what.
 fn options(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<CheckOptions> {
-    let cwd = cwd()?;
+    let workspace = workspace()?;
     let context = Context {
         as_of: as_of(cli),
-        ratecard: card(cli, &cwd)?,
+        ratecard: card(cli, &workspace)?,
         policies: Arc::new(
-            PolicySet::load(&cli.global.policies, cli.global.policy_ref.as_deref(), &cwd)
-                .map_err(|error| fail(cli, error))?,
+            PolicySet::load(
+                &cli.global.policies,
+                cli.global.policy_ref.as_deref(),
+                &workspace,
+            )
+            .map_err(|error| fail(cli, error))?,
         ),
     };
     Ok(CheckOptions {
         paths: paths.to_vec(),
-        cwd,
+        workspace,
         allow_empty,
         context,
     })
@@ -103,16 +114,14 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     let mut head = imgcost::evaluate_paths(&options).map_err(|error| fail(cli, error))?;
     let base = match (&args.base, &args.baseline) {
         (Some(revision), _) => cost_diff::base_from_git(
-            &options.cwd,
+            &options.workspace,
             revision,
             &args.paths,
             &cli.global.policies,
             &options.context,
             &head,
         ),
-        (None, Some(path)) => {
-            cost_diff::base_from_baseline(&options.cwd.join(path), &path.display().to_string())
-        }
+        (None, Some(path)) => cost_diff::base_from_baseline(&options.workspace, path),
         (None, None) => unreachable!("clap requires --base or --baseline"),
     }
     .map_err(|error| fail(cli, error))?;
@@ -121,7 +130,7 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     }
     let comparison = cost_diff::compare(&base, &head);
     let mut findings = cost_diff::gates(&comparison, &head, &options.context.policies);
-    findings.extend(cost_diff::policy_changes(&base, &options.cwd));
+    findings.extend(cost_diff::policy_changes(&base, &options.workspace));
     head.diagnostics.extend(findings);
     imgcost::policy::settle(&mut head, &options.context.policies);
     emit(cli, &args.report, &head, Some(&comparison))
@@ -171,16 +180,18 @@ fn write_as(
     out.write_all(text.as_bytes())
 }
 
-/// Writes every `--output` file (whole or not at all), then stdout; returns the exit code.
+/// Writes every `--output` file (whole or not at all), then stdout; returns the exit code. A
+/// report that cannot be written fails the run (exit 2), whatever its findings: a gate whose
+/// verdict nobody could read has not run.
 fn emit(
     cli: &Cli,
     args: &ReportArgs,
     report: &Report,
     comparison: Option<&cost_diff::Diff>,
 ) -> anyhow::Result<u8> {
-    let cwd = cwd()?;
+    let workspace = workspace()?;
     for (format, path) in &args.outputs {
-        write_whole(&cwd.join(path), |out| {
+        write_report_file(&workspace, path, |out| {
             write_as(
                 cli,
                 *format,
@@ -197,21 +208,20 @@ fn emit(
     let color = format == Format::Human && use_color(cli.global.color);
     let stdout = std::io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
-    match write_as(
-        cli,
-        format,
-        report,
-        comparison,
-        args.deny_warnings,
-        color,
-        &mut out,
-    )
-    .and_then(|()| out.flush())
-    {
-        // A closed pipe (`imgcost check | head`) is not an error of the run.
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => return Err(error.into()),
-        _ => {}
-    }
+    super::stdout_open()
+        .and_then(|()| {
+            write_as(
+                cli,
+                format,
+                report,
+                comparison,
+                args.deny_warnings,
+                color,
+                &mut out,
+            )
+        })
+        .and_then(|()| out.flush())
+        .context("cannot write the report to standard output")?;
     Ok(if report.passed(args.deny_warnings) {
         0
     } else {
@@ -219,8 +229,67 @@ fn emit(
     })
 }
 
-/// Writes a file through a temporary sibling and a rename, so that a reader never sees half a
-/// report.
+/// Writes an `--output` file. A regular file (or a new one) is written whole or not at all,
+/// through a temporary sibling created exclusively and renamed over it, so that a reader never
+/// sees half a report. A symbolic link inside the repository belongs to the change being
+/// judged: it is replaced, never written through (it could point at a runner's files). What is
+/// neither (a FIFO, a device such as `/dev/stdout`, a link outside the repository that the
+/// caller named) is written directly, as a shell's `>` would.
+fn write_report_file(
+    workspace: &Workspace,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let absolute = workspace.cwd.join(path);
+    let inside = workspace.lexical(path).starts_with(workspace.root());
+    match std::fs::symlink_metadata(&absolute) {
+        Ok(metadata) if metadata.is_dir() => Err(std::io::Error::other("it is a directory")),
+        Ok(metadata) if metadata.is_file() || (metadata.is_symlink() && inside) => {
+            write_whole(&absolute, write)
+        }
+        Ok(_) if is_stdout(&absolute) => {
+            // `/dev/stdout` while stdout is a file: a second handle would write over the report
+            // from its own offset, so write through stdout itself.
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            write(&mut out)?;
+            out.flush()
+        }
+        Ok(_) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&absolute)?;
+            let mut out = BufWriter::new(file);
+            write(&mut out)?;
+            out.flush()
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => write_whole(&absolute, write),
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether `path` leads to the file stdout writes to.
+#[cfg(unix)]
+fn is_stdout(path: &Path) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let stdout = std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|fd| std::fs::File::from(fd).metadata());
+    match (std::fs::metadata(path), stdout) {
+        (Ok(target), Ok(stdout)) => target.dev() == stdout.dev() && target.ino() == stdout.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_stdout(_: &Path) -> bool {
+    false
+}
+
+/// Writes a file through a temporary sibling, created exclusively (a name someone placed there
+/// first, a link included, is never opened), and a rename over the path.
 fn write_whole(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -228,13 +297,27 @@ fn write_whole(
     let name = path
         .file_name()
         .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&temporary).and_then(|file| {
-        let mut out = BufWriter::new(file);
-        write(&mut out)?;
-        out.flush()
-    });
-    result
+    let (temporary, file) = (0..100)
+        .find_map(|attempt| {
+            let temporary =
+                path.with_file_name(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temporary)
+            {
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => None,
+                opened => Some(opened.map(|file| (temporary, file))),
+            }
+        })
+        .unwrap_or_else(|| {
+            Err(std::io::Error::other(
+                "no free name for a temporary file beside it",
+            ))
+        })?;
+    let mut out = BufWriter::new(file);
+    write(&mut out)
+        .and_then(|()| out.flush())
         .and_then(|()| std::fs::rename(&temporary, path))
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&temporary);
@@ -267,7 +350,7 @@ fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<u8> {
 }
 
 fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
-    let card = card(cli, &cwd()?)?;
+    let card = card(cli, &workspace()?)?;
     let request = QuoteRequest {
         model: args.model.clone(),
         endpoint: args
@@ -307,10 +390,10 @@ fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
 }
 
 fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
-    let cwd = cwd()?;
+    let workspace = workspace()?;
     match args.action.as_ref().unwrap_or(&RatecardAction::List) {
         RatecardAction::List => {
-            let card = card(cli, &cwd)?;
+            let card = card(cli, &workspace)?;
             print(&render::ratecard::list(
                 RateCard::builtin(),
                 &card,
@@ -318,7 +401,7 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
             ))?;
         }
         RatecardAction::Show { model } => {
-            let card = card(cli, &cwd)?;
+            let card = card(cli, &workspace)?;
             let Some((id, found)) = card.image_model(model) else {
                 let hint = card
                     .suggest_image_model(model)
@@ -329,16 +412,8 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
         }
         RatecardAction::Validate { file } => {
             let display = file.display().to_string();
-            let source = file_reader::read_source(&cwd.join(file), &display).map_err(|d| {
-                fail(
-                    cli,
-                    Error::Invalid {
-                        what: "rate card",
-                        path: display.clone(),
-                        diagnostics: vec![*d],
-                    },
-                )
-            })?;
+            let source =
+                RateCard::read_file(&workspace, file, &display).map_err(|e| fail(cli, e))?;
             return validate_card(cli, &source);
         }
     }

@@ -9,6 +9,7 @@ mod commands;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -38,24 +39,39 @@ pub fn main() -> ExitCode {
     match std::panic::catch_unwind(|| commands::run(&cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(error)) => {
+            // Messages quote paths, revisions and values from the repository: no control
+            // character of theirs reaches the terminal.
+            let message = format!("{error:#}");
+            let shown: Vec<_> = message.lines().map(imgcost::printable).collect();
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "imgcost: error: {error:#}");
+            let _ = writeln!(stderr, "imgcost: error: {}", shown.join("\n"));
             ExitCode::from(FAILURE)
         }
         Err(_) => ExitCode::from(FAILURE),
     }
 }
 
-/// Writes to stdout; a closed pipe (`imgcost check | head`) is not an error of the run.
+/// Whether stdout was open when the process started (see `PROBE_STDOUT` in `main.rs`).
+pub static STDOUT_OPEN_AT_START: AtomicBool = AtomicBool::new(true);
+
+/// Fails when stdout was closed at start: whatever is written now goes to `/dev/null`, where
+/// Rust's runtime reopened it.
+fn stdout_open() -> std::io::Result<()> {
+    if STDOUT_OPEN_AT_START.load(Ordering::Relaxed) {
+        Ok(())
+    } else {
+        Err(std::io::Error::other("it was closed when imgcost started"))
+    }
+}
+
+/// Writes to stdout. Output that cannot be written (a closed stdout, a closed pipe, a full
+/// disk) fails the run: exit 2, never a silent 0.
 fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
+    stdout_open()
+        .and_then(|()| stdout.write_all(text.as_bytes()))
         .and_then(|()| stdout.flush())
-    {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
-        _ => Ok(()),
-    }
+        .map_err(|error| anyhow::Error::new(error).context("cannot write to standard output"))
 }
 
 /// Resolves `--color auto` against the terminal and `NO_COLOR`.

@@ -8,7 +8,7 @@ mod policy_set;
 
 pub use judge::{judge, settle};
 pub use policy::{
-    AllowDeny, DiffLimits, Exemption, FAIL_CLOSED_RULES, Limits, NRule, Policy, PolicyRules,
-    Required, SizeRules,
+    AllowDeny, DiffLimits, Exemption, FAIL_CLOSED_RULES, Limits, ModelPattern, ModelRules, NRule,
+    Policy, PolicyRules, Required, SizeRules,
 };
 pub use policy_set::{DEFAULT_POLICY, PolicySet, REPOSITORY_POLICY, Strictest, kept};

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -22,6 +22,34 @@ pub const FAIL_CLOSED_RULES: &[&str] = &[
     "IC001", "IC002", "IC003", "IC004", "IC005", "IC101", "IC107", "IC108",
 ];
 
+/// `rules.models` compiled once: each list's patterns with their globs.
+#[derive(Debug, Clone, Default)]
+pub struct ModelRules {
+    pub allow: Option<Vec<ModelPattern>>,
+    pub deny: Option<Vec<ModelPattern>>,
+}
+
+/// A model id, alias or glob of a policy's `models` lists.
+#[derive(Debug, Clone)]
+pub struct ModelPattern {
+    pub pattern: String,
+    pub glob: GlobMatcher,
+}
+
+impl ModelPattern {
+    /// Whether it names the model written `written` (canonical id `canonical`): by glob on
+    /// either name, or, when the pattern is itself a model's id or alias on the card, by the
+    /// canonical ids of both sides, so that a dated alias and its model are one model.
+    #[must_use]
+    pub fn matches(&self, written: &str, canonical: &str, card: &crate::RateCard) -> bool {
+        self.glob.is_match(written)
+            || self.glob.is_match(canonical)
+            || card
+                .image_model(&self.pattern)
+                .is_some_and(|(id, _)| id == canonical)
+    }
+}
+
 /// A loaded policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -29,6 +57,7 @@ pub struct Policy {
     pub file: Arc<SourceFile>,
     pub root: Node,
     pub rules: PolicyRules,
+    pub models: ModelRules,
     pub severity: BTreeMap<String, SeveritySetting>,
     pub exemptions: Vec<Exemption>,
 }
@@ -230,6 +259,33 @@ impl Policy {
             }
             severity.insert(code, setting);
         }
+        let mut models = ModelRules::default();
+        if let Some(lists) = &parsed.rules.models {
+            let mut compile = |list: &Option<Vec<String>>, name: &str| {
+                list.as_ref().map(|patterns| {
+                    patterns
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(index, pattern)| match Glob::new(pattern) {
+                            Ok(glob) => Some(ModelPattern {
+                                pattern: pattern.clone(),
+                                glob: glob.compile_matcher(),
+                            }),
+                            Err(error) => {
+                                problems.push(problem(
+                                    &format!("/rules/models/{name}/{index}"),
+                                    format!("`{pattern}` is not a valid glob: {}", error.kind()),
+                                    "globs use `*`, `?`, `[abc]` and `{a,b}`",
+                                ));
+                                None
+                            }
+                        })
+                        .collect()
+                })
+            };
+            models.allow = compile(&lists.allow, "allow");
+            models.deny = compile(&lists.deny, "deny");
+        }
         let mut exemptions = Vec::new();
         for (index, exemption) in parsed.exemptions.into_iter().enumerate() {
             let pointer = format!("/exemptions/{index}");
@@ -283,6 +339,7 @@ impl Policy {
             file: Arc::clone(file),
             root,
             rules: parsed.rules,
+            models,
             severity,
             exemptions,
         })

@@ -4,13 +4,15 @@
 //! `.imgcost/policy.yaml`, else the built-in `policies/default.yaml`; with `--policy-ref REF`
 //! the same files are read as they are at a git ref, so a pull request cannot loosen its own gate.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::{Policy, Required};
-use crate::{Error, Rule, Severity, SeveritySetting, SourceFile, file_reader, git};
+use crate::file_reader::{LINK_OUTSIDE, MAX_FILE_BYTES};
+use crate::git::{self, Object};
+use crate::{Error, Rule, Severity, SeveritySetting, SourceFile, Workspace, file_reader};
 
 /// The built-in default policy: it only warns.
 pub const DEFAULT_POLICY: (&str, &str) = (
@@ -54,29 +56,46 @@ impl PolicySet {
     /// # Errors
     /// A policy file that is missing, unreadable or invalid (with located diagnostics), or a git
     /// ref that cannot be read.
-    pub fn load(explicit: &[PathBuf], git_ref: Option<&str>, cwd: &Path) -> Result<Self, Error> {
+    pub fn load(
+        explicit: &[PathBuf],
+        git_ref: Option<&str>,
+        workspace: &Workspace,
+    ) -> Result<Self, Error> {
         let paths: Vec<PathBuf> = if explicit.is_empty() {
             vec![PathBuf::from(REPOSITORY_POLICY)]
         } else {
             explicit.to_vec()
         };
+        let cwd = workspace.cwd.as_path();
         let mut policies = Vec::new();
         for path in &paths {
             let display = crate::discovery::display_path(&cwd.join(path), cwd);
+            let unreadable = |path: String, message: &str| Error::Unreadable {
+                what: "policy",
+                path,
+                message: message.to_owned(),
+            };
             let file = match git_ref {
-                Some(reference) => match git::show(cwd, reference, path)? {
-                    Some(bytes) => file_reader::decode(&format!("{reference}:{display}"), bytes)
-                        .map_err(|d| invalid(&display, vec![*d]))?,
-                    None if explicit.is_empty() => continue,
-                    None => {
-                        return Err(Error::Usage(format!(
-                            "policy {display} does not exist at {reference}"
-                        )));
+                Some(reference) => {
+                    let shown = format!("{reference}:{display}");
+                    match git::show(cwd, reference, path)? {
+                        Object::File(bytes) => file_reader::decode(&shown, bytes)
+                            .map_err(|d| invalid(&display, vec![*d]))?,
+                        Object::Missing if explicit.is_empty() => continue,
+                        Object::Missing => {
+                            return Err(Error::Usage(format!(
+                                "policy {display} does not exist at {reference}"
+                            )));
+                        }
+                        Object::LinkOutside => return Err(unreadable(shown, LINK_OUTSIDE)),
+                        Object::NotAFile => {
+                            return Err(unreadable(shown, "it is not a file at that revision"));
+                        }
                     }
-                },
+                }
                 None => {
-                    let absolute = cwd.join(path);
-                    if !absolute.exists() {
+                    // A dangling link is not an absent policy: it is read, and fails.
+                    if std::fs::symlink_metadata(cwd.join(path)).is_err() {
                         if explicit.is_empty() {
                             continue;
                         }
@@ -84,8 +103,9 @@ impl PolicySet {
                             "policy file {display} does not exist"
                         )));
                     }
-                    file_reader::read_source(&absolute, &display)
-                        .map_err(|d| invalid(&display, vec![*d]))?
+                    let bytes = file_reader::read_confined(workspace, path, MAX_FILE_BYTES)
+                        .map_err(|message| unreadable(display.clone(), &message))?;
+                    file_reader::decode(&display, bytes).map_err(|d| invalid(&display, vec![*d]))?
                 }
             };
             policies

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::{ImageModel, TextModel};
 use crate::{
-    Date, Diagnostic, Error, Label, Schema, SourceFile, closest, file_reader, load_tree, rules,
-    yaml,
+    Date, Diagnostic, Error, Label, Schema, SourceFile, Workspace, closest, file_reader, load_tree,
+    rules, yaml,
 };
 
 /// The built-in cards: (path in the repository, text).
@@ -160,12 +160,39 @@ impl RateCard {
         })
     }
 
+    /// Reads a rate-card file as every file that is not a manifest is read
+    /// ([`file_reader::read_confined`]).
+    ///
+    /// # Errors
+    /// An unreadable file, or one over the size cap or not UTF-8 (with its finding).
+    pub fn read_file(
+        workspace: &Workspace,
+        path: &Path,
+        display: &str,
+    ) -> Result<Arc<SourceFile>, Error> {
+        let bytes = file_reader::read_confined(workspace, path, file_reader::MAX_FILE_BYTES)
+            .map_err(|message| Error::Unreadable {
+                what: "rate card",
+                path: display.to_owned(),
+                message,
+            })?;
+        file_reader::decode(display, bytes).map_err(|diagnostic| Error::Invalid {
+            what: "rate card",
+            path: display.to_owned(),
+            diagnostics: vec![*diagnostic],
+        })
+    }
+
     /// The card a run uses: `choice` names a built-in card id or a file; without one, the newest
     /// built-in card effective on `as_of`.
     ///
     /// # Errors
     /// No card effective on that date, an unknown id, or an unreadable or invalid file.
-    pub fn select(choice: Option<&str>, as_of: Date, cwd: &Path) -> Result<Arc<Self>, Error> {
+    pub fn select(
+        choice: Option<&str>,
+        as_of: Date,
+        workspace: &Workspace,
+    ) -> Result<Arc<Self>, Error> {
         let builtin = Self::builtin();
         let Some(choice) = choice else {
             return builtin.iter().rev().find(|card| card.effective_from <= as_of).cloned().ok_or_else(|| {
@@ -176,20 +203,14 @@ impl RateCard {
         if let Some(card) = builtin.iter().find(|card| card.id == choice) {
             return Ok(Arc::clone(card));
         }
-        let path = cwd.join(choice);
-        if !path.exists() {
+        if std::fs::symlink_metadata(workspace.cwd.join(choice)).is_err() {
             let ids: Vec<&str> = builtin.iter().map(|c| c.id.as_str()).collect();
             return Err(Error::Usage(format!(
                 "`{choice}` is neither a built-in rate card ({}) nor a file",
                 ids.join(", ")
             )));
         }
-        let file =
-            file_reader::read_source(&path, choice).map_err(|diagnostic| Error::Invalid {
-                what: "rate card",
-                path: choice.to_owned(),
-                diagnostics: vec![*diagnostic],
-            })?;
+        let file = Self::read_file(workspace, Path::new(choice), choice)?;
         Self::load(&file)
             .map(Arc::new)
             .map_err(|diagnostics| Error::Invalid {
@@ -277,7 +298,7 @@ mod tests {
 
     #[test]
     fn selection_by_date() {
-        let cwd = Path::new(".");
+        let cwd = &Workspace::detached(Path::new("."));
         let as_of: Date = "2026-11-25".parse().unwrap();
         assert_eq!(
             RateCard::select(None, as_of, cwd).unwrap().id,

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::human::{HumanStyle, table as text_table, write_diagnostics};
 use crate::Report;
-use crate::decimal::{format_fixed, format_usd};
+use crate::decimal::{format_fixed, format_total, format_usd};
 use crate::diff::{Diff, Status};
 
 fn signed(value: Decimal) -> String {
@@ -59,9 +59,15 @@ pub fn table(report: &Report, diff: &Diff, deny_warnings: bool) -> String {
         .workflows
         .iter()
         .map(|c| {
-            let what = match c.status {
-                Status::Changed => format!("changed: {}", c.changed.join(", ")),
-                other => other.as_str().to_owned(),
+            let what = match (c.status, &c.renamed_from) {
+                (Status::Renamed, Some(from)) if c.changed.is_empty() => {
+                    format!("renamed from {from}")
+                }
+                (Status::Renamed, Some(from)) => {
+                    format!("renamed from {from}, changed: {}", c.changed.join(", "))
+                }
+                (Status::Changed, _) => format!("changed: {}", c.changed.join(", ")),
+                (other, _) => other.as_str().to_owned(),
             };
             let money = |v: Option<Decimal>| v.map_or_else(|| "-".to_owned(), |v| format_usd(v, 2));
             vec![
@@ -90,9 +96,9 @@ pub fn table(report: &Report, diff: &Diff, deny_warnings: bool) -> String {
     let _ = writeln!(
         out,
         "\n Total: {} → {} ({}, {})",
-        format_usd(diff.before, 2),
-        format_usd(diff.after, 2),
-        signed(diff.delta()),
+        format_total(diff.before),
+        format_total(diff.after),
+        diff.delta().map_or_else(|| "-".to_owned(), signed),
         signed_percent(diff.percent())
     );
     if diff.base_errors > 0 {

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 
-use crate::decimal::format_usd;
 use crate::{Diagnostic, Report, Severity};
 
 /// `%`, CR and LF, as in `escapeData`.
@@ -72,7 +71,7 @@ pub fn render(report: &Report, deny_warnings: bool) -> String {
     let _ = writeln!(
         out,
         "imgcost {verdict}: {} a month across {} workflow(s) in {} manifest(s); {} error(s), {} warning(s), {} note(s) (rate card {}, as of {})",
-        format_usd(report.monthly_usd(), 2),
+        crate::decimal::format_total(report.monthly_usd()),
         report.workflows.len(),
         report.manifest_count,
         counts.errors,

@@ -138,7 +138,7 @@ fn cost_table(report: &Report) -> String {
         &rows,
         &[3, 4, 5],
     ));
-    let total = usd(report.monthly_usd(), 2);
+    let total = crate::decimal::format_total(report.monthly_usd());
     let _ = writeln!(out, "\n Total: {total} a month");
     if rows.iter().any(|row| row[3].ends_with(" ~")) {
         out.push_str(" ~ low-confidence estimate (see IC405)\n");

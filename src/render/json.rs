@@ -200,7 +200,7 @@ pub struct Summary {
     pub workflows: usize,
     /// Workflows left out of `monthly_usd` because of errors in them.
     pub unpriced_workflows: usize,
-    pub monthly_usd: String,
+    pub monthly_usd: Option<String>,
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
@@ -417,7 +417,7 @@ impl<'a> JsonReport<'a> {
                 manifests: report.manifest_count,
                 workflows: report.workflows.len(),
                 unpriced_workflows: report.unpriced_workflows(),
-                monthly_usd: format_fixed(report.monthly_usd(), 2),
+                monthly_usd: report.monthly_usd().map(|v| format_fixed(v, 2)),
                 errors: counts.errors,
                 warnings: counts.warnings,
                 notes: counts.notes,
@@ -475,9 +475,9 @@ pub fn write(
 #[derive(Debug, Serialize)]
 pub struct JsonDiff<'a> {
     pub base: &'a str,
-    pub monthly_usd_before: Fixed,
-    pub monthly_usd_after: Fixed,
-    pub delta_usd: Fixed,
+    pub monthly_usd_before: Option<Fixed>,
+    pub monthly_usd_after: Option<Fixed>,
+    pub delta_usd: Option<Fixed>,
     pub delta_percent: Option<Fixed>,
     pub base_errors: usize,
 }
@@ -487,9 +487,9 @@ impl<'a> JsonDiff<'a> {
     pub fn of(diff: &'a crate::diff::Diff) -> Self {
         Self {
             base: &diff.base,
-            monthly_usd_before: Fixed(diff.before, 2),
-            monthly_usd_after: Fixed(diff.after, 2),
-            delta_usd: Fixed(diff.delta(), 2),
+            monthly_usd_before: diff.before.map(|v| Fixed(v, 2)),
+            monthly_usd_after: diff.after.map(|v| Fixed(v, 2)),
+            delta_usd: diff.delta().map(|v| Fixed(v, 2)),
             delta_percent: diff.percent().map(|v| Fixed(v, 2)),
             base_errors: diff.base_errors,
         }
@@ -505,6 +505,8 @@ pub struct JsonWorkflowChange<'a> {
     pub delta_percent: Option<Fixed>,
     pub delta_usd: Fixed,
     pub id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<&'a str>,
     pub status: &'static str,
 }
 
@@ -518,6 +520,7 @@ impl<'a> JsonWorkflowChange<'a> {
             delta_percent: change.percent().map(|v| Fixed(v, 2)),
             delta_usd: Fixed(change.delta(), 2),
             id: &change.id,
+            renamed_from: change.renamed_from.as_deref(),
             status: change.status.as_str(),
         }
     }

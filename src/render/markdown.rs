@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use crate::decimal::{format_fixed, format_usd};
+use crate::decimal::{format_fixed, format_total, format_usd, sum_usd};
 use crate::diff::{Diff, Status};
 use crate::{Diagnostic, Report, Severity};
 
@@ -132,7 +132,10 @@ fn pie(title: &str, parts: &[(String, Decimal)]) -> String {
         );
     }
     if parts.len() > 8 {
-        let rest: Decimal = parts.iter().skip(8).map(|(_, v)| *v).sum();
+        // Every part is a priced figure; their sum can still pass the largest amount.
+        let Ok(rest) = sum_usd(parts.iter().skip(8).map(|(_, v)| *v)) else {
+            return String::new();
+        };
         let _ = writeln!(
             out,
             "    \"{} others\" : {}",
@@ -150,28 +153,31 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{DIFF_MARKER}");
     let delta = diff.delta();
-    let headline = if delta > Decimal::ZERO {
+    let headline = if let Some(delta) = delta.filter(|d| *d > Decimal::ZERO) {
         format!(
             "monthly image cost will increase by {} ({})",
             format_usd(delta, 2),
             signed_percent(diff.percent())
         )
-    } else if delta < Decimal::ZERO {
+    } else if let Some(delta) = delta.filter(|d| *d < Decimal::ZERO) {
         format!(
             "monthly image cost will decrease by {} ({})",
             format_usd(-delta, 2),
             signed_percent(diff.percent())
         )
-    } else {
+    } else if delta.is_some() {
         "monthly image cost is unchanged".to_owned()
+    } else {
+        "monthly image cost cannot be compared (a total passes the largest amount, IC108)"
+            .to_owned()
     };
     let verdict = if report.passed(false) { "✅" } else { "❌" };
     let _ = writeln!(out, "## {verdict} imgcost: {headline}\n");
     let _ = writeln!(
         out,
         "**{} → {} a month** · base `{}` · rate card `{}` · as of {}\n",
-        format_usd(diff.before, 2),
-        format_usd(diff.after, 2),
+        format_total(diff.before),
+        format_total(diff.after),
         cell(&diff.base),
         report.ratecard.id,
         report.as_of
@@ -232,20 +238,20 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
         let _ = writeln!(
             out,
             "| **Total** | | **{}** | **{}** | **{}** | **{}** |\n",
-            format_usd(diff.before, 2),
-            format_usd(diff.after, 2),
-            signed_usd(delta),
+            format_total(diff.before),
+            format_total(diff.after),
+            delta.map_or_else(|| "–".to_owned(), signed_usd),
             signed_percent(diff.percent())
         );
     }
     if !unchanged.is_empty() {
-        let total: Decimal = unchanged.iter().filter_map(|c| c.after).sum();
+        let total = format_total(sum_usd(unchanged.iter().filter_map(|c| c.after)).ok());
         let _ = writeln!(
             out,
             "<details><summary>{} unchanged workflow{} ({} a month)</summary>\n",
             unchanged.len(),
             plural(unchanged.len()),
-            format_usd(total, 2)
+            total
         );
         out.push_str("| Workflow | Monthly |\n|:---|---:|\n");
         for (index, change) in unchanged.iter().enumerate() {
@@ -291,7 +297,7 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
     let _ = writeln!(
         out,
         "## imgcost: {} a month across {} workflow{} — {verdict}\n",
-        format_usd(report.monthly_usd(), 2),
+        format_total(report.monthly_usd()),
         report.workflows.len(),
         plural(report.workflows.len())
     );
@@ -362,7 +368,7 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
         let _ = writeln!(
             out,
             "| **Total** | | | **{}** | | | |\n",
-            format_usd(report.monthly_usd(), 2)
+            format_total(report.monthly_usd())
         );
     }
     let room = BUDGET.saturating_sub(out.len() + 2_000);

@@ -102,7 +102,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let properties = json!({
         "ratecard": report.ratecard.id,
         "as_of": report.as_of.to_string(),
-        "monthly_usd": crate::decimal::format_fixed(report.monthly_usd(), 2),
+        "monthly_usd": report.monthly_usd().map(|v| crate::decimal::format_fixed(v, 2)),
     });
     // The one run is written by hand around its parts, in the layout serde_json would give.
     let mut part = Vec::new();

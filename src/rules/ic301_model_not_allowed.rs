@@ -1,8 +1,7 @@
 //! IC301: the model is not allowed by a policy.
 
-use globset::Glob;
-
 use super::context::WorkflowContext;
+use crate::policy::ModelPattern;
 use crate::{Diagnostic, Rule, Severity};
 
 pub static IC301: Rule = Rule {
@@ -13,9 +12,10 @@ pub static IC301: Rule = Rule {
     doc: r#"## Why it matters
 Organisations settle on a few models for cost, quality, data-handling or contract reasons.
 `rules.models` is an allow list or a deny list of model ids, aliases or globs
-(`gpt-image-2*`); a model is matched both as written and as the rate card's canonical id, so
-allowing `gpt-image-2` allows its dated snapshot too. With several policies, a model must pass
-every one of them.
+(`gpt-image-2*`). A model is matched both as written and as the rate card's canonical id, and a
+pattern that names a model or alias on the card stands for that model: allowing (or denying)
+`gpt-image-2` or its dated snapshot `gpt-image-2-2026-04-21` covers both names. With several
+policies, a model must pass every one of them.
 
 ## Example
 ```yaml
@@ -32,31 +32,31 @@ change is reviewed on its own).
 "#,
 };
 
-fn matches(pattern: &str, names: &[&str]) -> bool {
-    Glob::new(pattern).is_ok_and(|glob| {
-        let matcher = glob.compile_matcher();
-        names.iter().any(|name| matcher.is_match(name))
-    })
-}
-
 pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
     let written = ctx.entry.workflow.spec.model.as_str();
     let canonical = ctx.card.image_model(written).map_or(written, |(id, _)| id);
-    let names = [written, canonical];
+    let named = |list: &[ModelPattern]| {
+        list.iter()
+            .any(|pattern| pattern.matches(written, canonical, ctx.card))
+    };
+    let shown = |list: &[ModelPattern]| {
+        list.iter()
+            .map(|p| p.pattern.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for policy in &ctx.policies.policies {
-        let Some(rule) = &policy.rules.models else {
-            continue;
-        };
-        let (broken, pointer, text) = match (&rule.allow, &rule.deny) {
-            (Some(allow), _) if !allow.iter().any(|p| matches(p, &names)) => (
+        let rules = &policy.models;
+        let (broken, pointer, text) = match (&rules.allow, &rules.deny) {
+            (Some(allow), _) if !named(allow) => (
                 true,
                 "/rules/models/allow",
-                format!("allows {}", allow.join(", ")),
+                format!("allows {}", shown(allow)),
             ),
-            (_, Some(deny)) if deny.iter().any(|p| matches(p, &names)) => (
+            (_, Some(deny)) if named(deny) => (
                 true,
                 "/rules/models/deny",
-                format!("denies {}", deny.join(", ")),
+                format!("denies {}", shown(deny)),
             ),
             _ => (false, "", String::new()),
         };

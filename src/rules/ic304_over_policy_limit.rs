@@ -183,7 +183,11 @@ pub fn check_manifest(
         return;
     };
     let manifest = &report.manifests[index];
-    let total = report.manifest_monthly_usd(index);
+    // A total past the largest amount is already an IC108 error, which cannot be lowered
+    // or exempted.
+    let Some(total) = report.manifest_monthly_usd(index) else {
+        return;
+    };
     let span = manifest.workflows_span;
     let primary = Label::new(
         &manifest.file,
@@ -216,7 +220,11 @@ pub fn check_total(report: &Report, policies: &PolicySet, out: &mut Vec<Diagnost
     let Some(limit) = policies.total_monthly_usd() else {
         return;
     };
-    let total = report.monthly_usd();
+    // A total past the largest amount is already an IC108 error, which cannot be lowered
+    // or exempted.
+    let Some(total) = report.monthly_usd() else {
+        return;
+    };
     let primary = limit.policy.label(
         "/rules/limits/total_monthly_usd",
         format!(

@@ -108,12 +108,18 @@ fn added_removed_and_changed_workflows_with_totals_equal_to_check_at_each_commit
         &STOREFRONT.replace("quality: medium, n: 2", "quality: high, n: 2"),
     );
     std::fs::remove_file(t.path().join("marketing/imgcost.yaml")).unwrap();
+    // A different workflow (model, quality and size), though git may see the file as moved.
     write(
         &t,
         "support/imgcost.yaml",
         &MARKETING
             .replace("marketing", "support")
-            .replace("banners", "avatars"),
+            .replace("banners", "avatars")
+            .replace("gpt-image-2.5-flare", "gpt-image-2")
+            .replace(
+                "size: 1024x1024, quality: medium",
+                "size: 1024x1536, quality: low",
+            ),
     );
     commit(&t);
     let after = check_total(&t);
@@ -376,12 +382,18 @@ fn markdown_comment_golden() {
         "storefront/imgcost.yaml",
         &STOREFRONT.replace("quality: medium, n: 2", "quality: high, n: 2"),
     );
+    // A different workflow (model, quality and size), though git may see the file as moved.
     write(
         &t,
         "support/imgcost.yaml",
         &MARKETING
             .replace("marketing", "support")
-            .replace("banners", "avatars"),
+            .replace("banners", "avatars")
+            .replace("gpt-image-2.5-flare", "gpt-image-2")
+            .replace(
+                "size: 1024x1024, quality: medium",
+                "size: 1024x1536, quality: low",
+            ),
     );
     write(
         &t,

@@ -719,7 +719,23 @@ fn pipes_and_devices_are_refused_without_reading_them() {
     let finding = only_error(&report, "IC005", 1, 1);
     assert_eq!(
         finding["message"],
-        "cannot read zero.imgcost.yaml: it is not a regular file (a pipe, socket or device)"
+        "cannot read zero.imgcost.yaml: it is a symbolic link to a place outside the repository; imgcost does not follow it"
+    );
+    // A link that stays inside, to the FIFO, is opened without blocking and refused.
+    let t = Test::new()
+        .args(["check", "--as-of", "2026-11-25", "--format", "json"])
+        .args(["fifo.imgcost.yml"]);
+    let status = std::process::Command::new("mkfifo")
+        .arg(t.path().join("imgcost.yaml"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    std::os::unix::fs::symlink("imgcost.yaml", t.path().join("fifo.imgcost.yml")).unwrap();
+    let report = t.run().status(1).json();
+    let finding = only_error(&report, "IC005", 1, 1);
+    assert_eq!(
+        finding["message"],
+        "cannot read fifo.imgcost.yml: it is not a regular file (a pipe, socket or device)"
     );
 }
 

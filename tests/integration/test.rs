@@ -80,8 +80,13 @@ pub fn run_in(
     }
 }
 
+/// The executable under test: this build's, or another one named by `IMGCOST_TEST_BINARY`
+/// (to watch a new test fail on an older build).
 pub fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_imgcost"))
+    std::env::var_os("IMGCOST_TEST_BINARY").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_imgcost")),
+        PathBuf::from,
+    )
 }
 
 /// The repository root, for fixtures and examples.

@@ -1,0 +1,778 @@
+//! Gate integrity (issue 13): the pull request being judged cannot walk around the gate, make it
+//! read what it should not, or make it pass by breaking it. Each test names the class of the
+//! issue it covers; each failed on the build before the fix (run the suite against another
+//! build with `IMGCOST_TEST_BINARY=path/to/imgcost`).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::test::{Output, Test, binary, run_in};
+
+const VALID: &str = "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
+
+/// A manifest over its own budget: exit 1 whenever it is checked.
+const OVER_BUDGET: &str = "version: 1\nproject: shop\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 100000}\n    budget: {monthly_usd: 10}\n";
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "-A", "-f"]);
+    git(dir, &["commit", "-qm", message]);
+}
+
+/// Runs imgcost in `dir` with `args` (the date fixed, right after the command, so that it stays
+/// before any `--`), and the environment given.
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut all: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    all.splice(1..1, ["--as-of".to_owned(), "2026-11-25".to_owned()]);
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    run_in(
+        dir,
+        &all,
+        &env,
+        &["GITHUB_ACTIONS".to_owned(), "NO_COLOR".to_owned()],
+    )
+}
+
+fn rules_of(report: &Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+// --- Class 1: ignore files do not hide what git tracks -------------------------------------
+
+/// Gate integrity, class 1: inside git, a `.ignore` or `.gitignore` added by the change, a
+/// global excludes file or `.git/info/exclude` cannot drop a tracked manifest from `check`.
+#[test]
+fn ignore_files_do_not_hide_tracked_manifests() {
+    let t = Test::new().file("shop/imgcost.yaml", OVER_BUDGET);
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    let json = ["check", "--format", "json"];
+    let found = |output: &Output| rules_of(&output.json());
+    let expected = vec![("IC201".to_owned(), "shop/imgcost.yaml".to_owned())];
+    for (ignore_file, rule) in [
+        (".ignore", "shop/\n"),
+        (".gitignore", "imgcost.yaml\n"),
+        ("shop/.ignore", "*\n"),
+        (".git/info/exclude", "shop\n"),
+    ] {
+        std::fs::write(t.path().join(ignore_file), rule).expect("write");
+        let output = run(t.path(), &json, &[]);
+        output.status(1);
+        assert_eq!(found(&output), expected, "with {ignore_file}");
+        std::fs::remove_file(t.path().join(ignore_file)).expect("remove");
+    }
+    // Committed, too: the ignore file is part of the change.
+    std::fs::write(t.path().join(".gitignore"), "shop/\n").expect("write");
+    std::fs::write(t.path().join(".ignore"), "*.yaml\n").expect("write");
+    commit_all(t.path(), "ignore everything");
+    let output = run(t.path(), &json, &[]);
+    output.status(1);
+    assert_eq!(found(&output), expected);
+}
+
+/// Gate integrity, class 1: untracked manifests follow the repository's own `.gitignore` only,
+/// so a user's global excludes or `.git/info/exclude` do not change what one machine checks.
+#[test]
+fn untracked_manifests_are_judged_alike_on_every_machine() {
+    let t = Test::new()
+        .file("shop/imgcost.yaml", VALID)
+        .file("new/imgcost.yaml", OVER_BUDGET.replace("shop", "new"))
+        .file("build/imgcost.yaml", OVER_BUDGET.replace("shop", "build"))
+        .file(".gitignore", "build/\n")
+        .file("global-excludes", "new/\n");
+    git(t.path(), &["init", "-q"]);
+    git(t.path(), &["add", "shop", ".gitignore"]);
+    git(t.path(), &["commit", "-qm", "base"]);
+    std::fs::write(t.path().join(".git/info/exclude"), "new/imgcost.yaml\n").expect("write");
+    let config = t.path().join("global.gitconfig");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\n\texcludesFile = {}\n",
+            t.path().join("global-excludes").display()
+        ),
+    )
+    .expect("write");
+    let output = run(
+        t.path(),
+        &["check", "--format", "json"],
+        &[("GIT_CONFIG_GLOBAL", config.to_str().expect("utf-8"))],
+    );
+    output.status(1);
+    // The untracked manifest is checked; the one the committed .gitignore ignores is not.
+    assert_eq!(
+        rules_of(&output.json()),
+        [("IC201".to_owned(), "new/imgcost.yaml".to_owned())]
+    );
+}
+
+/// Gate integrity, class 1: outside git, folders are walked as before, honouring `.ignore`.
+#[test]
+fn outside_git_ignore_files_still_apply() {
+    let t = Test::new()
+        .file("shop/imgcost.yaml", VALID)
+        .file("vendor/imgcost.yaml", OVER_BUDGET)
+        .file(".ignore", "vendor/\n");
+    run(t.path(), &["check", "--format", "json"], &[]).status(0);
+}
+
+/// Gate integrity, class 1: `diff` lists both sides by the same rule, so an ignore file in the
+/// change does not turn a committed manifest into a "removed" saving.
+#[test]
+fn an_ignore_file_in_the_change_is_not_a_removal() {
+    let t = Test::new().file("shop/imgcost.yaml", VALID);
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    std::fs::write(t.path().join(".ignore"), "shop/\n").expect("write");
+    std::fs::write(t.path().join(".gitignore"), "imgcost.yaml\n").expect("write");
+    commit_all(t.path(), "hide it");
+    let output = run(
+        t.path(),
+        &["diff", "--base", "HEAD~1", "--format", "json"],
+        &[],
+    );
+    output.status(0);
+    let report = output.json();
+    assert_eq!(report["diff"]["delta_usd"], "0.00");
+    assert_eq!(report["diff"]["workflows"][0]["status"], "unchanged");
+}
+
+/// Gate integrity, class 1: inside a repository git cannot read, the run fails instead of
+/// walking the tree with ignore files.
+#[test]
+fn a_repository_git_refuses_fails_the_run() {
+    let t = Test::new().file("shop/imgcost.yaml", VALID);
+    git(t.path(), &["init", "-q"]);
+    // A `.git` git cannot use (here: not a repository at all).
+    std::fs::remove_dir_all(t.path().join(".git")).expect("remove");
+    std::fs::write(t.path().join(".git"), "gitdir: /nonexistent\n").expect("write");
+    let output = run(t.path(), &["check"], &[]);
+    output
+        .status(2)
+        .stderr_has("inside a git repository, but git refused it");
+}
+
+// --- Class 3: renames are changes ----------------------------------------------------------
+
+const SHOP: &str = "version: 1\nproject: shop\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 1000}\n  thumbs:\n    model: gpt-image-2.5-flare\n    request: {size: 1024x1024, quality: medium}\n    volume: {requests_per_month: 500}\n";
+
+/// Gate integrity, class 3: renaming a workflow while raising its cost is a change of +2 900 %
+/// for `max_increase_percent`, not an addition the percent gate skips; the comment says it was
+/// a rename.
+#[test]
+fn a_renamed_workflow_is_gated_as_the_change_it_is() {
+    let t = Test::new().file("shop/imgcost.yaml", SHOP).file(
+        ".imgcost/policy.yaml",
+        "version: 1\nname: gate\nrules:\n  diff: {max_increase_percent: 50}\n",
+    );
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    let renamed = SHOP
+        .replace("  hero:\n", "  hero-v2:\n")
+        .replace("requests_per_month: 1000}", "requests_per_month: 30000}");
+    std::fs::write(t.path().join("shop/imgcost.yaml"), renamed).expect("write");
+    commit_all(t.path(), "rename and raise");
+    let output = run(
+        t.path(),
+        &["diff", "--base", "HEAD~1", "--format", "json"],
+        &[],
+    );
+    output.status(1);
+    let report = output.json();
+    let change = &report["diff"]["workflows"][0];
+    assert_eq!(change["id"], "shop/hero-v2");
+    assert_eq!(change["status"], "renamed");
+    assert_eq!(change["renamed_from"], "shop/hero");
+    assert_eq!(change["changed"], serde_json::json!(["volume"]));
+    assert_eq!(change["delta_percent"], "2900.00");
+    let gate = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "IC501")
+        .expect("IC501");
+    assert_eq!(
+        gate["message"],
+        "monthly cost of `shop/hero-v2` (renamed from `shop/hero`) rises by $170.52 (+2900.0 %), over the limit of 50 %"
+    );
+    assert_eq!((&gate["line"], &gate["column"]), (&4.into(), &3.into()));
+    let markdown = run(
+        t.path(),
+        &["diff", "--base", "HEAD~1", "--format", "markdown"],
+        &[],
+    );
+    markdown.status(1).stdout_has("renamed from");
+}
+
+/// Gate integrity, class 3: an added workflow meets every absolute gate, and a change from
+/// $0.00 is over any percentage.
+#[test]
+fn added_workflows_meet_absolute_gates_and_increases_from_zero_any_percentage() {
+    let t = Test::new()
+        .file(
+            "shop/imgcost.yaml",
+            SHOP.replace("requests_per_month: 500", "requests_per_month: 0"),
+        )
+        .file(
+            ".imgcost/policy.yaml",
+            "version: 1\nname: gate\nrules:\n  diff: {max_increase_usd: 100, max_increase_percent: 50}\n",
+        );
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    let head = SHOP.replace("requests_per_month: 500", "requests_per_month: 400")
+        + "  banner:\n    model: gpt-image-2\n    request: {size: 1536x1024, quality: high}\n    volume: {requests_per_month: 2000}\n";
+    std::fs::write(t.path().join("shop/imgcost.yaml"), head).expect("write");
+    commit_all(t.path(), "add and raise");
+    let report = run(
+        t.path(),
+        &["diff", "--base", "HEAD~1", "--format", "json"],
+        &[],
+    )
+    .status(1)
+    .json();
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "IC501")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "monthly cost of `shop/thumbs` rises by $5.27 (from $0.00), over the limit of 50 %",
+            "monthly cost of `shop/banner` rises by $329.28, over the limit of $100.00",
+            "total monthly cost rises by $334.55 (+5689.6 %), over the limit of $100.00 and over the limit of 50 %",
+        ]
+    );
+}
+
+// --- Class 5: totals that overflow -----------------------------------------------------------
+
+/// Workflows each priced within the largest amount ($780 000 000 000 000 000 000 000), whose
+/// sum passes it at the second.
+fn huge_manifest() -> String {
+    let mut text = String::from("version: 1\nproject: p\nworkflows:\n");
+    for i in 0..22 {
+        text.push_str(&format!(
+            "  w{i}:\n    model: gpt-image-1-mini\n    request: {{size: 1536x1024, quality: high, n: 10}}\n    volume: {{requests_per_month: 1500000000000000000000000}}\n"
+        ));
+    }
+    text
+}
+
+/// Gate integrity, class 5: a run total that passes the largest amount is a located IC108
+/// error in every format (exit 1), never a saturated figure that passes.
+#[test]
+fn a_total_that_overflows_is_a_located_error() {
+    let t = Test::new().file("imgcost.yaml", huge_manifest());
+    let output = run(t.path(), &["check", "--format", "json"], &[]);
+    output.status(1);
+    let report = output.json();
+    assert_eq!(report["summary"]["monthly_usd"], Value::Null);
+    let overflows: Vec<(u64, u64, &str)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "IC108")
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        overflows,
+        [
+            (
+                3,
+                1,
+                "the manifest's monthly total exceeds $1,000,000,000,000,000,000,000,000, the largest amount imgcost reports"
+            ),
+            (
+                8,
+                3,
+                "the run's monthly total exceeds $1,000,000,000,000,000,000,000,000, the largest amount imgcost reports"
+            ),
+        ]
+    );
+    for format in ["human", "markdown", "github", "sarif", "junit"] {
+        let output = run(t.path(), &["check", "--format", format], &[]);
+        output.status(1);
+        assert!(
+            !output.stderr.contains("panicked"),
+            "{format}: {}",
+            output.stderr
+        );
+    }
+    run(t.path(), &["check", "--format", "human"], &[])
+        .status(1)
+        .stdout_has("Total: over $1,000,000,000,000,000,000,000,000 (IC108)");
+}
+
+/// Gate integrity, class 5: one workflow beyond the largest amount is IC108 at its volume.
+#[test]
+fn a_workflow_beyond_the_largest_amount_is_ic108() {
+    let text = "version: 1\nproject: p\nworkflows:\n  w:\n    model: gpt-image-1-mini\n    request: {size: 1536x1024, quality: high, n: 10}\n    volume: {requests_per_month: 50000000000000000000000000}\n";
+    let t = Test::new().file("imgcost.yaml", text);
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    let finding = &report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .expect("an error");
+    assert_eq!(finding["rule"], "IC108");
+    assert_eq!(
+        finding["message"],
+        "the projected monthly cost exceeds $1,000,000,000,000,000,000,000,000, the largest amount imgcost reports"
+    );
+    assert_eq!(
+        (&finding["line"], &finding["column"]),
+        (&7.into(), &13.into())
+    );
+}
+
+/// Gate integrity, class 5: a baseline with a negative or oversized figure is refused (exit 2)
+/// instead of making `diff` overflow or panic.
+#[test]
+fn a_baseline_with_impossible_figures_is_refused() {
+    let t = Test::new().file("imgcost.yaml", VALID);
+    let saved = run(t.path(), &["check", "--format", "json"], &[])
+        .status(0)
+        .stdout
+        .clone();
+    let figure = "\"monthly_usd\": \"0.59\"";
+    // The summary's figure comes first in a report, the workflow's last.
+    let (summary, workflow) = (
+        saved.find(figure).expect("a summary figure"),
+        saved.rfind(figure).expect("a workflow figure"),
+    );
+    assert!(summary < workflow, "{saved}");
+    for (at, to, refusal) in [
+        (summary, "-0.01", "is not an imgcost report (version 1)"),
+        (
+            workflow,
+            "-79228162514264337593543950.33",
+            "is not an imgcost report (version 1)",
+        ),
+        (
+            workflow,
+            "9999999999999999999999999.99",
+            "`/workflows/0/monthly_usd` is not an amount imgcost reports",
+        ),
+        (
+            summary,
+            "1000000000000000000000000.01",
+            "`/summary/monthly_usd` is not an amount imgcost reports",
+        ),
+    ] {
+        let baseline = format!(
+            "{}\"monthly_usd\": \"{to}\"{}",
+            &saved[..at],
+            &saved[at + figure.len()..]
+        );
+        std::fs::write(t.path().join("base.json"), baseline).expect("write");
+        run(t.path(), &["diff", "--baseline", "base.json"], &[])
+            .status(2)
+            .stderr_has(refusal);
+    }
+}
+
+// --- Class 6: file names are not options -----------------------------------------------------
+
+/// Gate integrity, class 6: every pre-commit hook ends option parsing before the file names
+/// pre-commit appends, and a file named like an option is a path.
+#[test]
+fn file_names_never_become_options() {
+    let hooks =
+        std::fs::read_to_string(crate::test::repo().join(".pre-commit-hooks.yaml")).expect("hooks");
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("entry: "))
+        .collect();
+    assert_eq!(entries.len(), 2, "{hooks}");
+    for entry in entries {
+        assert!(
+            entry.split(' ').any(|word| word == "--"),
+            "hook entry `{entry}` lets file names become options"
+        );
+    }
+    let t = Test::new()
+        .file("--policy=loose.imgcost.yaml", OVER_BUDGET)
+        .file("loose.imgcost.yaml", "version: 1\nname: loose\n");
+    let report = run(
+        t.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--",
+            "--policy=loose.imgcost.yaml",
+        ],
+        &[],
+    )
+    .status(1)
+    .json();
+    assert_eq!(
+        rules_of(&report),
+        [("IC201".to_owned(), "--policy=loose.imgcost.yaml".to_owned())]
+    );
+    assert_eq!(report["policies"], serde_json::json!(["default"]));
+}
+
+// --- Class 7 and 11: guarded reads of policies, rate cards and baselines ---------------------
+
+const SECRET: &str = "-----BEGIN OPENSSH PRIVATE KEY-----\nversion: 1\nname: SECRET-CONTENT\n";
+
+/// A repository folder `repo/` beside a secret file `secret` outside it.
+#[cfg(unix)]
+fn repo_beside_a_secret() -> (Test, std::path::PathBuf) {
+    let t = Test::new()
+        .file("repo/shop/imgcost.yaml", VALID)
+        .file("secret", SECRET);
+    let repo = t.path().join("repo");
+    git(&repo, &["init", "-q"]);
+    (t, repo)
+}
+
+#[cfg(unix)]
+fn assert_never_quoted(output: &Output) {
+    assert!(
+        !output.stdout.contains("SECRET") && !output.stderr.contains("SECRET"),
+        "the secret was printed:\n{}\n{}",
+        output.stdout,
+        output.stderr
+    );
+    assert!(
+        !output.stdout.contains("/secret") && !output.stderr.contains("/secret"),
+        "the link's target was named:\n{}\n{}",
+        output.stdout,
+        output.stderr
+    );
+}
+
+/// Gate integrity, class 7: a repository policy that is a link out of the repository is
+/// refused (exit 2) without printing what it points at, in the working tree and at
+/// `--policy-ref` alike; a link inside the repository works the same in both.
+#[cfg(unix)]
+#[test]
+fn policy_links_out_of_the_repository_are_refused_and_never_quoted() {
+    let (t, repo) = repo_beside_a_secret();
+    std::fs::create_dir_all(repo.join(".imgcost")).expect("mkdir");
+    std::os::unix::fs::symlink(t.path().join("secret"), repo.join(".imgcost/policy.yaml"))
+        .expect("link");
+    commit_all(&repo, "base");
+    for args in [
+        &["check"][..],
+        &["check", "--policy-ref", "HEAD"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--policy",
+            ".imgcost/policy.yaml",
+        ],
+    ] {
+        let output = run(&repo, args, &[]);
+        output.status(2).stderr_has(
+            "it is a symbolic link to a place outside the repository; imgcost does not follow it",
+        );
+        assert_never_quoted(&output);
+    }
+    // A link to a policy inside the repository: read through, as at the ref.
+    std::fs::remove_file(repo.join(".imgcost/policy.yaml")).expect("remove");
+    std::fs::write(
+        repo.join("gate.yaml"),
+        "version: 1\nname: linked\nrules:\n  quality: {allow: [medium]}\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink("../gate.yaml", repo.join(".imgcost/policy.yaml")).expect("link");
+    commit_all(&repo, "inside");
+    for args in [
+        &["check", "--format", "json"][..],
+        &["check", "--format", "json", "--policy-ref", "HEAD"],
+    ] {
+        let report = run(&repo, args, &[]).status(1).json();
+        assert_eq!(
+            report["policies"],
+            serde_json::json!(["linked"]),
+            "{args:?}"
+        );
+        assert_eq!(rules_of(&report)[0].0, "IC302", "{args:?}");
+    }
+}
+
+/// Gate integrity, class 7: with `--policy-ref`, the working tree's policy (read to note that it
+/// changed, IC502) gets the same guards: a link to `/dev/zero` or to a secret is never read.
+#[cfg(unix)]
+#[test]
+fn the_working_tree_policy_is_read_with_guards_by_diff() {
+    let (t, repo) = repo_beside_a_secret();
+    std::fs::create_dir_all(repo.join(".imgcost")).expect("mkdir");
+    std::fs::write(
+        repo.join(".imgcost/policy.yaml"),
+        "version: 1\nname: base\n",
+    )
+    .expect("write");
+    commit_all(&repo, "base");
+    for target in [t.path().join("secret"), "/dev/zero".into()] {
+        std::fs::remove_file(repo.join(".imgcost/policy.yaml")).expect("remove");
+        std::os::unix::fs::symlink(&target, repo.join(".imgcost/policy.yaml")).expect("link");
+        let output = run(
+            &repo,
+            &[
+                "diff",
+                "--base",
+                "HEAD",
+                "--policy-ref",
+                "HEAD",
+                "--format",
+                "json",
+            ],
+            &[],
+        );
+        let report = output.status(0).json();
+        let note = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .find(|d| d["rule"] == "IC502")
+            .expect("IC502");
+        assert!(
+            note["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("changes and cannot be read"),
+            "{note}"
+        );
+        assert_never_quoted(&output);
+    }
+}
+
+/// Gate integrity, class 7: rate-card files get the same guards, and errors about a policy or a
+/// rate card never give a manifest's help.
+#[cfg(unix)]
+#[test]
+fn rate_card_links_are_refused_and_policy_errors_speak_of_policies() {
+    let (t, repo) = repo_beside_a_secret();
+    std::os::unix::fs::symlink(t.path().join("secret"), repo.join("card.yaml")).expect("link");
+    for args in [
+        &["check", "--ratecard", "card.yaml"][..],
+        &["ratecard", "validate", "card.yaml"],
+    ] {
+        let output = run(&repo, args, &[]);
+        output
+            .status(2)
+            .stderr_has("cannot read rate card card.yaml");
+        assert_never_quoted(&output);
+    }
+    std::fs::write(repo.join("policy.yaml"), "- not a policy\n").expect("write");
+    let output = run(&repo, &["check", "--policy", "policy.yaml"], &[]);
+    output
+        .status(2)
+        .stdout_has("a policy starts with `version: 1` and a `name:`");
+    assert!(
+        !output.stdout.contains("a manifest starts"),
+        "{}",
+        output.stdout
+    );
+}
+
+/// Gate integrity, class 11: a baseline that is a FIFO or a link to a device is refused at once
+/// (exit 2), never read without end or waited on.
+#[cfg(unix)]
+#[test]
+fn baselines_are_read_with_guards() {
+    let (_t, repo) = repo_beside_a_secret();
+    std::os::unix::fs::symlink("/dev/zero", repo.join("zero.json")).expect("link");
+    let status = Command::new("mkfifo")
+        .arg(repo.join("fifo.json"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    run(&repo, &["diff", "--baseline", "zero.json"], &[])
+        .status(2)
+        .stderr_has("cannot read baseline report zero.json: it is a symbolic link to a place outside the repository");
+    run(&repo, &["diff", "--baseline", "fifo.json"], &[])
+        .status(2)
+        .stderr_has("cannot read baseline report fifo.json: it is not a regular file");
+}
+
+// --- Class 10: --output never replaces what it should not ------------------------------------
+
+/// Gate integrity, class 10: a report path that is a link committed to the repository is
+/// replaced by the report, never written through; `/dev/stdout` and a FIFO are written to.
+#[cfg(unix)]
+#[test]
+fn outputs_replace_links_inside_and_write_devices_directly() {
+    let (t, repo) = repo_beside_a_secret();
+    std::os::unix::fs::symlink(t.path().join("secret"), repo.join("report.json")).expect("link");
+    run(&repo, &["check", "--output", "json=report.json"], &[]).status(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("secret")).expect("secret"),
+        SECRET
+    );
+    let written = std::fs::read_to_string(repo.join("report.json")).expect("report");
+    assert!(written.starts_with("{\n  \"version\": 1"), "{written}");
+    assert!(!repo.join("report.json").is_symlink());
+    // A device named by whoever runs imgcost is written to, not replaced.
+    let output = run(
+        &repo,
+        &[
+            "check",
+            "--quiet",
+            "--format",
+            "human",
+            "--output",
+            "json=/dev/stdout",
+        ],
+        &[],
+    );
+    output.status(0).stdout_has("\"version\": 1");
+    // A FIFO: written directly while something reads it.
+    let fifo = repo.join("pipe.json");
+    let status = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(status.success());
+    let reader = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || std::fs::read_to_string(fifo).expect("read the FIFO")
+    });
+    run(&repo, &["check", "--output", "json=pipe.json"], &[]).status(0);
+    assert!(reader.join().expect("reader").contains("\"summary\""));
+    assert!(fifo.exists() && !fifo.is_file(), "the FIFO was replaced");
+}
+
+// --- Class 15: output that cannot be written fails the run -----------------------------------
+
+/// Gate integrity, class 15: a closed stdout is a failed run (exit 2), never a pass.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_fails_the_run() {
+    let t = Test::new().file("imgcost.yaml", VALID);
+    let status = Command::new("sh")
+        .current_dir(t.path())
+        .arg("-c")
+        .arg("exec \"$0\" check --as-of 2026-11-25 >&-")
+        .arg(binary())
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("sh");
+    assert_eq!(status.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&status.stderr)
+            .contains("cannot write the report to standard output"),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+// --- Class 16: smaller ones ------------------------------------------------------------------
+
+/// Gate integrity, class 16: a policy denying a dated alias denies the model it names, whatever
+/// the manifest calls it.
+#[test]
+fn denying_a_dated_alias_denies_the_model() {
+    let t = Test::new().file("imgcost.yaml", VALID).file(
+        "policy.yaml",
+        "version: 1\nname: no-2\nrules:\n  models: {deny: [gpt-image-2-2026-04-21]}\n",
+    );
+    let report = run(
+        t.path(),
+        &["check", "--format", "json", "--policy", "policy.yaml"],
+        &[],
+    )
+    .status(1)
+    .json();
+    assert_eq!(
+        rules_of(&report),
+        [("IC301".to_owned(), "imgcost.yaml".to_owned())]
+    );
+}
+
+/// Gate integrity, class 16: one manifest named by two paths is checked once, not flagged as
+/// its own duplicate.
+#[test]
+fn one_manifest_named_twice_is_checked_once() {
+    let t = Test::new().file("a/imgcost.yaml", VALID);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("a", t.path().join("b")).expect("link");
+    let mut args = vec![
+        "check",
+        "--format",
+        "json",
+        "a/imgcost.yaml",
+        "a/../a/imgcost.yaml",
+        "a",
+    ];
+    if cfg!(unix) {
+        args.push("b");
+    }
+    let report = run(t.path(), &args, &[]).status(0).json();
+    assert_eq!(report["summary"]["manifests"], 1);
+}
+
+/// Gate integrity, class 16: IC005 does not reveal where a link out of the tree points, and the
+/// fetch hint quotes the revision it repeats.
+#[cfg(unix)]
+#[test]
+fn findings_never_reveal_link_targets_and_hints_quote_revisions() {
+    let (t, repo) = repo_beside_a_secret();
+    std::os::unix::fs::symlink(t.path().join("secret"), repo.join("shop/x.imgcost.yaml"))
+        .expect("link");
+    let output = run(&repo, &["check", "--format", "json"], &[]);
+    let report = output.status(1).json();
+    let unreadable = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "IC005")
+        .expect("IC005");
+    assert_eq!(
+        unreadable["message"],
+        "cannot read shop/x.imgcost.yaml: it is a symbolic link to a place outside the repository; imgcost does not follow it"
+    );
+    assert_never_quoted(&output);
+    commit_all(&repo, "base");
+    run(&repo, &["diff", "--base", "nope; rm -rf ~"], &[])
+        .status(2)
+        .stderr_has("e.g. `git fetch --no-tags origin 'nope; rm -rf ~'`");
+}
