@@ -122,7 +122,14 @@ pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
         .into_iter()
         .map(ManifestInput::Path)
         .collect();
-    Ok(evaluate(&inputs, found.diagnostics, &options.context))
+    let mut report = evaluate(&inputs, found.diagnostics, &options.context);
+    let misplaced = policy::projects::check_places(
+        &report,
+        &options.context.policies,
+        Some(&options.workspace),
+    )?;
+    report.diagnostics.extend(misplaced);
+    Ok(report)
 }
 
 /// Loads, prices and judges manifests wherever their bytes come from, and settles the findings.
@@ -133,6 +140,10 @@ pub fn check_inputs(
     context: &Context,
 ) -> Report {
     let mut report = evaluate(inputs, findings, context);
+    // Bytes from elsewhere have no repository to read a revision from: explicit bindings only.
+    if let Ok(misplaced) = policy::projects::check_places(&report, &context.policies, None) {
+        report.diagnostics.extend(misplaced);
+    }
     policy::settle(&mut report, &context.policies);
     report
 }

@@ -276,6 +276,37 @@ pub fn changes(cwd: &Path, commit: &str, paths: &[String]) -> Result<Changes, Er
     Ok(changes)
 }
 
+/// The files (relative to `root`, the top of the work tree) that differ from `commit` in the
+/// working tree, and the untracked ones the committed `.gitignore` files do not ignore.
+///
+/// # Errors
+/// When git fails.
+pub fn changed_since(root: &Path, commit: &str) -> Result<HashSet<String>, Error> {
+    let tracked = run_on_paths(
+        root,
+        &["diff", "--name-only", "--no-renames", "-z", commit, "--"],
+        &[],
+    )?;
+    let untracked = run_on_paths(
+        root,
+        &[
+            "ls-files",
+            "-z",
+            "--full-name",
+            "--others",
+            "--exclude-per-directory=.gitignore",
+            "--",
+        ],
+        &[],
+    )?;
+    Ok(tracked
+        .split(|b| *b == 0)
+        .chain(untracked.split(|b| *b == 0))
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| String::from_utf8_lossy(entry).into_owned())
+        .collect())
+}
+
 /// What a path names at a revision, as `git cat-file --follow-symlinks` resolves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Object {

@@ -29,6 +29,8 @@ pub struct Manifest {
     /// Where the `workflows:` key is written.
     pub workflows_span: Span,
     pub project: String,
+    /// Where `project:` is written; `None` when the project is the folder's name.
+    pub project_span: Option<Span>,
     pub owner: Option<String>,
     /// `budget.monthly_usd` of the whole manifest.
     pub budget_usd: Option<Decimal>,
@@ -129,6 +131,7 @@ impl Manifest {
                 .entry("workflows")
                 .map_or(root.span, |entry| entry.key.span),
             project,
+            project_span: root.pointer("/project").map(|(_, value)| value.span),
             owner: header.owner,
             budget_usd: header.budget.map(|b| b.monthly_usd),
             workflows,

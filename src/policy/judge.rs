@@ -6,6 +6,8 @@
 //! longer count. An expired exemption covers nothing and is itself an error (IC306); one that
 //! covers nothing is a warning (IC307).
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use super::{FAIL_CLOSED_RULES, PolicySet, kept};
@@ -59,6 +61,12 @@ pub fn settle(report: &mut Report, policies: &PolicySet) {
 
 fn apply_exemptions(report: &mut Report, policies: &PolicySet) {
     let as_of = report.as_of;
+    // Where each manifest is, by the name findings give its file, for exemptions with `paths:`.
+    let places: HashMap<String, String> = report
+        .manifests
+        .iter()
+        .map(|m| (m.file.path().to_owned(), m.place.clone()))
+        .collect();
     let mut settled = Vec::new();
     for policy in &policies.policies {
         for exemption in &policy.exemptions {
@@ -85,7 +93,10 @@ fn apply_exemptions(report: &mut Report, policies: &PolicySet) {
                 let Some(subject) = diagnostic.workflow.as_deref() else {
                     continue;
                 };
-                if exemption.matches(diagnostic.rule.code, subject) {
+                let place = places
+                    .get(diagnostic.primary.file.path())
+                    .map(String::as_str);
+                if exemption.matches(diagnostic.rule.code, subject, place) {
                     diagnostic.exempted = Some(Exempted {
                         reason: exemption.reason.clone(),
                         approved_by: exemption.approved_by.clone(),

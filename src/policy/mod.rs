@@ -5,10 +5,11 @@ mod judge;
 #[allow(clippy::module_inception)] // one main type per file, named after it
 mod policy;
 mod policy_set;
+pub mod projects;
 
 pub use judge::{judge, settle};
 pub use policy::{
     AllowDeny, DiffLimits, Exemption, FAIL_CLOSED_RULES, Limits, ModelPattern, ModelRules, NRule,
-    Policy, PolicyRules, Required, SizeRules,
+    Policy, PolicyRules, ProjectBinding, Required, SizeRules,
 };
 pub use policy_set::{DEFAULT_POLICY, PolicySet, REPOSITORY_POLICY, Strictest, kept};

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -19,7 +19,7 @@ use crate::{
 /// Rules whose findings keep a workflow from being read or priced: lowering them, or exempting
 /// them, would let a workflow pass unpriced. Policies may not.
 pub const FAIL_CLOSED_RULES: &[&str] = &[
-    "IC001", "IC002", "IC003", "IC004", "IC005", "IC101", "IC107", "IC108",
+    "IC001", "IC002", "IC003", "IC004", "IC005", "IC101", "IC107", "IC108", "IC308",
 ];
 
 /// `rules.models` compiled once: each list's patterns with their globs.
@@ -58,8 +58,18 @@ pub struct Policy {
     pub root: Node,
     pub rules: PolicyRules,
     pub models: ModelRules,
+    /// `projects:` each project's places, in the order written.
+    pub projects: Vec<ProjectBinding>,
     pub severity: BTreeMap<String, SeveritySetting>,
     pub exemptions: Vec<Exemption>,
+}
+
+/// One entry of `projects:`: where the manifests of a project may be.
+#[derive(Debug, Clone)]
+pub struct ProjectBinding {
+    pub project: String,
+    pub patterns: Vec<String>,
+    pub places: GlobSet,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +81,8 @@ struct PolicyDocument {
     name: String,
     #[serde(rename = "description")]
     _description: Option<String>,
+    #[serde(default)]
+    projects: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     rules: PolicyRules,
     #[serde(default)]
@@ -174,6 +186,7 @@ pub struct DiffLimits {
 struct ExemptionDocument {
     rule: String,
     workflows: Vec<String>,
+    paths: Option<Vec<String>>,
     reason: String,
     approved_by: String,
     expires: Date,
@@ -185,6 +198,8 @@ pub struct Exemption {
     pub rule: String,
     pub workflows: Vec<String>,
     pub globs: GlobSet,
+    /// `paths:` when given: the manifests whose findings it may cover.
+    pub paths: Option<GlobSet>,
     pub reason: String,
     pub approved_by: String,
     /// The last day the exemption applies.
@@ -195,11 +210,33 @@ pub struct Exemption {
 
 impl Exemption {
     /// Whether it covers findings about `subject` (a workflow id, or `<project>/*` for a
-    /// manifest-wide finding).
+    /// manifest-wide finding) in the manifest at `place` (relative to the repository's top;
+    /// `None` for a finding in no manifest).
     #[must_use]
-    pub fn matches(&self, rule: &str, subject: &str) -> bool {
-        self.rule == rule && self.globs.is_match(subject)
+    pub fn matches(&self, rule: &str, subject: &str, place: Option<&str>) -> bool {
+        self.rule == rule
+            && self.globs.is_match(subject)
+            && self
+                .paths
+                .as_ref()
+                .is_none_or(|paths| place.is_some_and(|place| paths.is_match(place)))
     }
+}
+
+/// Compiles path globs (`apps/storefront/**`) as gitignore reads them: `*` and `?` stay within
+/// one folder, `**` crosses folders.
+fn path_globs(patterns: &[String]) -> Result<GlobSet, (usize, String)> {
+    let mut builder = GlobSetBuilder::new();
+    for (index, pattern) in patterns.iter().enumerate() {
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|error| (index, error.kind().to_string()))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|error| (patterns.len(), error.to_string()))
 }
 
 impl Policy {
@@ -314,11 +351,23 @@ impl Policy {
                     )),
                 }
             }
+            let paths = match exemption.paths.as_deref().map(path_globs).transpose() {
+                Ok(paths) => paths,
+                Err((glob_index, reason)) => {
+                    problems.push(problem(
+                        &format!("{pointer}/paths/{glob_index}"),
+                        format!("not a valid path glob: {reason}"),
+                        "path globs use `*`, `?`, `**`, `[abc]` and `{a,b}`",
+                    ));
+                    continue;
+                }
+            };
             match builder.build() {
                 Ok(globs) => exemptions.push(Exemption {
                     rule: exemption.rule,
                     workflows: exemption.workflows,
                     globs,
+                    paths,
                     reason: exemption.reason,
                     approved_by: exemption.approved_by,
                     expires: exemption.expires,
@@ -331,6 +380,21 @@ impl Policy {
                 )),
             }
         }
+        let mut projects = Vec::new();
+        for (project, patterns) in parsed.projects {
+            match path_globs(&patterns) {
+                Ok(places) => projects.push(ProjectBinding {
+                    project,
+                    patterns,
+                    places,
+                }),
+                Err((index, reason)) => problems.push(problem(
+                    &format!("/projects/{project}/{index}"),
+                    format!("not a valid path glob: {reason}"),
+                    "path globs use `*`, `?`, `**`, `[abc]` and `{a,b}`",
+                )),
+            }
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -340,6 +404,7 @@ impl Policy {
             root,
             rules: parsed.rules,
             models,
+            projects,
             severity,
             exemptions,
         })

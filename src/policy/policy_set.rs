@@ -27,6 +27,8 @@ pub const REPOSITORY_POLICY: &str = ".imgcost/policy.yaml";
 #[derive(Debug, Clone)]
 pub struct PolicySet {
     pub policies: Vec<Policy>,
+    /// The revision the policies were read at (`--policy-ref`), if any.
+    pub reference: Option<String>,
 }
 
 /// A value set by one of the policies, with the policy that set it.
@@ -48,6 +50,7 @@ impl PolicySet {
             .unwrap_or_else(|problems| panic!("built-in default policy is invalid: {problems:?}"));
         Self {
             policies: vec![policy],
+            reference: None,
         }
     }
 
@@ -111,10 +114,17 @@ impl PolicySet {
             policies
                 .push(Policy::load(&file).map_err(|diagnostics| invalid(&display, diagnostics))?);
         }
+        let reference = git_ref.map(str::to_owned);
         if policies.is_empty() {
-            return Ok(Self::builtin_default());
+            return Ok(Self {
+                reference,
+                ..Self::builtin_default()
+            });
         }
-        Ok(Self { policies })
+        Ok(Self {
+            policies,
+            reference,
+        })
     }
 
     #[must_use]

@@ -29,6 +29,7 @@ mod ic304_over_policy_limit;
 mod ic305_required_field_missing;
 mod ic306_exemption_expired;
 mod ic307_exemption_unused;
+mod ic308_project_outside_its_paths;
 mod ic401_auto_quality;
 mod ic402_auto_size;
 mod ic403_batch_eligible;
@@ -62,6 +63,7 @@ pub use ic304_over_policy_limit::IC304;
 pub use ic305_required_field_missing::IC305;
 pub use ic306_exemption_expired::IC306;
 pub use ic307_exemption_unused::IC307;
+pub use ic308_project_outside_its_paths::IC308;
 pub use ic401_auto_quality::IC401;
 pub use ic402_auto_size::IC402;
 pub use ic403_batch_eligible::IC403;
@@ -77,7 +79,7 @@ use crate::{Diagnostic, Report, Rule};
 pub static ALL: &[&Rule] = &[
     &IC001, &IC002, &IC003, &IC004, &IC005, &IC101, &IC102, &IC103, &IC104, &IC105, &IC106, &IC107,
     &IC108, &IC201, &IC202, &IC203, &IC204, &IC301, &IC302, &IC303, &IC304, &IC305, &IC306, &IC307,
-    &IC401, &IC402, &IC403, &IC404, &IC405, &IC501, &IC502,
+    &IC308, &IC401, &IC402, &IC403, &IC404, &IC405, &IC501, &IC502,
 ];
 
 /// The checks run on every readable workflow, in code order.

@@ -776,3 +776,170 @@ fn findings_never_reveal_link_targets_and_hints_quote_revisions() {
         .status(2)
         .stderr_has("e.g. `git fetch --no-tags origin 'nope; rm -rf ~'`");
 }
+
+// --- Class 2: borrowed projects ------------------------------------------------------------
+
+/// The storefront team's manifest, over its budget, and the exemption the gate's owners gave it.
+const STOREFRONT: &str = "version: 1\nproject: storefront\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 100000}\n    budget: {monthly_usd: 10}\n";
+
+const EXEMPT_STOREFRONT: &str = "exemptions:\n  - rule: IC201\n    workflows: [\"storefront/*\"]\n    reason: launch month\n    approved_by: \"@finops\"\n    expires: 2027-01-31\n";
+
+fn error_places(report: &Value) -> Vec<(String, String, u64, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error" && d["exempted"].is_null())
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Gate integrity, class 2: a policy binds projects to paths; a manifest elsewhere that claims
+/// a bound project is IC308 at its `project:`, and cannot be exempted.
+#[test]
+fn a_manifest_cannot_claim_a_project_bound_elsewhere() {
+    let policy = format!(
+        "version: 1\nname: gate\nprojects:\n  storefront: [\"apps/storefront/**\"]\n{EXEMPT_STOREFRONT}  - rule: IC308\n    workflows: [\"*\"]\n    reason: try\n    approved_by: me\n    expires: 2027-01-31\n"
+    );
+    let t = Test::new()
+        .file("apps/storefront/imgcost.yaml", STOREFRONT)
+        .file(".imgcost/policy.yaml", &policy);
+    // IC308 cannot be exempted: the policy that tries is invalid.
+    run(t.path(), &["check"], &[])
+        .status(2)
+        .stdout_has("IC308 cannot be exempted");
+    let policy = policy[..policy.find("  - rule: IC308").expect("exemption")].to_owned();
+    std::fs::write(t.path().join(".imgcost/policy.yaml"), policy).expect("write");
+    // The storefront's own manifest is exempted.
+    run(t.path(), &["check", "--format", "json"], &[]).status(0);
+    // A manifest elsewhere that borrows the project fails, at its `project:` value.
+    std::fs::create_dir_all(t.path().join("tools")).expect("mkdir");
+    std::fs::write(
+        t.path().join("tools/imgcost.yaml"),
+        STOREFRONT.replace("hero:", "scratch:"),
+    )
+    .expect("write");
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    assert_eq!(
+        error_places(&report),
+        [("IC308".to_owned(), "tools/imgcost.yaml".to_owned(), 2, 10)]
+    );
+    let finding = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "IC308")
+        .expect("IC308");
+    assert_eq!(
+        finding["message"],
+        "this manifest claims project `storefront`, which policy `gate` binds to apps/storefront/**; it is at tools/imgcost.yaml"
+    );
+}
+
+/// Gate integrity, class 2: an exemption with `paths:` covers only manifests there.
+#[test]
+fn exemptions_can_name_paths() {
+    let policy = format!(
+        "version: 1\nname: gate\n{}",
+        EXEMPT_STOREFRONT.replace(
+            "    reason:",
+            "    paths: [\"apps/storefront/**\"]\n    reason:"
+        )
+    );
+    let t = Test::new()
+        .file("apps/storefront/imgcost.yaml", STOREFRONT)
+        .file(
+            "tools/imgcost.yaml",
+            STOREFRONT.replace("hero:", "scratch:"),
+        )
+        .file(".imgcost/policy.yaml", policy);
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    assert_eq!(
+        error_places(&report),
+        [("IC201".to_owned(), "tools/imgcost.yaml".to_owned(), 8, 27)]
+    );
+}
+
+/// Gate integrity, class 2: with `--policy-ref`, a project no policy binds is bound to the
+/// folders that held its manifests at the revision: a new manifest elsewhere claiming it, by
+/// `project:` or by its folder's name, is IC308; the project's own manifests are not.
+#[test]
+fn at_the_policy_ref_projects_are_bound_to_where_they_were() {
+    let t = Test::new()
+        .file("apps/storefront/imgcost.yaml", STOREFRONT)
+        .file(
+            ".imgcost/policy.yaml",
+            format!("version: 1\nname: gate\n{EXEMPT_STOREFRONT}"),
+        );
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    std::fs::create_dir_all(t.path().join("tools")).expect("mkdir");
+    std::fs::create_dir_all(t.path().join("evil/storefront")).expect("mkdir");
+    std::fs::write(
+        t.path().join("tools/imgcost.yaml"),
+        STOREFRONT.replace("hero:", "scratch:"),
+    )
+    .expect("write");
+    std::fs::write(
+        t.path().join("evil/storefront/imgcost.yaml"),
+        STOREFRONT
+            .replace("project: storefront\n", "")
+            .replace("hero:", "other:"),
+    )
+    .expect("write");
+    std::fs::write(
+        t.path().join("apps/storefront/more.imgcost.yaml"),
+        STOREFRONT.replace("hero:", "banner:"),
+    )
+    .expect("write");
+    let report = run(
+        t.path(),
+        &["check", "--format", "json", "--policy-ref", "HEAD"],
+        &[],
+    )
+    .status(1)
+    .json();
+    assert_eq!(
+        error_places(&report),
+        [
+            (
+                "IC308".to_owned(),
+                "evil/storefront/imgcost.yaml".to_owned(),
+                1,
+                1
+            ),
+            ("IC308".to_owned(), "tools/imgcost.yaml".to_owned(), 2, 10),
+        ]
+    );
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "IC308")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages[1],
+        "this manifest claims project `storefront`, whose manifests at HEAD are all under apps/storefront/; it is at tools/imgcost.yaml"
+    );
+    // Without the borrowers, the project's own new manifest is fine.
+    std::fs::remove_dir_all(t.path().join("tools")).expect("remove");
+    std::fs::remove_dir_all(t.path().join("evil")).expect("remove");
+    run(
+        t.path(),
+        &["check", "--format", "json", "--policy-ref", "HEAD"],
+        &[],
+    )
+    .status(0);
+}
