@@ -62,11 +62,6 @@ ensure_revision() {
   fi
 }
 
-if [[ -n ${INPUT_POLICY_REF:-} ]]; then
-  ensure_revision "$INPUT_POLICY_REF"
-  options+=(--policy-ref "$INPUT_POLICY_REF")
-fi
-
 pr_number=$(event_pull_request_field .number)
 base=${INPUT_BASE_REF:-}
 if [[ -z $base ]]; then
@@ -75,6 +70,14 @@ fi
 if [[ -z $base && -n ${GITHUB_EVENT_PATH:-} && -f $GITHUB_EVENT_PATH ]]; then
   # A merge queue's group: compare with the commit it is built on (no comment to post).
   base=$(jq -r '.merge_group.base_sha // empty' "$GITHUB_EVENT_PATH" 2>/dev/null || true)
+fi
+
+# A change is judged by the policies it started from: by default, those of the base it is
+# compared with (on pushes, the working tree's). `policy-ref: HEAD` opts into the change's own.
+policy_ref=${INPUT_POLICY_REF:-$base}
+if [[ -n $policy_ref ]]; then
+  ensure_revision "$policy_ref"
+  options+=(--policy-ref "$policy_ref")
 fi
 
 out=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/imgcost.XXXXXX")

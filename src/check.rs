@@ -78,6 +78,8 @@ struct Loaded {
     manifest: Option<Manifest>,
     workflows: Vec<WorkflowEntry>,
     diagnostics: Vec<Diagnostic>,
+    /// Bytes of text read.
+    bytes: u64,
 }
 
 /// Runs the check on the manifests found under `options.paths`.
@@ -170,6 +172,8 @@ pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &C
         workflows: Vec::with_capacity(loaded.iter().map(|l| l.workflows.len()).sum()),
         manifest_workflows: Vec::with_capacity(loaded.len()),
         diagnostics: findings,
+        omitted: crate::Counts::default(),
+        input_bytes: loaded.iter().map(|l| l.bytes).sum(),
     };
     for loaded in loaded {
         report.diagnostics.extend(loaded.diagnostics);
@@ -262,11 +266,15 @@ fn overflowing_totals(report: &Report) -> Vec<Diagnostic> {
 /// manifest keeps its tree and header for manifest-level rules.
 fn load_one(input: &ManifestInput, card: &RateCard) -> Loaded {
     let mut diagnostics = Vec::new();
+    let mut bytes = 0;
     let mut manifest = match input.read() {
-        Ok(file) => Manifest::load(file, input.folder(), &mut diagnostics).map(|mut manifest| {
-            input.place().clone_into(&mut manifest.place);
-            manifest
-        }),
+        Ok(file) => {
+            bytes = file.text().len() as u64;
+            Manifest::load(file, input.folder(), &mut diagnostics).map(|mut manifest| {
+                input.place().clone_into(&mut manifest.place);
+                manifest
+            })
+        }
         Err(diagnostic) => {
             diagnostics.push(*diagnostic);
             None
@@ -282,6 +290,7 @@ fn load_one(input: &ManifestInput, card: &RateCard) -> Loaded {
         manifest,
         workflows,
         diagnostics,
+        bytes,
     }
 }
 

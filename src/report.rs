@@ -68,12 +68,17 @@ pub struct Report {
     pub manifest_workflows: Vec<Range<usize>>,
     /// Sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
+    /// Active findings left out of `diagnostics` beyond the report's limits (IC007 names
+    /// them); they still count.
+    pub omitted: Counts,
+    /// Bytes of manifest text read, which sets the run's limit of findings shown.
+    pub input_bytes: u64,
 }
 
 impl Report {
     #[must_use]
     pub fn counts(&self) -> Counts {
-        let mut counts = Counts::default();
+        let mut counts = self.omitted;
         for diagnostic in self.diagnostics.iter().filter(|d| d.is_active()) {
             match diagnostic.severity {
                 Severity::Error => counts.errors += 1,

@@ -285,6 +285,14 @@ impl Schema {
                     help,
                 )
             }
+            ValidationErrorKind::MaxProperties { limit } => (
+                container_span,
+                "too many",
+                format!("`{name}` holds more than {limit} entries"),
+                (name == "workflows").then(|| {
+                    "split the workflows into several manifests (e.g. one per service)".to_owned()
+                }),
+            ),
             ValidationErrorKind::MinLength { .. } => (
                 value_span,
                 "empty",

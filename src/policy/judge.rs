@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::{FAIL_CLOSED_RULES, PolicySet, kept};
 use crate::rules::{self, WorkflowContext};
-use crate::{Diagnostic, Exempted, Report, sort_and_dedup};
+use crate::{Diagnostic, Exempted, Label, Report, Severity, sort_and_dedup};
 
 /// Runs every rule on `report` and returns its findings (unsettled: see [`settle`]).
 #[must_use]
@@ -57,6 +57,147 @@ pub fn settle(report: &mut Report, policies: &PolicySet) {
         },
     );
     sort_and_dedup(&mut report.diagnostics);
+    omit_beyond_limits(report);
+}
+
+/// Most findings a report shows for one file.
+pub const MAX_FINDINGS_PER_FILE: usize = 500;
+
+/// Most findings a report shows for a run: one per this many bytes of manifest text read,
+/// and never fewer than [`MIN_FINDINGS_PER_RUN`]. Output stays within a few times the input.
+pub const BYTES_PER_FINDING: u64 = 256;
+pub const MIN_FINDINGS_PER_RUN: usize = 2_000;
+
+/// Keeps at most [`MAX_FINDINGS_PER_FILE`] findings of each file and the run's limit in all,
+/// errors first, then warnings, then notes, each in report order; the rest are counted in
+/// `report.omitted` and named by one IC007 note per file (and one for the run) at the first
+/// finding left out. Findings stay in report order.
+fn omit_beyond_limits(report: &mut Report) {
+    let run_limit = usize::try_from(report.input_bytes / BYTES_PER_FINDING)
+        .unwrap_or(usize::MAX)
+        .max(MIN_FINDINGS_PER_RUN);
+    let over_a_file = report
+        .diagnostics
+        .chunk_by(|a, b| a.primary.file.path() == b.primary.file.path())
+        .any(|file| file.len() > MAX_FINDINGS_PER_FILE);
+    if !over_a_file && report.diagnostics.len() <= run_limit {
+        return;
+    }
+    let mut kept = vec![true; report.diagnostics.len()];
+    let mut notes = Vec::new();
+    let mut start = 0;
+    for file in report
+        .diagnostics
+        .chunk_by(|a, b| a.primary.file.path() == b.primary.file.path())
+    {
+        let range = start..start + file.len();
+        start = range.end;
+        if file.len() > MAX_FINDINGS_PER_FILE {
+            let dropped = drop_beyond(&report.diagnostics, range, MAX_FINDINGS_PER_FILE, &mut kept);
+            notes.push(omitted_note(
+                &report.diagnostics,
+                &dropped,
+                &format!("in {}", report.diagnostics[dropped[0]].primary.file.path()),
+                &format!("a report shows at most {MAX_FINDINGS_PER_FILE} per file"),
+            ));
+            count(&report.diagnostics, &dropped, &mut report.omitted);
+        }
+    }
+    if kept.iter().filter(|k| **k).count() > run_limit {
+        let remaining: Vec<usize> = (0..report.diagnostics.len()).filter(|&i| kept[i]).collect();
+        let dropped = drop_indexes(&report.diagnostics, &remaining, run_limit, &mut kept);
+        notes.push(omitted_note(
+            &report.diagnostics,
+            &dropped,
+            "in this run",
+            &format!(
+                "this run shows at most {run_limit} (one per {BYTES_PER_FINDING} bytes of manifests read)"
+            ),
+        ));
+        count(&report.diagnostics, &dropped, &mut report.omitted);
+    }
+    let mut index = 0;
+    report.diagnostics.retain(|_| {
+        index += 1;
+        kept[index - 1]
+    });
+    report.diagnostics.extend(notes);
+    sort_and_dedup(&mut report.diagnostics);
+}
+
+/// Of the findings in `range` still kept, keeps `limit` (errors first) and returns the others.
+fn drop_beyond(
+    diagnostics: &[Diagnostic],
+    range: std::ops::Range<usize>,
+    limit: usize,
+    kept: &mut [bool],
+) -> Vec<usize> {
+    let candidates: Vec<usize> = range.filter(|&i| kept[i]).collect();
+    drop_indexes(diagnostics, &candidates, limit, kept)
+}
+
+fn drop_indexes(
+    diagnostics: &[Diagnostic],
+    candidates: &[usize],
+    limit: usize,
+    kept: &mut [bool],
+) -> Vec<usize> {
+    let mut ranked = candidates.to_vec();
+    // Stable: within a severity, report order decides.
+    ranked.sort_by_key(|&i| std::cmp::Reverse(diagnostics[i].severity));
+    let mut dropped: Vec<usize> = ranked.split_off(limit.min(ranked.len()));
+    dropped.sort_unstable();
+    for &i in &dropped {
+        kept[i] = false;
+    }
+    dropped
+}
+
+fn count(diagnostics: &[Diagnostic], dropped: &[usize], counts: &mut crate::Counts) {
+    for &i in dropped {
+        let diagnostic = &diagnostics[i];
+        if !diagnostic.is_active() {
+            continue;
+        }
+        match diagnostic.severity {
+            Severity::Error => counts.errors += 1,
+            Severity::Warning => counts.warnings += 1,
+            Severity::Note => counts.notes += 1,
+        }
+    }
+}
+
+/// The IC007 note for findings left out, at the first of them.
+fn omitted_note(
+    diagnostics: &[Diagnostic],
+    dropped: &[usize],
+    scope: &str,
+    limit: &str,
+) -> Diagnostic {
+    let mut by_severity = crate::Counts::default();
+    count(diagnostics, dropped, &mut by_severity);
+    let exempted = dropped
+        .iter()
+        .filter(|&&i| !diagnostics[i].is_active())
+        .count();
+    let exempted = if exempted > 0 {
+        format!(", {exempted} exempted")
+    } else {
+        String::new()
+    };
+    let first = &diagnostics[dropped[0]];
+    Diagnostic::new(
+        &rules::IC007,
+        format!(
+            "{} more findings {scope} are not shown ({} errors, {} warnings, {} notes{exempted}); {limit}",
+            dropped.len(),
+            by_severity.errors,
+            by_severity.warnings,
+            by_severity.notes
+        ),
+        Label::new(&first.primary.file, first.primary.span, "the first finding not shown"),
+    )
+    .with_help("fix the findings shown and run again; the counts in the summary include every finding")
 }
 
 fn apply_exemptions(report: &mut Report, policies: &PolicySet) {

@@ -666,16 +666,15 @@ fn policy_ref_keeps_a_pull_request_from_loosening_its_own_diff_gate() {
         )
     };
 
-    // Judged by its own (loosened) policy, the +$6.61 passes.
-    let runner = pull_request();
+    // Judged by its own (loosened) policy, asked for with `policy-ref: HEAD`, the +$6.61 passes.
+    let mut runner = pull_request();
+    runner.set("INPUT_POLICY_REF", "HEAD");
     runner.action().status(0);
     assert_eq!(runner.output("delta-usd"), "6.61");
 
-    // Judged by the base's policy, the diff gate (IC501) fails the step, annotated at the
-    // change, although `check` alone passes.
-    let mut runner = pull_request();
-    let base = runner.base.clone();
-    runner.set("INPUT_POLICY_REF", &base);
+    // By default it is judged by the base's policy: the diff gate (IC501) fails the step,
+    // annotated at the change, although `check` alone passes.
+    let runner = pull_request();
     let step = runner.action();
     step.status(1)
         .stdout_has("::error file=storefront/imgcost.yaml,line=")

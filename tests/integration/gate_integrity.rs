@@ -943,3 +943,91 @@ fn at_the_policy_ref_projects_are_bound_to_where_they_were() {
     )
     .status(0);
 }
+
+// --- Class 9: bounded findings ---------------------------------------------------------------
+
+/// Gate integrity, class 9: thirty thousand duplicate keys on one line give a bounded report in
+/// every format: at most 500 findings of the file, an IC007 note saying how many more there
+/// are, and a summary that still counts every one.
+#[test]
+fn thirty_thousand_findings_in_one_file_give_a_bounded_report() {
+    let text = format!(
+        "version: 1\nworkflows:\n  w:\n    model: gpt-image-2\n    volume: {{requests_per_month: 1}}\n    request: {{{}}}\n",
+        "n: 1, ".repeat(30_000)
+    );
+    assert!(text.len() < 1024 * 1024);
+    let t = Test::new().file("imgcost.yaml", text);
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 501);
+    assert_eq!(report["summary"]["errors"], 29_999);
+    let note = diagnostics
+        .iter()
+        .find(|d| d["rule"] == "IC007")
+        .expect("IC007");
+    assert_eq!(
+        note["message"],
+        "29499 more findings in imgcost.yaml are not shown (29499 errors, 0 warnings, 0 notes); a report shows at most 500 per file"
+    );
+    for format in ["human", "json", "sarif", "github", "markdown", "junit"] {
+        let output = run(t.path(), &["check", "--format", format], &[]);
+        output.status(1);
+        assert!(
+            output.stdout.len() < 5_000_000,
+            "{format}: {} bytes",
+            output.stdout.len()
+        );
+    }
+}
+
+/// Gate integrity, class 9: a run of many small files shows one finding per 256 bytes read (at
+/// least 2 000), errors first, and counts the rest.
+#[test]
+fn a_run_shows_findings_in_proportion_to_what_it_read() {
+    let mut t = Test::new();
+    for i in 0..1_100 {
+        t = t.file(&format!("m{i:04}/imgcost.yaml"), "{}\n");
+    }
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    // Two errors a file (no `version`, no `workflows`): 2 200 in all.
+    assert_eq!(report["summary"]["errors"], 2_200);
+    assert_eq!(diagnostics.len(), 2_001);
+    let note = diagnostics
+        .iter()
+        .find(|d| d["rule"] == "IC007")
+        .expect("IC007");
+    assert_eq!(
+        note["message"],
+        "200 more findings in this run are not shown (200 errors, 0 warnings, 0 notes); this run shows at most 2000 (one per 256 bytes of manifests read)"
+    );
+}
+
+/// Gate integrity, class 9: a manifest holds at most 1 000 workflows, so that one file's report
+/// stays small; more is an error at `workflows:` and nothing of the file is priced.
+#[test]
+fn a_manifest_of_more_than_a_thousand_workflows_is_refused() {
+    let mut text = String::from("version: 1\nworkflows:\n");
+    for i in 0..1_001 {
+        text.push_str(&format!(
+            "  w{i}: {{model: gpt-image-2, volume: {{requests_per_month: 1}}}}\n"
+        ));
+    }
+    let t = Test::new().file("imgcost.yaml", text);
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    assert_eq!(
+        error_places(&report),
+        [("IC002".to_owned(), "imgcost.yaml".to_owned(), 2, 1)]
+    );
+    assert_eq!(
+        report["diagnostics"][0]["message"],
+        "`workflows` holds more than 1000 entries"
+    );
+    assert_eq!(report["summary"]["workflows"], 0);
+}
