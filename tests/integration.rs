@@ -12,6 +12,8 @@ mod diagnostics;
 mod diff;
 #[path = "integration/exit_codes.rs"]
 mod exit_codes;
+#[path = "integration/gate_output.rs"]
+mod gate_output;
 #[path = "integration/hostile.rs"]
 mod hostile;
 #[path = "integration/loading.rs"]
