@@ -107,3 +107,214 @@ fn sarif_uris_are_percent_encoded_and_still_name_the_file() {
     assert_eq!(artifact["uri"], "a%20b%23c%25d%20%C3%A9.imgcost.yaml");
     assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
 }
+
+/// What a Markdown report holds once parsed as GitHub parses a comment (CommonMark with tables,
+/// strikethrough, task lists, footnotes and math), keeping what the checks below need.
+#[derive(Debug, Default)]
+struct Markdown {
+    /// HTML blocks and inline HTML, as written.
+    html: Vec<String>,
+    /// Links, images, footnote references, task-list markers and math, by kind and content.
+    active: Vec<String>,
+    /// The text outside code, where GitHub looks for mentions, references and bare URLs.
+    text: Vec<String>,
+    /// All a reader sees, text and code, without zero-width spaces.
+    visible: String,
+    /// The text inside each `**strong**`, `*emphasis*` and `~~strikethrough~~` span, as seen.
+    formatted: Vec<String>,
+    /// Cells of each table row, and of its table's header row.
+    rows: Vec<(usize, usize)>,
+    /// Items of every list.
+    items: usize,
+}
+
+fn parse_markdown(text: &str) -> Markdown {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_MATH;
+    let mut parsed = Markdown::default();
+    let mut formatting: Vec<String> = Vec::new();
+    let (mut cells, mut header) = (0, 0);
+    for event in Parser::new_ext(text, options) {
+        let seen = match &event {
+            Event::Text(t) => {
+                parsed.text.push(t.to_string());
+                Some(t.to_string())
+            }
+            Event::Code(t) => Some(t.to_string()),
+            _ => None,
+        };
+        if let Some(seen) = seen {
+            let shown = seen.replace('\u{200b}', "");
+            parsed.visible.push_str(&shown);
+            for open in &mut formatting {
+                open.push_str(&shown);
+            }
+        }
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => parsed.html.push(h.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                parsed.active.push(format!("link {dest_url}"))
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                parsed.active.push(format!("image {dest_url}"))
+            }
+            Event::FootnoteReference(r) => parsed.active.push(format!("footnote {r}")),
+            Event::TaskListMarker(_) => parsed.active.push("task".to_owned()),
+            Event::InlineMath(m) | Event::DisplayMath(m) => parsed.active.push(format!("math {m}")),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
+                formatting.push(String::new())
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
+                parsed.formatted.push(formatting.pop().expect("open span"));
+            }
+            Event::Start(Tag::Item) => parsed.items += 1,
+            Event::Start(Tag::TableRow | Tag::TableHead) => cells = 0,
+            Event::Start(Tag::TableCell) => cells += 1,
+            Event::End(TagEnd::TableHead) => header = cells,
+            Event::End(TagEnd::TableRow) => parsed.rows.push((cells, header)),
+            _ => {}
+        }
+    }
+    parsed
+}
+
+/// Asserts that nothing in a parsed report came from the pull request's text: the only HTML is
+/// imgcost's own (the hidden marker, `<details>`, `<sub>`), there is no link, image, footnote,
+/// task marker or math, every table row has its header's cells, and no text outside code has
+/// what GitHub turns into a mention, an issue reference or a link after rendering.
+#[track_caller]
+fn assert_inert(markdown: &Markdown) {
+    let ours = [
+        "<!-- imgcost:",
+        "<details><summary>",
+        "</details>",
+        "<sub>",
+        "</sub>",
+    ];
+    let foreign: Vec<&String> = markdown
+        .html
+        .iter()
+        .filter(|h| !ours.iter().any(|o| h.starts_with(o)))
+        .collect();
+    assert!(foreign.is_empty(), "HTML from the input: {foreign:?}");
+    assert!(markdown.active.is_empty(), "{:?}", markdown.active);
+    for (cells, header) in &markdown.rows {
+        assert_eq!(cells, header, "a table row with a cell of its own");
+    }
+    for text in &markdown.text {
+        let lower = text.to_lowercase();
+        let mention = text
+            .match_indices(['@', '#'])
+            .any(|(i, _)| text[i + 1..].starts_with(|c: char| c.is_ascii_alphanumeric()));
+        assert!(
+            !mention && !lower.contains("://") && !lower.contains("www."),
+            "GitHub would link {text:?}"
+        );
+    }
+}
+
+/// The hostile text of issue 13: a code span closed early, an image, a link and a mention.
+const HOSTILE: &str = "x` <img src=q> [Approve](https://evil.example) @octocat `y";
+
+/// Gate integrity, class 13: a folder name (the file's path), a key and a model quoted in
+/// messages, and an exemption's free-text reason, each holding a closing backtick, HTML, a
+/// link and a mention (plus emphasis, a pipe, an issue reference, a heading mark,
+/// strikethrough, math, a bare URL and a line break in the reason), reach the job summary as
+/// the text they are: one row per workflow, one list item per finding, and nothing active.
+#[test]
+fn markdown_summary_shows_hostile_paths_values_and_reasons_as_text() {
+    let folder = HOSTILE.replace("https://", "");
+    let quoted = HOSTILE.replace('"', "\\\"");
+    let manifest = format!(
+        "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: high, \"{quoted}\": 1}}\n    volume: {{requests_per_month: 100}}\n  other:\n    model: \"{quoted}\"\n    request: {{size: 1024x1024, quality: low}}\n    volume: {{requests_per_month: 100}}\n  third:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: high}}\n    volume: {{requests_per_month: 100}}\n"
+    );
+    let reason = format!("{HOSTILE} | **b** # 1 #2 ~s~ $\\\\Huge{{X}}$ www.evil.example\\nnext");
+    let policy = format!(
+        "version: 1\nname: hostile\nrules:\n  quality: {{deny: [high]}}\nexemptions:\n  - rule: IC302\n    workflows: [\"p/third\"]\n    reason: \"{reason}\"\n    approved_by: \"@octocat\"\n    expires: 2027-01-31\n"
+    );
+    let output = Test::new()
+        .file(&format!("{folder}/imgcost.yaml"), manifest)
+        .file("policy.yaml", policy)
+        .args([
+            "check",
+            ".",
+            "--policy",
+            "policy.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "markdown",
+        ])
+        .run();
+    output.status(1);
+    let markdown = parse_markdown(&output.stdout);
+    assert_inert(&markdown);
+    // Three findings; two workflow rows and the total.
+    assert_eq!(markdown.items, 3, "{}", output.stdout);
+    assert_eq!(markdown.rows.len(), 3, "{}", output.stdout);
+    assert_eq!(
+        markdown.formatted,
+        [
+            "Total",
+            "$21.07",
+            "IC002",
+            "IC101",
+            "IC302",
+            &format!(
+                "(exempted until 2027-01-31: {HOSTILE} | **b** # 1 #2 ~s~ $\\Huge{{X}}$ www.evil.example next)"
+            ),
+        ],
+        "{}",
+        output.stdout
+    );
+    // Every hostile text is shown as written: the path as code, the model in a cell. In a
+    // message, the backticks of a quoted value end and start its quote, so the value's text
+    // between them is plain text, shown as written too.
+    let unquoted = HOSTILE.replace('`', "");
+    for shown in [
+        format!("{folder}/imgcost.yaml:6:47"),
+        format!("p/other{HOSTILE}not priced"),
+        format!("unknown key {unquoted} in request"),
+        format!("unknown model {unquoted} (rate card openai-2026-11-23)"),
+    ] {
+        assert!(
+            markdown.visible.contains(&shown),
+            "{shown:?} not in {:?}",
+            markdown.visible
+        );
+    }
+}
+
+/// Gate integrity, class 13: the label of a saved baseline (its file name, which a pull request
+/// can choose) is shown as code in the diff comment, and cannot close it.
+#[test]
+fn markdown_comment_shows_a_hostile_baseline_name_as_code() {
+    let test = Test::new().file("imgcost.yaml", VALID);
+    let baseline = HOSTILE.replace("https://", "") + ".json";
+    let saved = check(Test::new().file("imgcost.yaml", VALID), "json");
+    saved.status(0);
+    let test = test.file(&baseline, &saved.stdout).args([
+        "diff",
+        "--baseline",
+        &baseline,
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "markdown",
+    ]);
+    let output = test.run();
+    output.status(0);
+    let markdown = parse_markdown(&output.stdout);
+    assert_inert(&markdown);
+    assert!(
+        markdown
+            .visible
+            .contains(&format!(" a month · base {baseline} · rate card")),
+        "{:?}",
+        markdown.visible
+    );
+}
