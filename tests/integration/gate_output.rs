@@ -318,3 +318,91 @@ fn markdown_comment_shows_a_hostile_baseline_name_as_code() {
         markdown.visible
     );
 }
+
+/// The human report of `check` on one manifest, without colour.
+fn human(manifest: &str) -> Output {
+    check(Test::new().file("imgcost.yaml", manifest), "human")
+}
+
+/// Gate integrity, class 9: a 200 KB line under a thousand findings printed the whole line
+/// under each (hundreds of MB); each finding now draws at most a window of the line around its
+/// labels, with `…` where it is cut, at the file's line and column.
+#[test]
+fn human_snippets_cut_long_lines_around_each_label() {
+    let value = "v".repeat(200_000);
+    let keys = "a: 1, ".repeat(1_000);
+    let prefix = format!("    request: {{size: 1024x1024, quality: low, note: {value}, ");
+    let manifest = VALID.replace(
+        "    request: {size: 1024x1024, quality: low}\n",
+        &format!("{prefix}{keys}}}\n"),
+    );
+    let output = human(&manifest);
+    output.status(1);
+    let widest = output.stdout.lines().map(|l| l.chars().count()).max();
+    assert!(widest < Some(200), "a line of {widest:?} characters");
+    assert!(
+        output.stdout.len() < 1_500_000,
+        "{} bytes",
+        output.stdout.len()
+    );
+    // The second `a` (the first duplicate) is drawn at the file's column, with the first `a`
+    // (its related label): 40 characters before the first and after the second.
+    let column = prefix.len() + "a: 1, ".len() + 1;
+    let start = output
+        .stdout
+        .find(&format!("[imgcost.yaml:6:{column}]"))
+        .unwrap_or_else(|| panic!("no snippet at 6:{column}"));
+    let snippet: Vec<&str> = output.stdout[start..].lines().take(5).collect();
+    assert_eq!(
+        snippet[2],
+        format!(
+            " 6 │ …{}, a: 1, a: 1, a: 1, a: 1, a: 1, a: 1, a: 1, a: 1,…",
+            "v".repeat(38)
+        ),
+        "{snippet:#?}"
+    );
+}
+
+/// Gate integrity, class 9: a value spanning thousands of lines printed every one of them, and
+/// two labels hundreds of lines apart were drawn as one snippet with every line between. A
+/// label shows at most its first lines (saying how many more), and distant labels are drawn
+/// apart.
+#[test]
+fn human_snippets_are_bounded_in_lines() {
+    let items = "      - x\n".repeat(3_000);
+    let manifest = VALID.replace(
+        "    request: {size: 1024x1024, quality: low}\n",
+        &format!("    request:\n{items}"),
+    );
+    let output = human(&manifest);
+    output.status(1);
+    let lines = output.stdout.lines().count();
+    assert!(lines < 30, "{lines} lines:\n{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains("╰──── wrong type (2988 more lines not shown)"),
+        "{}",
+        output.stdout
+    );
+
+    let comments = "      # filler\n".repeat(900);
+    let manifest = VALID.replace(
+        "    request: {size: 1024x1024, quality: low}\n",
+        &format!("    request:\n      size: 1024x1024\n      quality: low\n{comments}      quality: low\n"),
+    );
+    let lines_before = manifest[..manifest.rfind("quality").expect("duplicate")]
+        .matches('\n')
+        .count();
+    let output = human(&manifest);
+    output.status(1);
+    assert!(
+        output
+            .stdout
+            .contains(&format!("[imgcost.yaml:{}:7]", lines_before + 1)),
+        "{}",
+        output.stdout
+    );
+    let lines = output.stdout.lines().count();
+    assert!(lines < 30, "{lines} lines:\n{}", output.stdout);
+}
