@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Posts the pull request's imgcost comment, or updates the one posted before: the comment is
-# found by the hidden marker on the body's first line (`<!-- imgcost:diff -->`), through the gh
-# CLI (`gh api`). When the token cannot write (fork pull requests get a read-only token: 403 or
-# 404), or gh is missing or fails, the comment goes to the job summary instead. Never fails:
-# commenting is a courtesy, the check's verdict is the step's exit status.
+# found by the hidden marker on the body's first line (`<!-- imgcost:diff -->`) and by its
+# author, the token's own account, through the gh CLI (`gh api`). When the token cannot write
+# (fork pull requests get a read-only token: 403 or 404), or gh is missing or fails, the comment
+# goes to the job summary instead. Never fails: commenting is a courtesy, the check's verdict is
+# the step's exit status.
 # Usage: IMGCOST_PR_NUMBER=N GITHUB_REPOSITORY=owner/repo GH_TOKEN=… comment.sh BODY.md
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -83,14 +84,42 @@ if (($(file_size "$body") > COMMENT_LIMIT)); then
 fi
 jq -n --rawfile body "$text" '{body: $body}' >"$work/payload.json"
 
-# The last comment that starts with the marker (the latest one imgcost wrote).
 if ! gh api --paginate "repos/$repo/issues/$pr/comments?per_page=100" >"$work/comments.json" 2>"$work/list.err"; then
   gh_failed "$work/list.err" "read the comments"
 fi
-existing=$(jq -rs --arg marker "$marker" '
-  [ .[] | if type == "array" then .[] else . end
-    | select((.body // "") | startswith($marker)) | .id ] | last // empty
-' "$work/comments.json" 2>/dev/null) || existing=""
+# The comments that start with the marker, oldest first: `ID LOGIN` a line.
+marked() {
+  jq -rs --arg marker "$marker" '
+    .[] | if type == "array" then .[] else . end
+      | select((.body // "") | startswith($marker)) | "\(.id) \(.user.login // "")"
+  ' "$work/comments.json" 2>/dev/null
+}
+# Anyone can post a comment that starts with the marker, and a token that can comment can edit
+# others' comments too: only one written by this token's own account is updated, the latest.
+# GraphQL's viewer answers for every kind of token: a person's login for a personal token, the
+# app's name for an app's token (`github-actions` for the workflow's GITHUB_TOKEN), whose REST
+# comments show `NAME[bot]`. When the login cannot be had, a new comment is posted rather than
+# one edited that may be someone else's.
+existing=""
+candidates=$(marked) || candidates=""
+if [[ -n $candidates ]]; then
+  login=""
+  if gh api graphql -f query='query{viewer{login}}' >"$work/viewer.json" 2>"$work/viewer.err"; then
+    login=$(jq -r '.data.viewer.login // empty' "$work/viewer.json" 2>/dev/null) || login=""
+  fi
+  if [[ -z $login ]]; then
+    echo "imgcost: could not tell which account the token belongs to ($(tr '\n' ' ' <"$work/viewer.err" | cut -c1-300)); posting a new comment instead of editing one another account may have written"
+  else
+    while read -r id author; do
+      if [[ $author == "$login" || ($login != *"[bot]" && $author == "${login}[bot]") ]]; then
+        existing=$id
+      fi
+    done <<<"$candidates"
+    if [[ -z $existing ]]; then
+      echo "imgcost: no comment with the marker was written by $login; posting a new one"
+    fi
+  fi
+fi
 
 if [[ -n $existing ]]; then
   if gh api --method PATCH "repos/$repo/issues/comments/$existing" --input "$work/payload.json" \

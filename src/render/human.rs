@@ -1,15 +1,20 @@
 //! The terminal renderer: each finding drawn by miette with its source lines, then a summary.
 //!
+//! Each finding is drawn from a [`Snippet`] of its file, which keeps what one finding prints
+//! bounded however long the file's lines are.
+//!
 //! Colour follows `--color` (the CLI resolves `auto` against the terminal and `NO_COLOR`);
 //! hyperlinks are never emitted, since CI logs show them as raw escape codes.
 
+mod snippet;
+
 use std::fmt::{self, Write as _};
 use std::io;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use snippet::{CONTEXT_LINES, Snippet};
 
 pub use crate::decimal::format_usd as usd;
 use crate::{Confidence, Diagnostic, Label, Report, Severity, Tier};
@@ -175,7 +180,7 @@ pub fn write_diagnostics(
         .with_links(false)
         .with_show_related_as_nested(true)
         .with_width(100)
-        .with_context_lines(1);
+        .with_context_lines(CONTEXT_LINES);
     for chunk in diagnostics.chunks(CHUNK) {
         let drawn: Vec<String> = chunk
             .par_iter()
@@ -244,13 +249,14 @@ fn plural(count: usize) -> &'static str {
 struct View<'a> {
     diagnostic: &'a Diagnostic,
     message: String,
-    source: Option<NamedSource<Arc<str>>>,
+    /// The primary file's lines around the primary label and the related ones in that file.
+    source: Option<Snippet>,
     elsewhere: Vec<Elsewhere>,
 }
 
 struct Elsewhere {
     label: Label,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
 }
 
 impl<'a> View<'a> {
@@ -277,7 +283,16 @@ impl<'a> View<'a> {
             message = format!("{}: {message}", file.path());
             None
         } else {
-            Some(NamedSource::new(file.path(), file.shared_text()).with_language("yaml"))
+            let labels = std::iter::once(&diagnostic.primary)
+                .chain(
+                    diagnostic
+                        .related
+                        .iter()
+                        .filter(|label| label.file.path() == file.path()),
+                )
+                .map(|label| (label.span.range(), Some(label.message.clone())))
+                .collect();
+            Some(Snippet::new(file, labels))
         };
         let elsewhere = diagnostic
             .related
@@ -285,8 +300,7 @@ impl<'a> View<'a> {
             .filter(|label| label.file.path() != file.path() && !label.file.text().is_empty())
             .map(|label| Elsewhere {
                 label: label.clone(),
-                source: NamedSource::new(label.file.path(), label.file.shared_text())
-                    .with_language("yaml"),
+                source: Snippet::new(&label.file, vec![(label.span.range(), None)]),
             })
             .collect();
         Self {
@@ -333,22 +347,16 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let primary = &self.diagnostic.primary;
-        let path = primary.file.path();
-        let labels = std::iter::once(LabeledSpan::new_primary_with_span(
-            Some(primary.message.clone()),
-            primary.span.range(),
-        ))
-        .chain(
-            self.diagnostic
-                .related
-                .iter()
-                .filter(move |label| label.file.path() == path)
-                .map(|label| {
-                    LabeledSpan::new_with_span(Some(label.message.clone()), label.span.range())
-                }),
-        );
+        let source = self.source.as_ref()?;
+        // The primary label comes first (`Snippet::new` keeps the order given).
+        let labels = source.labels().iter().enumerate().map(|(index, label)| {
+            let message = label.message.clone();
+            if index == 0 {
+                LabeledSpan::new_primary_with_span(message, label.range.clone())
+            } else {
+                LabeledSpan::new_with_span(message, label.range.clone())
+            }
+        });
         Some(Box::new(labels))
     }
 
@@ -386,9 +394,10 @@ impl miette::Diagnostic for Elsewhere {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            None,
-            self.label.span.range(),
-        ))))
+        let labels =
+            self.source.labels().iter().map(|label| {
+                LabeledSpan::new_with_span(label.message.clone(), label.range.clone())
+            });
+        Some(Box::new(labels))
     }
 }

@@ -2,20 +2,41 @@
 //! error findings about it), and one case per file for findings that are about no workflow
 //! (syntax, the manifest budget). Warnings and notes go to the case's `system-out`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::{Diagnostic, Report, Severity};
 
-fn xml(text: &str) -> String {
-    text.chars()
-        .filter(|c| matches!(c, '\t' | '\n' | '\r') || !c.is_control())
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+/// Whether `c` may stand in the document: XML 1.0's `Char` production refuses C0 controls
+/// other than tab, line feed and carriage return, and U+FFFE and U+FFFF (Rust strings hold no
+/// surrogates); one of them makes the whole report unreadable to every parser. DEL and C1
+/// controls, which XML only discourages, go too, as they always have here.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+}
+
+/// Text for an XML attribute value or element content: markup characters as entities, and
+/// characters XML forbids replaced by U+FFFD, so that the reader still sees something was there.
+/// Borrows when nothing needs escaping, as nearly every text in a large report.
+fn xml(text: &str) -> Cow<'_, str> {
+    let needs = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || !allowed(c);
+    if !text.contains(needs) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if !allowed(c) => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn line(diagnostic: &Diagnostic) -> String {
@@ -140,4 +161,21 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escapes_markup_and_replaces_what_xml_forbids() {
+        assert!(matches!(xml("plain, café 🎨"), Cow::Borrowed(_)));
+        assert_eq!(xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(
+            xml(
+                "tab\tlf\ncr\r nul\0 esc\u{1b} del\u{7f} nel\u{85} fffe\u{fffe} ffff\u{ffff} ok\u{fffd}\u{10ffff}"
+            ),
+            "tab\tlf\ncr\r nul\u{fffd} esc\u{fffd} del\u{fffd} nel\u{fffd} fffe\u{fffd} ffff\u{fffd} ok\u{fffd}\u{10ffff}"
+        );
+    }
 }

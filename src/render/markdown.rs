@@ -2,7 +2,10 @@
 //! dollars and percent, a table of changed workflows, unchanged ones folded away, the findings,
 //! and a hidden marker so a CI step can find and update its own comment), and the job summary of
 //! `check` (`$GITHUB_STEP_SUMMARY`). Both stay under GitHub's 65 536-character comment limit by
-//! cutting long tables with a note.
+//! cutting long tables with a note. Every text from the pull request goes through [`escape`]
+//! for where it lands.
+
+mod escape;
 
 use std::fmt::Write as _;
 
@@ -11,6 +14,7 @@ use rust_decimal::Decimal;
 use crate::decimal::{format_fixed, format_total, format_usd, sum_usd};
 use crate::diff::{Diff, Status};
 use crate::{Diagnostic, Report, Severity};
+use escape::{Code, MermaidLabel, Message, Place, Text};
 
 /// The hidden first line of every diff comment; CI looks for it to update its own comment.
 pub const DIFF_MARKER: &str = "<!-- imgcost:diff -->";
@@ -52,11 +56,6 @@ fn money(value: Option<Decimal>) -> String {
     value.map_or_else(|| "–".to_owned(), |v| format_usd(v, 2))
 }
 
-/// Markdown cell text: pipes and newlines would break the table.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
 fn icon(diagnostic: &Diagnostic) -> &'static str {
     if !diagnostic.is_active() {
         return "🔕";
@@ -86,16 +85,24 @@ fn findings(report: &Report, room: usize) -> String {
     for (index, diagnostic) in report.diagnostics.iter().enumerate() {
         let start = diagnostic.primary.start();
         let exempted = diagnostic.exempted.as_ref().map_or_else(String::new, |e| {
-            format!(" *(exempted until {}: {})*", e.expires, cell(&e.reason))
+            format!(
+                " *(exempted until {}: {})*",
+                Text(&e.expires),
+                Text(&e.reason)
+            )
         });
-        let line = format!(
-            "- {} **{}** `{}:{}:{}` {}{exempted}\n",
-            icon(diagnostic),
-            diagnostic.rule.code,
+        let place = format!(
+            "{}:{}:{}",
             diagnostic.primary.file.path(),
             start.line,
-            start.column,
-            cell(&diagnostic.message)
+            start.column
+        );
+        let line = format!(
+            "- {} **{}** {} {}{exempted}\n",
+            icon(diagnostic),
+            diagnostic.rule.code,
+            Code(&place, Place::Inline),
+            Message(&diagnostic.message)
         );
         if index >= MAX_FINDINGS || out.len() + line.len() > room {
             let _ = writeln!(
@@ -127,7 +134,7 @@ fn pie(title: &str, parts: &[(String, Decimal)]) -> String {
         let _ = writeln!(
             out,
             "    \"{}\" : {}",
-            id.replace('"', "'"),
+            MermaidLabel(id),
             format_fixed(*value, 2)
         );
     }
@@ -175,11 +182,11 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
     let _ = writeln!(out, "## {verdict} imgcost: {headline}\n");
     let _ = writeln!(
         out,
-        "**{} → {} a month** · base `{}` · rate card `{}` · as of {}\n",
+        "**{} → {} a month** · base {} · rate card {} · as of {}\n",
         format_total(diff.before),
         format_total(diff.after),
-        cell(&diff.base),
-        report.ratecard.id,
+        Code(&diff.base, Place::Inline),
+        Code(&report.ratecard.id, Place::Inline),
         report.as_of
     );
     if diff.base_errors > 0 {
@@ -207,6 +214,7 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
             "| Workflow | Change | Before | After | Δ | Δ % |\n|:---|:---|---:|---:|---:|---:|\n",
         );
         for (index, change) in moved.iter().enumerate() {
+            // Field names and statuses are imgcost's own words.
             let what = match change.status {
                 Status::Changed => format!("changed: {}", change.changed.join(", ")),
                 other => other.as_str().to_owned(),
@@ -217,8 +225,8 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
                 signed_percent(change.percent())
             };
             let row = format!(
-                "| `{}` | {} | {} | {} | {} | {} |\n",
-                cell(&change.id),
+                "| {} | {} | {} | {} | {} | {} |\n",
+                Code(&change.id, Place::Cell),
                 what,
                 money(change.before),
                 money(change.after),
@@ -255,7 +263,11 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
         );
         out.push_str("| Workflow | Monthly |\n|:---|---:|\n");
         for (index, change) in unchanged.iter().enumerate() {
-            let row = format!("| `{}` | {} |\n", cell(&change.id), money(change.after));
+            let row = format!(
+                "| {} | {} |\n",
+                Code(&change.id, Place::Cell),
+                money(change.after)
+            );
             if index >= MAX_ROWS || out.len() + row.len() > BUDGET * 2 / 3 {
                 let _ = writeln!(out, "| … {} more | |", unchanged.len() - index);
                 break;
@@ -303,12 +315,12 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
     );
     let _ = writeln!(
         out,
-        "Rate card `{}` · policies {} · as of {}\n",
-        report.ratecard.id,
+        "Rate card {} · policies {} · as of {}\n",
+        Code(&report.ratecard.id, Place::Inline),
         report
             .policies
             .iter()
-            .map(|p| format!("`{p}`"))
+            .map(|p| Code(p, Place::Inline).to_string())
             .collect::<Vec<_>>()
             .join(", "),
         report.as_of
@@ -331,9 +343,9 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
         for (index, entry) in report.workflows.iter().enumerate() {
             let row = match &entry.projection {
                 Some(p) => format!(
-                    "| `{}` | {} | {} {} ×{}{} | {} | {} | {} | {} |\n",
-                    cell(&entry.workflow.id),
-                    p.model,
+                    "| {} | {} | {} {} ×{}{} | {} | {} | {} | {} |\n",
+                    Code(&entry.workflow.id, Place::Cell),
+                    Text(&p.model),
                     p.quality,
                     p.size,
                     p.n,
@@ -349,9 +361,9 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
                     p.confidence
                 ),
                 None => format!(
-                    "| `{}` | {} | not priced | – | – | {} | – |\n",
-                    cell(&entry.workflow.id),
-                    cell(&crate::printable(&entry.workflow.spec.model)),
+                    "| {} | {} | not priced | – | – | {} | – |\n",
+                    Code(&entry.workflow.id, Place::Cell),
+                    Text(&crate::printable(&entry.workflow.spec.model)),
                     money(entry.budget_usd())
                 ),
             };

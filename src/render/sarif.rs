@@ -2,6 +2,9 @@
 //! physical location and region, related places, and exemptions as suppressions. Columns count
 //! Unicode code points (`columnKind`), as everywhere in imgcost.
 
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::json::{pretty_at, write_list};
@@ -15,12 +18,28 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// Every byte but RFC 3986's unreserved characters and the path separator `/`: a file name may
+/// hold `#`, `?`, `%`, spaces, `:` or any non-ASCII character, and a viewer resolves the URI
+/// against `%SRCROOT%`, so each must be written as its UTF-8 bytes in `%XX` form to still name
+/// the file (and a `:` never to read as a scheme).
+const URI_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// The relative URI reference of a path (`/`-separated, as imgcost shows every path).
+fn uri(path: &str) -> Cow<'_, str> {
+    utf8_percent_encode(path, URI_ESCAPED).into()
+}
+
 fn location(label: &Label) -> Value {
     let start = label.start();
     let end = label.end();
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": label.file.path(), "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": { "uri": uri(label.file.path()), "uriBaseId": "%SRCROOT%" },
             "region": { "startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column }
         }
     })
@@ -118,4 +137,22 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     pretty_at(&properties, 3, &mut part)?;
     out.write_all(&part)?;
     out.write_all(b"\n    }\n  ]\n}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_keep_unreserved_characters_and_encode_the_rest() {
+        assert!(matches!(
+            uri("apps/shop-2/x_y.imgcost~1.yaml"),
+            Cow::Borrowed("apps/shop-2/x_y.imgcost~1.yaml")
+        ));
+        assert_eq!(
+            uri("a b#c%d é.imgcost.yaml"),
+            "a%20b%23c%25d%20%C3%A9.imgcost.yaml"
+        );
+        assert_eq!(uri("c:/x?y=1&z+[]@!"), "c%3A/x%3Fy%3D1%26z%2B%5B%5D%40%21");
+    }
 }

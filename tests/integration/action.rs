@@ -5,9 +5,10 @@
 //! temporary `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `GITHUB_PATH`, `RUNNER_TEMP` and a
 //! pull-request event in `GITHUB_EVENT_PATH`, the real `imgcost` on `PATH`, and a fake `gh`
 //! first on `PATH` that records its arguments and answers as the GitHub API would: no comment
-//! yet (POST), an existing marked comment (PATCH of that id), or a read-only token (403, so the
-//! comment goes to the job summary); for `version:` it serves a release asset, a missing one or
-//! a corrupt one. A fake `cargo` stands in for the build from source. Unix only: the scripts
+//! yet (POST), an existing marked comment (PATCH of that id, once GraphQL's viewer, the token's
+//! own login, is its author), a marked comment by someone else (POST), or a read-only token
+//! (403, so the comment goes to the job summary); for `version:` it serves a release asset, a
+//! missing one or a corrupt one. A fake `cargo` stands in for the build from source. Unix only: the scripts
 //! are bash, the fakes are executable scripts.
 
 #![cfg(unix)]
@@ -53,6 +54,10 @@ enum Gh {
     ExistingComment,
     /// A fork's read-only token: listing works, POST answers 403.
     ReadOnly,
+    /// The only comment with the marker was written by someone else (mallory, id 6666).
+    ForeignComment,
+    /// imgcost's comment (id 4242), then a later one with the marker by someone else (6666).
+    OwnThenForeignComment,
 }
 
 impl Gh {
@@ -61,6 +66,8 @@ impl Gh {
             Gh::NoComment => "none",
             Gh::ExistingComment => "existing",
             Gh::ReadOnly => "forbidden",
+            Gh::ForeignComment => "foreign",
+            Gh::OwnThenForeignComment => "own-then-foreign",
         }
     }
 }
@@ -93,6 +100,15 @@ if [[ $1 == release && $2 == download ]]; then
       ;;
   esac
 fi
+if [[ $1 == api && $2 == graphql ]]; then
+  # The token's own account, as GraphQL's viewer gives it (FAKE_GH_VIEWER, or an error).
+  if [[ -z ${FAKE_GH_VIEWER:-} ]]; then
+    echo 'gh: Resource not accessible by integration (HTTP 403)' >&2
+    exit 1
+  fi
+  jq -n --arg login "$FAKE_GH_VIEWER" '{data: {viewer: {login: $login}}}'
+  exit 0
+fi
 method=GET
 input=
 while (($#)); do
@@ -107,6 +123,13 @@ case "$FAKE_GH_MODE:$method" in
   existing:GET)
     printf '%s\n' '[{"id":11,"body":"Looks good","user":{"login":"octocat"}}]'
     printf '%s\n' '[{"id":4242,"body":"<!-- imgcost:diff -->\nold figures","user":{"login":"github-actions[bot]"}},{"id":12,"body":"thanks","user":{"login":"octocat"}}]'
+    ;;
+  foreign:GET)
+    printf '%s\n' '[{"id":6666,"body":"<!-- imgcost:diff -->\nno change, all good","user":{"login":"mallory"}}]'
+    ;;
+  own-then-foreign:GET)
+    printf '%s\n' '[{"id":4242,"body":"<!-- imgcost:diff -->\nold figures","user":{"login":"github-actions[bot]"}}]'
+    printf '%s\n' '[{"id":6666,"body":"<!-- imgcost:diff -->\nno change, all good","user":{"login":"mallory"}},{"id":12,"body":"thanks","user":{"login":"octocat"}}]'
     ;;
   *:GET) echo '[]' ;;
   forbidden:POST)
@@ -312,6 +335,9 @@ impl Runner {
             ("RUNNER_ARCH", "X64".to_owned()),
             ("FAKE_GH_DIR", gh_dir.display().to_string()),
             ("FAKE_GH_MODE", gh.mode().to_owned()),
+            // GraphQL's viewer for the workflow's GITHUB_TOKEN; its REST comments show
+            // `github-actions[bot]`.
+            ("FAKE_GH_VIEWER", "github-actions".to_owned()),
             // What action.yml passes to the scripts, with its defaults.
             ("GH_TOKEN", "ghs_test-token".to_owned()),
             ("INPUT_PATHS", ".".to_owned()),
@@ -415,6 +441,9 @@ impl Runner {
 
 const LIST: &str = "api --paginate repos/acme/shop/issues/7/comments?per_page=100";
 
+/// The query for the token's own login, asked once a comment with the marker is found.
+const VIEWER: &str = "api graphql -f query=query{viewer{login}}";
+
 #[test]
 fn pull_request_posts_a_new_comment_and_writes_every_output() {
     let runner = Runner::pull_request(Head::Warning, Gh::NoComment);
@@ -486,6 +515,7 @@ fn pull_request_updates_the_comment_that_has_the_marker() {
         runner.gh_calls(),
         [
             LIST.to_owned(),
+            VIEWER.to_owned(),
             format!(
                 "api --method PATCH repos/acme/shop/issues/comments/4242 --input {}",
                 runner.gh_input()
@@ -520,6 +550,89 @@ fn read_only_token_puts_the_comment_in_the_job_summary() {
     assert!(check < diff, "{summary}");
     assert!(summary.contains("$1,609.12 → $1,615.73"), "{summary}");
     assert_eq!(runner.output("delta-usd"), "6.61");
+}
+
+/// Gate integrity, class 16: anyone can post a comment that starts with imgcost's marker, and
+/// the token can edit it; a marked comment written by another account is never edited (it
+/// would carry the cost diff under that account's name, for it to rewrite later): a new one
+/// is posted.
+#[test]
+fn a_marked_comment_by_another_account_is_not_edited() {
+    let runner = Runner::pull_request(Head::Warning, Gh::ForeignComment);
+    runner
+        .action()
+        .status(0)
+        .stdout_has("no comment with the marker was written by github-actions; posting a new one")
+        .stdout_has("posted the cost comment");
+    assert_eq!(
+        runner.gh_calls(),
+        [
+            LIST.to_owned(),
+            VIEWER.to_owned(),
+            format!(
+                "api --method POST repos/acme/shop/issues/7/comments --input {}",
+                runner.gh_input()
+            ),
+        ]
+    );
+    assert!(
+        runner
+            .gh_body("POST")
+            .starts_with("<!-- imgcost:diff -->\n")
+    );
+}
+
+/// Gate integrity, class 16: the latest marked comment is someone else's; imgcost's own, older
+/// one is the one updated.
+#[test]
+fn the_own_marked_comment_is_updated_even_when_another_is_later() {
+    let runner = Runner::pull_request(Head::Warning, Gh::OwnThenForeignComment);
+    runner
+        .action()
+        .status(0)
+        .stdout_has("updated the cost comment");
+    assert_eq!(
+        runner.gh_calls(),
+        [
+            LIST.to_owned(),
+            VIEWER.to_owned(),
+            format!(
+                "api --method PATCH repos/acme/shop/issues/comments/4242 --input {}",
+                runner.gh_input()
+            ),
+        ]
+    );
+}
+
+/// Gate integrity, class 16: with a person's token the viewer is that person, whose comments
+/// carry the same login (no `[bot]`); with no login to be had, nothing is edited.
+#[test]
+fn the_own_login_comes_from_the_token_and_without_it_nothing_is_edited() {
+    let mut runner = Runner::pull_request(Head::Warning, Gh::OwnThenForeignComment);
+    runner.set("FAKE_GH_VIEWER", "mallory");
+    runner
+        .action()
+        .status(0)
+        .stdout_has("updated the cost comment");
+    assert!(
+        runner.gh_calls().contains(&format!(
+            "api --method PATCH repos/acme/shop/issues/comments/6666 --input {}",
+            runner.gh_input()
+        )),
+        "{:?}",
+        runner.gh_calls()
+    );
+
+    let mut runner = Runner::pull_request(Head::Warning, Gh::ExistingComment);
+    runner.set("FAKE_GH_VIEWER", "");
+    runner
+        .action()
+        .status(0)
+        .stdout_has("could not tell which account the token belongs to (gh: Resource not accessible by integration (HTTP 403) ); posting a new comment")
+        .stdout_has("posted the cost comment");
+    let calls = runner.gh_calls();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert!(calls[2].starts_with("api --method POST repos/acme/shop/issues/7/comments"));
 }
 
 #[test]

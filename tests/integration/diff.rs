@@ -423,13 +423,19 @@ fn long_comments_are_cut_under_the_comment_limit_and_json_matches_the_schema() {
     let t = Test::new().file("README.md", "base\n");
     git(t.path(), &["init", "-q"]);
     commit(&t);
-    let mut manifest = String::from(
-        "version: 1\nproject: big\nowner: \"@big\"\ndefaults:\n  model: gpt-image-2\n  request: {size: 1024x1024, quality: low}\n  budget: {monthly_usd: 1000}\nworkflows:\n",
-    );
-    for i in 0..1500 {
-        manifest.push_str(&format!("  workflow-with-a-long-descriptive-name-{i:04}:\n    volume: {{requests_per_month: {}}}\n", 100 + i));
+    // 1 500 workflows in two manifests (one holds at most 1 000).
+    for (file, range) in [
+        ("big/a.imgcost.yaml", 0..750),
+        ("big/b.imgcost.yaml", 750..1500),
+    ] {
+        let mut manifest = String::from(
+            "version: 1\nproject: big\nowner: \"@big\"\ndefaults:\n  model: gpt-image-2\n  request: {size: 1024x1024, quality: low}\n  budget: {monthly_usd: 1000}\nworkflows:\n",
+        );
+        for i in range {
+            manifest.push_str(&format!("  workflow-with-a-long-descriptive-name-{i:04}:\n    volume: {{requests_per_month: {}}}\n", 100 + i));
+        }
+        write(&t, file, &manifest);
     }
-    write(&t, "big/imgcost.yaml", &manifest);
     commit(&t);
     let args: Vec<String> = [
         "diff",
