@@ -50,7 +50,7 @@ impl Label {
         Self {
             file: Arc::clone(file),
             span,
-            message: message.into(),
+            message: shown(message.into()),
         }
     }
 
@@ -172,15 +172,38 @@ fn compare_workflow(a: &Diagnostic, b: &Diagnostic) -> Ordering {
 
 /// [`printable`] without a copy when nothing needs escaping.
 fn shown(text: String) -> String {
-    match printable(&text) {
+    let mut shown = match printable(&text) {
         Cow::Borrowed(_) => text,
         Cow::Owned(escaped) => escaped,
+    };
+    // A message quotes keys and values from the file; one of half a megabyte, repeated by
+    // every finding that quotes it, would make a report of gigabytes.
+    if shown.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !shown.is_char_boundary(end) {
+            end -= 1;
+        }
+        shown.truncate(end);
+        shown.push('…');
     }
+    shown
 }
+
+/// Longest message, label or help of a finding, in bytes, before it is cut with `…`.
+pub const MAX_TEXT: usize = 1000;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_are_cut_on_a_character_boundary() {
+        let long = "é".repeat(MAX_TEXT);
+        let cut = shown(long);
+        assert_eq!(cut.len(), MAX_TEXT + '…'.len_utf8());
+        assert!(cut.ends_with("é…"));
+        assert_eq!(shown("short".to_owned()), "short");
+    }
 
     #[test]
     fn printable_escapes_what_a_terminal_would_obey() {

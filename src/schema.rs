@@ -299,6 +299,18 @@ impl Schema {
                 format!("`{name}` must not be empty"),
                 None,
             ),
+            ValidationErrorKind::MaxLength { limit } => (
+                value_span,
+                "too long",
+                format!("`{name}` is longer than {limit} characters"),
+                None,
+            ),
+            ValidationErrorKind::MaxItems { limit } => (
+                value_span,
+                "too many",
+                format!("`{name}` holds more than {limit} items"),
+                None,
+            ),
             ValidationErrorKind::Format { format } => (
                 value_span,
                 "wrong form",
@@ -415,7 +427,11 @@ fn plain(value: &Value) -> String {
 }
 
 fn pattern_message(name: &str, shown: &str, pattern: &str) -> String {
-    if pattern.contains("x[") {
+    if pattern.contains("._:/-") {
+        format!(
+            "`{shown}` is not a model id (letters, digits, `.`, `_`, `:`, `/` and `-`, at most 128 characters)"
+        )
+    } else if pattern.contains("x[") {
         format!("`{shown}` is not a valid `{name}`")
     } else {
         format!("`{shown}` does not match the pattern `{pattern}` required for `{name}`")

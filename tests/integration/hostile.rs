@@ -304,15 +304,21 @@ fn a_workflow_declared_twice_in_one_file_is_a_duplicate_key_and_nothing_is_price
 }
 
 #[test]
-fn a_500_kb_description_loads_and_a_long_line_locates_its_error() {
+fn a_500_kb_description_is_refused_at_its_place_and_a_long_line_locates_its_error() {
+    // Free text is capped (2 000 characters), so that one value inherited by a thousand
+    // workflows cannot swell a report; the cap is a located error, not a crash.
     let long = "x".repeat(500_000);
     let report = check(VALID.replace(
         "    model:",
         &format!("    description: {long}\n    model:"),
     ))
-    .status(0)
+    .status(1)
     .json();
-    assert_eq!(monthly_usd(&report), ["0.59"]);
+    let finding = only_error(&report, "IC002", 5, 18);
+    assert_eq!(
+        finding["message"],
+        "`description` is longer than 2000 characters"
+    );
     // An error after 300 000 characters on the same line.
     let prefix = "    request: {size: 1024x1024, quality: low, output_format: ";
     let value = format!("\"{}\"", "y".repeat(300_000));
@@ -776,14 +782,14 @@ fn inputs_that_once_broke_imgcost_end_in_a_clean_report() {
 
 #[test]
 fn escapes_in_values_and_file_names_never_reach_the_terminal_raw() {
-    let manifest = "version: 1\nproject: p\nowner: o\nworkflows:\n  hero:\n    model: \"gpt\\e[2Jx\"\n    volume: {requests_per_month: 1}\n    budget: {monthly_usd: 1}\n";
+    let manifest = "version: 1\nproject: p\nowner: o\nworkflows:\n  hero:\n    model: \"gpt\\e[2Jx\"\n    volume: {requests_per_month: 1, \"retr\\e[2Jy\": 1}\n    budget: {monthly_usd: 1}\n";
     let t = Test::new()
         .file("a\u{1b}[31mb.imgcost.yaml", manifest)
         .args(["check", "--as-of", "2026-11-25", "--color", "never"]);
     let output = t.run();
     output
         .status(1)
-        .stdout_has("unknown model `gpt\\u{1b}[2Jx`")
+        .stdout_has("unknown key `retr\\u{1b}[2Jy` in `volume`")
         .stdout_has("a\\u{1b}[31mb.imgcost.yaml");
     assert!(!output.stdout.contains('\u{1b}'), "{}", output.stdout);
     let t = t.args(["--format", "github"]);
