@@ -12,6 +12,8 @@ mod diagnostics;
 mod diff;
 #[path = "integration/exit_codes.rs"]
 mod exit_codes;
+#[path = "integration/gate_loading.rs"]
+mod gate_loading;
 #[path = "integration/hostile.rs"]
 mod hostile;
 #[path = "integration/loading.rs"]
