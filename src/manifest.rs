@@ -59,7 +59,14 @@ impl Manifest {
     ) -> Option<Self> {
         let document = load_tree(&file, out)?;
         let has_duplicates = !document.duplicate_keys.is_empty();
-        let root = merge_defaults(document.root);
+        let budget = yaml::copy_budget(file.text().len()).saturating_sub(document.copied_nodes);
+        let root = match merge_defaults(document.root, budget) {
+            Ok(root) => root,
+            Err(too_many) => {
+                out.push(too_many.diagnostic(&file));
+                return None;
+            }
+        };
         let failed = Schema::Manifest.validate(&root, &file, out);
         let whole_file_failed = failed.iter().any(|pointer| {
             !pointer.starts_with("/workflows/") && !pointer.starts_with("/defaults")
@@ -179,15 +186,39 @@ fn failed_workflow(pointer: &str) -> Option<String> {
     Some(token.replace("~1", "/").replace("~0", "~"))
 }
 
-/// Lays `defaults:` under every workflow mapping, in place.
-fn merge_defaults(mut root: Node) -> Node {
-    let Some(defaults) = root
-        .get("defaults")
-        .filter(|d| d.as_mapping().is_some())
-        .cloned()
+/// Lays `defaults:` under every workflow mapping, in place, unless the copies would exceed
+/// `budget` nodes (what the file may still copy: [`yaml::copy_budget`]). Each workflow is charged
+/// the whole of `defaults:` before anything is copied, so a large `defaults:` (even under an
+/// unknown key, which validation reports only after the merge) times thousands of workflows is
+/// refused in time proportional to the file.
+fn merge_defaults(mut root: Node, budget: usize) -> Result<Node, TooManyCopies> {
+    let Some(defaults_entry) = root
+        .entry("defaults")
+        .filter(|d| d.value.as_mapping().is_some())
     else {
-        return root;
+        return Ok(root);
     };
+    let inheriting = root
+        .get("workflows")
+        .and_then(Node::as_mapping)
+        .map_or(0, |workflows| {
+            workflows
+                .iter()
+                .filter(|w| w.value.as_mapping().is_some())
+                .count()
+        });
+    let cost = defaults_entry.value.copy_cost().nodes;
+    // One copy to merge from, one under each workflow.
+    let copies = cost.saturating_mul(inheriting.saturating_add(1));
+    if copies > budget {
+        return Err(TooManyCopies {
+            key: defaults_entry.key.span,
+            cost,
+            inheriting,
+            budget,
+        });
+    }
+    let defaults = defaults_entry.value.clone();
     if let NodeKind::Mapping(entries) = &mut root.kind {
         for entry in entries
             .iter_mut()
@@ -203,7 +234,29 @@ fn merge_defaults(mut root: Node) -> Node {
             }
         }
     }
-    root
+    Ok(root)
+}
+
+/// `defaults:` too large for the number of workflows that inherit it.
+struct TooManyCopies {
+    key: Span,
+    cost: usize,
+    inheriting: usize,
+    budget: usize,
+}
+
+impl TooManyCopies {
+    fn diagnostic(&self, file: &Arc<SourceFile>) -> Diagnostic {
+        Diagnostic::new(
+            &rules::IC001,
+            format!(
+                "`defaults:` ({} nodes) copied under {} workflows is more than the {} nodes this file may copy",
+                self.cost, self.inheriting, self.budget
+            ),
+            Label::new(file, self.key, "copied under every workflow"),
+        )
+        .with_help("keep `defaults:` to the few fields the workflows share; write large values in the workflows that use them")
+    }
 }
 
 /// The root with only the named top-level keys (so the header reads without the workflows).

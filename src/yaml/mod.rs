@@ -6,5 +6,7 @@ mod node;
 mod text_input;
 
 pub use deserializer::{DeError, from_node};
-pub use loader::{ALIAS_NODE_LIMIT, Document, DuplicateKey, MAX_DEPTH, SyntaxError, load};
-pub use node::{Entry, Node, NodeKind, Resolved, Scalar};
+pub use loader::{
+    ALIAS_NODE_LIMIT, Document, DuplicateKey, MAX_DEPTH, SyntaxError, copy_budget, load,
+};
+pub use node::{CopyCost, Entry, Node, NodeKind, Resolved, Scalar};

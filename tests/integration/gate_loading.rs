@@ -208,3 +208,132 @@ fn a_per_image_cost_that_cannot_be_computed_is_over_every_per_image_ceiling() {
     let report = check_with_policy(&idle, policy).status(0).json();
     assert_eq!(errors(&report), []);
 }
+
+/// Sixty anchors, each nested in the one before and each holding 7 000 items: no alias at all.
+/// Every anchored value was copied into the anchor table with everything inside it, so the
+/// copies grew with the square of the nesting (870 MB and 8 s in a debug build for 850 KB).
+fn nested_anchors() -> String {
+    let payload = format!("[{}]", vec!["x"; 7_000].join(","));
+    let mut text = String::from("version: 1\nproject: p\nnest:\n");
+    for level in 0..60 {
+        let indent = "  ".repeat(level + 1);
+        text.push_str(&format!("{indent}n: &a{level}\n{indent}  p: {payload}\n"));
+    }
+    text.push_str("workflows: {}\n");
+    text
+}
+
+/// Gate integrity, class 8: anchored values are charged to a copy budget of one node per byte of
+/// the file (plus the alias limit), so nested anchors stop where the copies pass the file's size.
+#[test]
+fn nested_anchors_stop_at_a_budget_proportional_to_the_file() {
+    let text = nested_anchors();
+    assert!(text.len() < 1024 * 1024);
+    let report = check(&text).status(1).json();
+    // Anchors complete innermost first; anchor 44 (line 4 + 2 × 44, after 90 spaces and `n: `)
+    // is the one whose copy passes 848 252 + 10 000 nodes: anchors 45 to 59 copy 840 465.
+    let finding = only_error(&report, "IC001", 92, 94);
+    assert_eq!(
+        finding["message"],
+        format!(
+            "anchored values copy more than {} nodes, the limit for a file of this size (possible anchor bomb)",
+            text.len() + 10_000
+        )
+    );
+}
+
+/// Gate integrity, class 8: an alias of a long string was charged as one node, so ten thousand
+/// aliases of a 900 KB scalar copied 9 GB. A long scalar now counts one node per 64 bytes.
+#[test]
+fn an_alias_of_a_long_string_is_charged_for_its_length() {
+    let text = format!(
+        "version: 1\nproject: p\na: &a {}\nb: [{}]\nworkflows: {{}}\n",
+        "x".repeat(900_000),
+        vec!["*a"; 9_000].join(", ")
+    );
+    let report = check(&text).status(1).json();
+    let finding = only_error(&report, "IC001", 4, 5);
+    assert_eq!(
+        finding["message"],
+        "alias expansion exceeds the limit of 10000 nodes (possible alias bomb)"
+    );
+    // A 6 KB string (95 nodes) may still be aliased a hundred times.
+    let text = format!(
+        "{HEAD}    description: &d {}\n    volume: {{requests_per_month: 1}}\nnotes: [{}]\n",
+        "x".repeat(6_000),
+        vec!["*d"; 100].join(", ")
+    );
+    let report = check(&text).status(1).json();
+    only_error(&report, "IC002", 9, 1);
+}
+
+/// A 400 KB list under an unknown key of `defaults:`, and 50 000 workflows that inherit it.
+fn defaults_bomb() -> String {
+    let mut text = format!(
+        "version: 1\nproject: p\ndefaults:\n  junk: [{}]\nworkflows:\n",
+        vec!["x"; 200_000].join(",")
+    );
+    for i in 0..50_000 {
+        text.push_str(&format!("  w{i}: {{}}\n"));
+    }
+    text
+}
+
+/// Gate integrity, class 8: `defaults:` was copied under every workflow before validation, so a
+/// large `defaults:` times thousands of workflows was the same kind of bomb. The merge is charged
+/// before anything is copied, and refused at the `defaults` key.
+#[test]
+fn defaults_copied_under_every_workflow_are_charged_before_copying() {
+    let text = defaults_bomb();
+    assert!(text.len() < 1024 * 1024);
+    let report = check(&text).status(1).json();
+    let finding = only_error(&report, "IC001", 3, 1);
+    assert_eq!(
+        finding["message"],
+        format!(
+            "`defaults:` (200003 nodes) copied under 50000 workflows is more than the {} nodes this file may copy",
+            text.len() + 10_000
+        )
+    );
+    // An ordinary large manifest: 4 000 workflows that inherit a dozen fields.
+    let mut text = String::from(
+        "version: 1\nproject: p\ndefaults:\n  model: gpt-image-2\n  request: {size: 1024x1024, quality: low}\n  volume: {retry_rate: 0.1}\n  budget: {monthly_usd: 100}\nworkflows:\n",
+    );
+    for i in 0..4_000 {
+        text.push_str(&format!("  w{i}: {{volume: {{requests_per_month: 1}}}}\n"));
+    }
+    let report = check(&text).status(0).json();
+    assert_eq!(report["summary"]["workflows"], 4_000);
+}
+
+/// Gate integrity, class 8: memory, not only the finding. Run under a 1 GB address-space limit
+/// on one worker thread, the alias and `defaults:` bombs above end with their finding; before,
+/// each needed several gigabytes and was killed.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_bombs_stay_within_a_gigabyte_of_address_space() {
+    for (name, text) in [
+        (
+            "alias",
+            format!(
+                "version: 1\na: &a {}\nb: [{}]\n",
+                "x".repeat(900_000),
+                vec!["*a"; 9_000].join(", ")
+            ),
+        ),
+        ("defaults", defaults_bomb()),
+    ] {
+        let test = Test::new().file("imgcost.yaml", &text);
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg("ulimit -v 1000000 && exec \"$0\" check imgcost.yaml --as-of 2026-11-25 --format json")
+            .arg(crate::test::binary())
+            .current_dir(test.path())
+            .env("RAYON_NUM_THREADS", "1")
+            .output()
+            .expect("run bash");
+        assert_eq!(output.status.code(), Some(1), "{name}: {output:?}");
+        let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert_eq!(errors(&report)[0].0, "IC001", "{name}");
+    }
+}
