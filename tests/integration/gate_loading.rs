@@ -337,3 +337,32 @@ fn the_bombs_stay_within_a_gigabyte_of_address_space() {
         assert_eq!(errors(&report)[0].0, "IC001", "{name}");
     }
 }
+
+/// Gate integrity, class 16: an edit with no image to edit was priced and passed; the API rejects
+/// it. IC106 at the `endpoint` value, with the empty list as a related place when it is written.
+#[test]
+fn an_edit_without_an_input_image_is_rejected_at_its_endpoint() {
+    let head = "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    endpoint: images.edit\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
+    for inputs in [
+        "",
+        "    inputs: {prompt_tokens: 50}\n",
+        "    inputs: {images: []}\n",
+        "    inputs: {images: [{size: 1024x1024, per_request: 0}]}\n",
+    ] {
+        let report = check(format!("{head}{inputs}")).status(1).json();
+        let finding = only_error(&report, "IC106", 6, 15);
+        assert_eq!(
+            finding["message"],
+            "images.edit needs an input image to edit, and this workflow sends none",
+            "{inputs}"
+        );
+        assert_eq!(
+            finding["related"].as_array().map_or(0, Vec::len),
+            usize::from(inputs.contains("images")),
+            "{inputs}"
+        );
+    }
+    // One image on some of the calls is an edit the API takes.
+    let text = format!("{head}    inputs: {{images: [{{size: 1024x1024, per_request: 0.3}}]}}\n");
+    assert_eq!(errors(&check(text).status(0).json()), []);
+}
