@@ -140,9 +140,10 @@ impl Manifest {
     }
 }
 
-/// Loads a YAML file into its tree, reporting a syntax error as IC001 (then `None`) and each
+/// Loads a YAML file into its tree, reporting a syntax error as IC001 (then `None`), each
 /// duplicate key as IC003 (the document is still returned, so that its other problems can be
-/// reported too). Shared by manifests, policies and rate cards.
+/// reported too) and each tag or directive read past as IC006. Shared by manifests, policies and
+/// rate cards.
 pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Document> {
     match yaml::load(file.text()) {
         Ok(document) => {
@@ -157,6 +158,12 @@ pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Do
                     "remove one of the two; YAML does not allow the same key twice in a mapping",
                 )
             }));
+            out.extend(
+                document
+                    .ignored
+                    .iter()
+                    .map(|ignored| rules::ignored_construct(file, ignored)),
+            );
             Some(document)
         }
         Err(error) => {

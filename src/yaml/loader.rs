@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use saphyr::Scalar as CoreScalar;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as ParserSpan, Tag};
 
+use super::ignored::{self, Ignored, Tagged};
 use super::node::{CopyCost, Entry, Node, NodeKind, Resolved, Scalar};
 use super::text_input::TextInput;
 use crate::Span;
@@ -62,6 +63,8 @@ pub struct Document {
     /// Nodes copied into the anchor table, as [`CopyCost`] counts them: charged to
     /// [`copy_budget`], whose rest is left for merging `defaults:`.
     pub copied_nodes: usize,
+    /// Tags and directives read past (IC006), in file order.
+    pub ignored: Vec<Ignored>,
 }
 
 /// Loads the single document in `text`. An empty file (or one with only comments) is a null
@@ -72,7 +75,9 @@ pub struct Document {
 pub fn load(text: &str) -> Result<Document, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let mut loader = Loader {
+        text,
         offsets: &offsets,
+        ignored: ignored::directives(text),
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: ALIAS_NODE_LIMIT,
@@ -110,6 +115,7 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
         root,
         duplicate_keys: loader.duplicates,
         copied_nodes: loader.copied_nodes,
+        ignored: loader.ignored,
     })
 }
 
@@ -193,7 +199,9 @@ struct Anchor {
 }
 
 struct Loader<'a> {
+    text: &'a str,
     offsets: &'a CharOffsets,
+    ignored: Vec<Ignored>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchor>,
     alias_budget: usize,
@@ -226,8 +234,9 @@ impl Loader<'_> {
                 }
                 Ok(())
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
                 self.check_depth(span_bytes, 0)?;
+                self.check_tag(tag.as_deref(), Tagged::Sequence, span_bytes);
                 self.stack.push(Frame::Sequence {
                     start: span_bytes.start,
                     anchor,
@@ -235,8 +244,9 @@ impl Loader<'_> {
                 });
                 Ok(())
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
                 self.check_depth(span_bytes, 0)?;
+                self.check_tag(tag.as_deref(), Tagged::Mapping, span_bytes);
                 self.stack.push(Frame::Mapping {
                     start: span_bytes.start,
                     anchor,
@@ -284,6 +294,7 @@ impl Loader<'_> {
                 self.insert(node, anchor)
             }
             Event::Scalar(text, style, anchor, tag) => {
+                self.check_tag(tag.as_deref(), Tagged::Scalar(&text, style), span_bytes);
                 let mut node = scalar_node(text, style, tag.as_ref(), span_bytes);
                 // A document with nothing in it is an empty scalar placed after its last
                 // comment, possibly past the last line; point at where the document starts.
@@ -318,6 +329,15 @@ impl Loader<'_> {
                 node.span = span_bytes;
                 self.insert(node, 0)
             }
+        }
+    }
+
+    /// Notes a tag the loader does not honour, at the tag itself.
+    fn check_tag(&mut self, tag: Option<&Tag>, on: Tagged<'_>, node: Span) {
+        if let Some(tag) = tag
+            && !ignored::honoured(tag, on)
+        {
+            self.ignored.push(ignored::tag_at(self.text, node.start));
         }
     }
 

@@ -366,3 +366,68 @@ fn an_edit_without_an_input_image_is_rejected_at_its_endpoint() {
     let text = format!("{head}    inputs: {{images: [{{size: 1024x1024, per_request: 0.3}}]}}\n");
     assert_eq!(errors(&check(text).status(0).json()), []);
 }
+
+/// Gate integrity, class 16: custom tags, core tags on values they cannot apply to and a
+/// `%YAML 1.1` directive were silently ignored. Each is an IC006 warning at the tag or the
+/// directive; honoured core tags (`!!str`, `!!int 1`, `!!map`) and `%YAML 1.2` are not.
+#[test]
+fn ignored_tags_and_directives_are_warned_where_they_are_written() {
+    let text = "%YAML 1.1\n%TAG !e! tag:example.com,2000:\n%SPEED fast # unknown\n---\nversion: 1\nproject: p\nworkflows:\n  hero:\n    description: &d !!binary aGk=\n    owner: !!int \"7\"\n    labels: !e!set [a, b]\n    model: !!str gpt-image-2\n    request: !!map {size: 1024x1024, quality: low, n: !!int 1}\n    volume: {requests_per_month: !<tag:x.org,1:n> 100}\n    budget: {monthly_usd: 100}\n";
+    let report = check(text).status(0).json();
+    assert_eq!(errors(&report), []);
+    let ignored: Vec<(u64, u64, u64, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "IC006")
+        .map(|d| {
+            assert_eq!(d["severity"], "warning");
+            (
+                d["line"].as_u64().expect("line"),
+                d["column"].as_u64().expect("column"),
+                d["end_column"].as_u64().expect("end"),
+                d["message"].as_str().expect("message").to_owned(),
+            )
+        })
+        .collect();
+    let tag = |shown: &str| {
+        format!(
+            "YAML tag `{shown}` is ignored: imgcost reads the value by the YAML 1.2 core schema"
+        )
+    };
+    assert_eq!(
+        ignored,
+        [
+            (
+                1,
+                1,
+                10,
+                "`%YAML 1.1` is ignored: imgcost reads every file as YAML 1.2 (core schema)"
+                    .to_owned()
+            ),
+            (3, 1, 12, "unknown directive `%SPEED` is ignored".to_owned()),
+            (9, 21, 29, tag("!!binary")),
+            (10, 12, 17, tag("!!int")),
+            (11, 13, 19, tag("!e!set")),
+            (14, 34, 50, tag("!<tag:x.org,1:n>")),
+        ]
+    );
+    // A policy may lower the warning, as any rule that does not keep a file from being read.
+    let policy = "version: 1\nname: quiet\nseverity: {IC006: off}\n";
+    let report = check_with_policy(text, policy).status(0).json();
+    assert_eq!(findings(&report, "warning"), []);
+    // An ordinary file has none.
+    let report = check(format!(
+        "%YAML 1.2\n---\n{HEAD}    volume: {{requests_per_month: 1}}\n"
+    ))
+    .status(0)
+    .json();
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .all(|d| d["rule"] != "IC006"),
+        "{report:#}"
+    );
+}
