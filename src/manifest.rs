@@ -75,6 +75,19 @@ impl Manifest {
         if whole_file_failed || has_duplicates {
             return None;
         }
+        // The folder's name becomes the first half of every workflow id and reaches every
+        // report: it must be a project name as the schema defines one, as `project:` must.
+        if root.get("project").is_none() && !is_project_name(default_project) {
+            out.push(
+                Diagnostic::new(
+                    &rules::IC002,
+                    "the name of the folder holding this manifest is not a valid project name, and the manifest sets no `project:`",
+                    Label::new(&file, Span::point(0), "no valid project"),
+                )
+                .with_help("set `project:` (letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 64 characters), for example `project: storefront`"),
+            );
+            return None;
+        }
         let header = match yaml::from_node::<Header>(&strip(&root, &["project", "owner", "budget"]))
         {
             Ok(header) => header,
@@ -138,6 +151,17 @@ impl Manifest {
             unreadable_workflows,
         })
     }
+}
+
+/// Whether `name` matches the manifest schema's `project` pattern,
+/// `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$` (a unit test keeps the two the same).
+fn is_project_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphanumeric())
+        && name.len() <= 64
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// Loads a YAML file into its tree, reporting a syntax error as IC001 (then `None`), each
@@ -278,5 +302,35 @@ fn strip(root: &Node, keys: &[&str]) -> Node {
     Node {
         span: root.span,
         kind: NodeKind::Mapping(entries),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_project_name_check_is_the_schemas_pattern() {
+        let schema: serde_json::Value =
+            serde_json::from_str(Schema::Manifest.text()).expect("schema");
+        assert_eq!(
+            schema["properties"]["project"]["pattern"],
+            "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+        );
+        for name in ["a", "storefront", "Web-2.0_x", &"a".repeat(64)] {
+            assert!(is_project_name(name), "{name}");
+        }
+        let long = "a".repeat(65);
+        for name in [
+            "",
+            ".tmp",
+            "-x",
+            "my app",
+            "é",
+            "x` <img src=q> [Approve](https://evil.example) @octocat `y",
+            long.as_str(),
+        ] {
+            assert!(!is_project_name(name), "{name}");
+        }
     }
 }

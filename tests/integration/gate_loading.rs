@@ -431,3 +431,50 @@ fn ignored_tags_and_directives_are_warned_where_they_are_written() {
         "{report:#}"
     );
 }
+
+/// Gate integrity, class 13: a manifest without `project:` took its folder's name unchecked, so a
+/// folder named like Markdown and HTML became the project of every workflow id in every report.
+/// The name must match the schema's `project` pattern; otherwise IC002 at 1:1, nothing priced,
+/// and the name itself is not repeated in the message.
+#[test]
+fn a_folder_name_that_is_no_project_name_is_refused() {
+    let folder = "x` <img src=q> [Approve](https://evil.example) @octocat `y";
+    let manifest = "version: 1\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
+    let path = format!("{folder}/imgcost.yaml");
+    let output = Test::new()
+        .file(&path, manifest)
+        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
+        .run();
+    let report = output.status(1).json();
+    let finding = only_error(&report, "IC002", 1, 1);
+    assert_eq!(
+        finding["message"],
+        "the name of the folder holding this manifest is not a valid project name, and the manifest sets no `project:`"
+    );
+    assert_eq!(report["workflows"], serde_json::json!([]));
+    // The name is in the report only as part of the file's path, which renderers treat as one.
+    fn strings_outside_paths<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::String(text) => out.push(text),
+            Value::Array(items) => items.iter().for_each(|v| strings_outside_paths(v, out)),
+            Value::Object(map) => map
+                .iter()
+                .filter(|(key, _)| *key != "file")
+                .for_each(|(_, v)| strings_outside_paths(v, out)),
+            _ => {}
+        }
+    }
+    let mut strings = Vec::new();
+    strings_outside_paths(&report, &mut strings);
+    assert!(strings.iter().all(|s| !s.contains("<img")), "{strings:?}");
+    // With `project:` set, the folder's name does not matter.
+    let output = Test::new()
+        .file(
+            &path,
+            format!("version: 1\nproject: shop\n{}", &manifest[11..]),
+        )
+        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
+        .run();
+    let report = output.status(0).json();
+    assert_eq!(report["workflows"][0]["id"], "shop/hero");
+}
