@@ -3,8 +3,10 @@
 //! This is the first step of every file imgcost reads (manifests, policies, rate cards). It pulls
 //! events from `saphyr-parser` itself instead of calling saphyr's recursive loader, so that it
 //! can enforce limits before anything recurses: a nesting depth limit, an alias-expansion budget
-//! (billion laughs), and one document per file. Duplicate keys are found here and reported with
-//! both places. Scalars resolve by the YAML 1.2 core schema, so `no` stays the string `"no"`.
+//! (billion laughs), a budget for the copies anchors keep (proportional to the file), and one
+//! document per file. Duplicate keys are found here and reported with both places, and tags and
+//! directives it reads past are returned for IC006. Scalars resolve by the YAML 1.2 core schema,
+//! so `no` stays the string `"no"`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

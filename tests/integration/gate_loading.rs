@@ -1,8 +1,9 @@
 //! Gate integrity (issue 13): what the loading side of the gate must refuse or flag. Numbers that
-//! cannot be held exactly (class 4), copies that grow without limit (class 8), lookups of places
-//! on one long line (class 9), an edit without an input image, YAML tags and directives that
-//! would be ignored (class 16), and a folder name that is no project name (class 13). Each case
-//! asserts the exit code and the rule, line and column of what it expects.
+//! cannot be held exactly (class 4), copies that grow without limit (class 8), an edit without an
+//! input image and YAML tags and directives that would be ignored (class 16), and a folder name
+//! that is no project name (class 13). Each case asserts the exit code and the rule, line and
+//! column of what it expects. Columns on one long line (class 9) are tested beside
+//! `SourceFile::line_column`, and the exact number parser beside `decimal::parse_exact`.
 
 use serde_json::Value;
 
