@@ -9,35 +9,32 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Deserializer, Visitor};
 
 /// Parses YAML number text exactly: plain decimals, exponents (`1.5e3`), and the YAML 1.2
-/// integer forms `0x1F` and `0o17`.
+/// integer forms `0x1F` and `0o17`. The result is the number written, never a rounded one: a
+/// number that needs more than 28 decimal places or a mantissa beyond 96 bits is an error in
+/// every notation (`0.00000000000000000000000000002e0` is not zero). Zeros that change nothing
+/// do not count against the limits (`1.50e1` is 15, `0e-99` is 0), and the scale written is kept
+/// when it fits (`0.10` has two places), as `Decimal::from_str_exact` keeps it.
 ///
 /// # Errors
 /// A message saying why the text is not an exact decimal.
 pub fn parse_exact(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
-    let radix = |digits: &str, radix: u32| {
-        i64::from_str_radix(digits, radix)
-            .map(Decimal::from)
-            .map_err(|_| out_of_range(text))
-    };
-    if let Some(hex) = trimmed.strip_prefix("0x") {
-        return radix(hex, 16);
-    }
-    if let Some(octal) = trimmed.strip_prefix("0o") {
-        return radix(octal, 8);
-    }
-    let lower = trimmed.to_ascii_lowercase();
-    if lower.ends_with("inf") || lower.ends_with("nan") {
+    let tail = trimmed.len().saturating_sub(3);
+    if trimmed
+        .get(tail..)
+        .is_some_and(|end| end.eq_ignore_ascii_case("inf") || end.eq_ignore_ascii_case("nan"))
+    {
         return Err(format!("`{text}` is not a finite number"));
     }
-    let unsigned = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    if unsigned.contains(['e', 'E']) {
-        return Decimal::from_scientific(unsigned).map_err(|_| out_of_range(text));
-    }
-    if !unsigned.bytes().any(|b| b.is_ascii_digit()) {
-        return Err(format!("`{text}` is not a number"));
-    }
-    Decimal::from_str_exact(unsigned).map_err(|_| out_of_range(text))
+    exact(trimmed).map_err(|error| match error {
+        Inexact::NotANumber => format!("`{text}` is not a number"),
+        Inexact::TooManyDigits => format!(
+            "`{text}` cannot be represented exactly (imgcost computes with at most 28 significant digits)"
+        ),
+        Inexact::TooManyPlaces => format!(
+            "`{text}` cannot be represented exactly (imgcost computes with at most 28 decimal places)"
+        ),
+    })
 }
 
 /// The largest monthly amount imgcost reports, a trillion trillion dollars ($10^24): any figure
@@ -62,10 +59,144 @@ pub fn sum_usd(amounts: impl IntoIterator<Item = Decimal>) -> Result<Decimal, us
     Ok(sum)
 }
 
-fn out_of_range(text: &str) -> String {
-    format!(
-        "`{text}` cannot be represented exactly (imgcost computes with at most 28 significant digits)"
-    )
+/// Why a text is not an exact decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inexact {
+    NotANumber,
+    /// The mantissa needs more than 96 bits.
+    TooManyDigits,
+    /// The number needs more than 28 decimal places.
+    TooManyPlaces,
+}
+
+/// The largest scale `Decimal` holds.
+const MAX_SCALE: u32 = 28;
+
+/// One more than the largest mantissa `Decimal` holds (2^96).
+const MANTISSA_LIMIT: u128 = 1 << 96;
+
+fn exact(text: &str) -> Result<Decimal, Inexact> {
+    if let Some(hex) = text.strip_prefix("0x") {
+        return radix_integer(hex, 16);
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        return radix_integer(octal, 8);
+    }
+    let (negative, unsigned) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (significand, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = significand.split_once('.').unwrap_or((significand, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
+        return Err(Inexact::NotANumber);
+    }
+    let exponent = match exponent {
+        Some(text) => parse_exponent(text)?,
+        None => 0,
+    };
+    // The value is `digits × 10^(exponent − fraction.len())`. Leading zeros are nothing, and
+    // trailing ones only move the point, so they are taken out before judging the size.
+    let digits = || whole.bytes().chain(fraction.bytes());
+    let count = whole.len() + fraction.len();
+    let fraction_len = i64::try_from(fraction.len()).map_err(|_| Inexact::TooManyPlaces)?;
+    // The scale as written: `0.10` has two places, `1.5e3` none.
+    let written_scale = fraction_len.saturating_sub(exponent).max(0);
+    let Some(first) = digits().position(|b| b != b'0') else {
+        // Zero, however written; its sign is dropped, as `from_str_exact` drops it.
+        let scale = u32::try_from(written_scale)
+            .ok()
+            .filter(|&s| s <= MAX_SCALE)
+            .unwrap_or(0);
+        return Ok(Decimal::new(0, scale));
+    };
+    let last = count - 1 - digits().rev().position(|b| b != b'0').unwrap_or(0);
+    let trailing_zeros = i64::try_from(count - 1 - last).map_err(|_| Inexact::TooManyPlaces)?;
+    // value = significant × 10^power
+    let power = trailing_zeros
+        .saturating_sub(fraction_len)
+        .saturating_add(exponent);
+    if power < -i64::from(MAX_SCALE) {
+        return Err(Inexact::TooManyPlaces);
+    }
+    // 2^96 has 29 digits: a longer significant part cannot fit, whatever its scale.
+    if last - first >= 29 {
+        return Err(Inexact::TooManyDigits);
+    }
+    let significant = digits()
+        .skip(first)
+        .take(last - first + 1)
+        .fold(0_u128, |n, b| n * 10 + u128::from(b - b'0'));
+    let (mut mantissa, mut scale) = if power >= 0 {
+        let scaled = u32::try_from(power)
+            .ok()
+            .and_then(|p| 10_u128.checked_pow(p))
+            .and_then(|factor| significant.checked_mul(factor))
+            .filter(|&m| m < MANTISSA_LIMIT)
+            .ok_or(Inexact::TooManyDigits)?;
+        (scaled, 0)
+    } else {
+        if significant >= MANTISSA_LIMIT {
+            return Err(Inexact::TooManyDigits);
+        }
+        (significant, u32::try_from(-power).unwrap_or(MAX_SCALE))
+    };
+    // Put back the places written when they fit, so `0.10` reads as `from_str_exact` reads it.
+    if let Ok(written) = u32::try_from(written_scale)
+        && written > scale
+        && written <= MAX_SCALE
+        && let Some(widened) = 10_u128
+            .checked_pow(written - scale)
+            .and_then(|factor| mantissa.checked_mul(factor))
+            .filter(|&m| m < MANTISSA_LIMIT)
+    {
+        mantissa = widened;
+        scale = written;
+    }
+    let signed = i128::try_from(mantissa).map_err(|_| Inexact::TooManyDigits)?;
+    let signed = if negative { -signed } else { signed };
+    Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| Inexact::TooManyDigits)
+}
+
+/// The exponent after `e`: a sign and at least one digit. Its size is capped far beyond any
+/// exponent that could fit, so that a thousand digits cannot overflow it.
+fn parse_exponent(text: &str) -> Result<i64, Inexact> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Inexact::NotANumber);
+    }
+    let magnitude = digits.bytes().fold(0_i64, |n, b| {
+        n.saturating_mul(10)
+            .saturating_add(i64::from(b - b'0'))
+            .min(1 << 40)
+    });
+    Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// `0x1F` and `0o17`: unsigned digits of the radix, at most the largest mantissa.
+fn radix_integer(digits: &str, radix: u32) -> Result<Decimal, Inexact> {
+    if digits.is_empty() {
+        return Err(Inexact::NotANumber);
+    }
+    let mut value: u128 = 0;
+    for c in digits.chars() {
+        let digit = c.to_digit(radix).ok_or(Inexact::NotANumber)?;
+        value = value * u128::from(radix) + u128::from(digit);
+        if value >= MANTISSA_LIMIT {
+            return Err(Inexact::TooManyDigits);
+        }
+    }
+    let value = i128::try_from(value).map_err(|_| Inexact::TooManyDigits)?;
+    Decimal::try_from_i128_with_scale(value, 0).map_err(|_| Inexact::TooManyDigits)
 }
 
 /// Rounds half away from zero, as SPEC §4.3 says money is shown.
@@ -235,7 +366,7 @@ pub fn format_total(value: Option<Decimal>) -> String {
 /// # Errors
 /// When the node is not a number that fits.
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-    deserializer.deserialize_str(ExactVisitor)
+    deserializer.deserialize_str(ExactVisitor(Bound::Any))
 }
 
 /// serde: an optional exact decimal.
@@ -264,7 +395,50 @@ pub fn deserialize_option<'de, D: Deserializer<'de>>(
     deserializer.deserialize_option(OptionVisitor)
 }
 
-struct ExactVisitor;
+/// serde: a share, an exact decimal at most 1 (`accepted_fraction`, `cached_fraction`). The
+/// schema sees numbers as 64-bit floats, in which `1.0000000000000000000000000001` is 1; the
+/// decimal read here is what is priced, so its range is checked here too.
+///
+/// # Errors
+/// When the node is not a number that fits, or is above 1.
+pub fn deserialize_share<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    deserializer.deserialize_str(ExactVisitor(Bound::Share))
+}
+
+/// serde: a count, an exact whole number (token counts). As a 64-bit float,
+/// `100.00000000000000000001` is whole; as the decimal priced, it is not.
+///
+/// # Errors
+/// When the node is not a number that fits, or has a fraction.
+pub fn deserialize_whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    deserializer.deserialize_str(ExactVisitor(Bound::Whole))
+}
+
+/// What a decimal must also be, beyond exact.
+#[derive(Clone, Copy)]
+enum Bound {
+    Any,
+    Share,
+    Whole,
+}
+
+impl Bound {
+    fn check(self, value: Decimal) -> Result<Decimal, String> {
+        match self {
+            Self::Share if value > Decimal::ONE => {
+                Err(format!("a share must be at most 1, found `{value}`"))
+            }
+            Self::Whole if !value.fract().is_zero() => {
+                Err(format!("a count must be a whole number, found `{value}`"))
+            }
+            _ => Ok(value),
+        }
+    }
+}
+
+/// Reads an exact decimal from the scalar's text; the error is made here, inside the value's
+/// own deserializer, so that it is located at the value.
+struct ExactVisitor(Bound);
 
 impl Visitor<'_> for ExactVisitor {
     type Value = Decimal;
@@ -274,15 +448,17 @@ impl Visitor<'_> for ExactVisitor {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
-        parse_exact(text).map_err(E::custom)
+        parse_exact(text)
+            .and_then(|value| self.0.check(value))
+            .map_err(E::custom)
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<Decimal, E> {
-        Ok(Decimal::from(value))
+        self.0.check(Decimal::from(value)).map_err(E::custom)
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Decimal, E> {
-        Ok(Decimal::from(value))
+        self.0.check(Decimal::from(value)).map_err(E::custom)
     }
 }
 
@@ -355,6 +531,135 @@ mod tests {
         assert_eq!(parse_exact("1.5e3").unwrap(), Decimal::from(1500));
         assert_eq!(parse_exact("0x10").unwrap(), Decimal::from(16));
         assert_eq!(parse_exact("+7").unwrap(), Decimal::from(7));
+    }
+
+    /// Gate integrity, class 4: an exponent never rounds; what cannot be held exactly is an
+    /// error, in every notation, and zeros that change nothing are not held against a number.
+    #[test]
+    fn exponents_are_exact_or_errors() {
+        let exact = |text: &str| parse_exact(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert!(parse_exact("0.00000000000000000000000000002e0").is_err());
+        assert!(parse_exact("0.00000000000000000000000000002").is_err());
+        assert!(parse_exact("2E-29").is_err());
+        assert!(parse_exact("-2e-29").is_err());
+        assert!(parse_exact("1.0e-31").is_err());
+        assert!(parse_exact("123e30").is_err());
+        assert!(parse_exact("1e99999999999999999999999999").is_err());
+        assert_eq!(exact("1e-28"), Decimal::new(1, 28));
+        assert_eq!(exact("0e-99"), Decimal::ZERO);
+        assert_eq!(exact("-0.0E+99999"), Decimal::ZERO);
+        assert_eq!(exact("1.50e1"), Decimal::from(15));
+        assert_eq!(exact("1.50e1").to_string(), "15.0");
+        assert_eq!(exact("+000.000150E+0005"), Decimal::from(15));
+        assert_eq!(exact("1e28"), dec("10000000000000000000000000000"));
+        assert_eq!(exact("100000000000000000000000000000000e-32"), Decimal::ONE);
+        assert_eq!(
+            exact("1.00000000000000000000000000000000"),
+            Decimal::ONE,
+            "trailing zeros beyond 28 places change nothing"
+        );
+        assert_eq!(exact("-7.9228162514264337593543950335e28"), Decimal::MIN);
+        assert!(parse_exact("7.9228162514264337593543950336e28").is_err());
+        assert_eq!(exact("0.10").to_string(), "0.10");
+        assert_eq!(exact("100.0").to_string(), "100.0");
+        assert_eq!(exact("1.").to_string(), "1");
+        assert_eq!(exact(".5"), dec("0.5"));
+        assert_eq!(exact("0o17"), Decimal::from(15));
+        assert_eq!(exact("0xFFFFFFFFFFFFFFFFFFFFFFFF"), Decimal::MAX);
+        assert!(parse_exact("0x1000000000000000000000000").is_err());
+        for not_a_number in [
+            "", "e5", ".", "1e", "1e+", "1.2.3", "1_000", "0x", "0x-1", "--1", "1e5.5",
+        ] {
+            assert!(
+                parse_exact(not_a_number).is_err_and(|e| e.contains("is not a number")),
+                "{not_a_number:?}"
+            );
+        }
+        assert_eq!(
+            parse_exact("2e-29").unwrap_err(),
+            "`2e-29` cannot be represented exactly (imgcost computes with at most 28 decimal places)"
+        );
+    }
+
+    /// The number whose digits are `digits` with the point after the first `point` of them
+    /// (before them when negative, past them when beyond), written without superfluous zeros: the plain text `from_str_exact` reads exactly when it can.
+    fn canonical_plain(negative: bool, digits: &str, point: i64) -> String {
+        // The value is `digits` × 10^point once the point is at the end.
+        let point = point - i64::try_from(digits.len()).unwrap();
+        let significant = digits.trim_start_matches('0').trim_end_matches('0');
+        if significant.is_empty() {
+            return "0".to_owned();
+        }
+        let trailing_zeros = digits.len() - digits.trim_end_matches('0').len();
+        let point = point + i64::try_from(trailing_zeros).unwrap();
+        let sign = if negative { "-" } else { "" };
+        if point >= 0 {
+            let zeros = "0".repeat(usize::try_from(point).unwrap());
+            return format!("{sign}{significant}{zeros}");
+        }
+        let places = usize::try_from(-point).unwrap();
+        if places >= significant.len() {
+            let zeros = "0".repeat(places - significant.len());
+            format!("{sign}0.{zeros}{significant}")
+        } else {
+            let (whole, fraction) = significant.split_at(significant.len() - places);
+            format!("{sign}{whole}.{fraction}")
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Gate integrity, class 4: the exponent form reads exactly what `from_str_exact` reads
+        /// from the same number written plainly, and fails exactly where it fails.
+        #[test]
+        fn exponent_form_agrees_with_from_str_exact_on_plain_text(
+            sign in proptest::sample::select(vec!["", "+", "-"]),
+            whole in "[0-9]{0,32}",
+            fraction in proptest::option::of("[0-9]{0,32}"),
+            e in proptest::sample::select(vec!["e", "E"]),
+            exponent in -45_i64..45,
+            exponent_zeros in 0_usize..3,
+        ) {
+            let fraction_text = fraction.as_deref().unwrap_or("");
+            proptest::prop_assume!(whole.len() + fraction_text.len() > 0);
+            let point = fraction.as_ref().map_or(String::new(), |f| format!(".{f}"));
+            let exponent_text = format!(
+                "{}{}{}",
+                if exponent < 0 { "-" } else { "" },
+                "0".repeat(exponent_zeros),
+                exponent.abs()
+            );
+            let text = format!("{sign}{whole}{point}{e}{exponent_text}");
+            let digits = format!("{whole}{fraction_text}");
+            let plain = canonical_plain(
+                sign == "-",
+                &digits,
+                i64::try_from(whole.len()).unwrap() + exponent,
+            );
+            match Decimal::from_str_exact(&plain) {
+                Ok(expected) => {
+                    let parsed = parse_exact(&text);
+                    proptest::prop_assert_eq!(parsed, Ok(expected), "{} vs {}", text, plain);
+                }
+                Err(_) => proptest::prop_assert!(parse_exact(&text).is_err(), "{} vs {}", text, plain),
+            }
+        }
+
+        /// Plain text reads as `from_str_exact` reads it, scale included, wherever it succeeds.
+        #[test]
+        fn plain_form_keeps_what_from_str_exact_gives(
+            sign in proptest::sample::select(vec!["", "+", "-"]),
+            whole in "[0-9]{1,30}",
+            fraction in proptest::option::of("[0-9]{0,30}"),
+        ) {
+            let point = fraction.as_ref().map_or(String::new(), |f| format!(".{f}"));
+            let text = format!("{sign}{whole}{point}");
+            if let Ok(expected) = Decimal::from_str_exact(&text) {
+                let parsed = parse_exact(&text).map(|d| (d, d.scale()));
+                proptest::prop_assert_eq!(parsed, Ok((expected, expected.scale())), "{}", text);
+            }
+        }
     }
 
     #[test]

@@ -64,13 +64,33 @@ impl Manifest {
     ) -> Option<Self> {
         let document = load_tree(&file, out)?;
         let has_duplicates = !document.duplicate_keys.is_empty();
-        let root = merge_defaults(document.root);
+        let budget = yaml::copy_budget(file.text().len()).saturating_sub(document.copied_nodes);
+        let root = match merge_defaults(document.root, budget) {
+            Ok(root) => root,
+            Err(too_many) => {
+                out.push(too_many.diagnostic(&file));
+                return None;
+            }
+        };
         let failed = Schema::Manifest.validate(&root, &file, out);
         let whole_file_failed = failed.iter().any(|pointer| {
             !pointer.starts_with("/workflows/") && !pointer.starts_with("/defaults")
         });
         // With a duplicate key it is unknown which value was meant: report, but price nothing.
         if whole_file_failed || has_duplicates {
+            return None;
+        }
+        // The folder's name becomes the first half of every workflow id and reaches every
+        // report: it must be a project name as the schema defines one, as `project:` must.
+        if root.get("project").is_none() && !is_project_name(default_project) {
+            out.push(
+                Diagnostic::new(
+                    &rules::IC002,
+                    "the name of the folder holding this manifest is not a valid project name, and the manifest sets no `project:`",
+                    Label::new(&file, Span::point(0), "no valid project"),
+                )
+                .with_help("set `project:` (letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 64 characters), for example `project: storefront`"),
+            );
             return None;
         }
         let header = match yaml::from_node::<Header>(&strip(&root, &["project", "owner", "budget"]))
@@ -140,9 +160,21 @@ impl Manifest {
     }
 }
 
-/// Loads a YAML file into its tree, reporting a syntax error as IC001 (then `None`) and each
+/// Whether `name` matches the manifest schema's `project` pattern,
+/// `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$` (a unit test keeps the two the same).
+fn is_project_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphanumeric())
+        && name.len() <= 64
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Loads a YAML file into its tree, reporting a syntax error as IC001 (then `None`), each
 /// duplicate key as IC003 (the document is still returned, so that its other problems can be
-/// reported too). Shared by manifests, policies and rate cards.
+/// reported too) and each tag or directive read past as IC006. Shared by manifests, policies and
+/// rate cards.
 pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Document> {
     match yaml::load(file.text()) {
         Ok(document) => {
@@ -157,6 +189,12 @@ pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Do
                     "remove one of the two; YAML does not allow the same key twice in a mapping",
                 )
             }));
+            out.extend(
+                document
+                    .ignored
+                    .iter()
+                    .map(|ignored| rules::ignored_construct(file, ignored)),
+            );
             Some(document)
         }
         Err(error) => {
@@ -186,15 +224,39 @@ fn failed_workflow(pointer: &str) -> Option<String> {
     Some(token.replace("~1", "/").replace("~0", "~"))
 }
 
-/// Lays `defaults:` under every workflow mapping, in place.
-fn merge_defaults(mut root: Node) -> Node {
-    let Some(defaults) = root
-        .get("defaults")
-        .filter(|d| d.as_mapping().is_some())
-        .cloned()
+/// Lays `defaults:` under every workflow mapping, in place, unless the copies would exceed
+/// `budget` nodes (what the file may still copy: [`yaml::copy_budget`]). Each workflow is charged
+/// the whole of `defaults:` before anything is copied, so a large `defaults:` (even under an
+/// unknown key, which validation reports only after the merge) times thousands of workflows is
+/// refused in time proportional to the file.
+fn merge_defaults(mut root: Node, budget: usize) -> Result<Node, TooManyCopies> {
+    let Some(defaults_entry) = root
+        .entry("defaults")
+        .filter(|d| d.value.as_mapping().is_some())
     else {
-        return root;
+        return Ok(root);
     };
+    let inheriting = root
+        .get("workflows")
+        .and_then(Node::as_mapping)
+        .map_or(0, |workflows| {
+            workflows
+                .iter()
+                .filter(|w| w.value.as_mapping().is_some())
+                .count()
+        });
+    let cost = defaults_entry.value.copy_cost().nodes;
+    // One copy to merge from, one under each workflow.
+    let copies = cost.saturating_mul(inheriting.saturating_add(1));
+    if copies > budget {
+        return Err(TooManyCopies {
+            key: defaults_entry.key.span,
+            cost,
+            inheriting,
+            budget,
+        });
+    }
+    let defaults = defaults_entry.value.clone();
     if let NodeKind::Mapping(entries) = &mut root.kind {
         for entry in entries
             .iter_mut()
@@ -210,7 +272,29 @@ fn merge_defaults(mut root: Node) -> Node {
             }
         }
     }
-    root
+    Ok(root)
+}
+
+/// `defaults:` too large for the number of workflows that inherit it.
+struct TooManyCopies {
+    key: Span,
+    cost: usize,
+    inheriting: usize,
+    budget: usize,
+}
+
+impl TooManyCopies {
+    fn diagnostic(&self, file: &Arc<SourceFile>) -> Diagnostic {
+        Diagnostic::new(
+            &rules::IC001,
+            format!(
+                "`defaults:` ({} nodes) copied under {} workflows is more than the {} nodes this file may copy",
+                self.cost, self.inheriting, self.budget
+            ),
+            Label::new(file, self.key, "copied under every workflow"),
+        )
+        .with_help("keep `defaults:` to the few fields the workflows share; write large values in the workflows that use them")
+    }
 }
 
 /// The root with only the named top-level keys (so the header reads without the workflows).
@@ -225,5 +309,35 @@ fn strip(root: &Node, keys: &[&str]) -> Node {
     Node {
         span: root.span,
         kind: NodeKind::Mapping(entries),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_project_name_check_is_the_schemas_pattern() {
+        let schema: serde_json::Value =
+            serde_json::from_str(Schema::Manifest.text()).expect("schema");
+        assert_eq!(
+            schema["properties"]["project"]["pattern"],
+            "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+        );
+        for name in ["a", "storefront", "Web-2.0_x", &"a".repeat(64)] {
+            assert!(is_project_name(name), "{name}");
+        }
+        let long = "a".repeat(65);
+        for name in [
+            "",
+            ".tmp",
+            "-x",
+            "my app",
+            "é",
+            "x` <img src=q> [Approve](https://evil.example) @octocat `y",
+            long.as_str(),
+        ] {
+            assert!(!is_project_name(name), "{name}");
+        }
     }
 }

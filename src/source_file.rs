@@ -7,7 +7,7 @@
 //! control characters and lone carriage returns are dealt with, so that everything later works
 //! on a plain, printable `str`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::Span;
 
@@ -17,6 +17,58 @@ pub struct SourceFile {
     path: String,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    /// Built on the first [`SourceFile::line_column`]: a clean file never needs it.
+    columns: OnceLock<Columns>,
+}
+
+/// Bytes between two checkpoints of [`Columns::Checkpoints`].
+const CHECKPOINT_STRIDE: usize = 4096;
+
+/// How to count the characters before an offset without scanning from the line's start, which
+/// made thousands of findings on one long line quadratic.
+#[derive(Debug)]
+enum Columns {
+    /// Every character is one byte (nearly every file).
+    Ascii,
+    /// `(offset, characters before it)` at the first character boundary at or after every
+    /// [`CHECKPOINT_STRIDE`]-th byte: a count starts from the checkpoint before the offset.
+    Checkpoints(Vec<(usize, usize)>),
+}
+
+impl Columns {
+    fn of(text: &str) -> Self {
+        if text.is_ascii() {
+            return Self::Ascii;
+        }
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_STRIDE + 1);
+        let (mut offset, mut chars) = (0, 0);
+        for stride in 0..=text.len() / CHECKPOINT_STRIDE {
+            let mut next = stride * CHECKPOINT_STRIDE;
+            while !text.is_char_boundary(next) {
+                next += 1;
+            }
+            chars += text[offset..next].chars().count();
+            offset = next;
+            checkpoints.push((offset, chars));
+        }
+        Self::Checkpoints(checkpoints)
+    }
+
+    /// Characters before `offset`, a character boundary of `text`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        match self {
+            Self::Ascii => offset,
+            Self::Checkpoints(checkpoints) => {
+                let mut index = offset / CHECKPOINT_STRIDE;
+                // A checkpoint moved forward to a character boundary may be past the offset.
+                while index > 0 && checkpoints[index].0 > offset {
+                    index -= 1;
+                }
+                let (start, chars) = checkpoints[index];
+                chars + text[start..offset].chars().count()
+            }
+        }
+    }
 }
 
 /// A position as people read it: 1-based line, 1-based column counted in characters.
@@ -72,6 +124,7 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            columns: OnceLock::new(),
         }
     }
 
@@ -152,11 +205,13 @@ impl SourceFile {
             Err(next) => next - 1,
         };
         let line_start = self.line_starts[line_index];
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        // An offset inside a character has no column of its own: the line's first, as ever.
+        let column = if self.text.is_char_boundary(offset) {
+            let columns = self.columns.get_or_init(|| Columns::of(&self.text));
+            columns.chars_before(&self.text, offset) - columns.chars_before(&self.text, line_start)
+        } else {
+            0
+        } + 1;
         LineColumn {
             line: line_index + 1,
             column,
@@ -231,6 +286,93 @@ mod tests {
         // `x` is at byte 12 (ä is two bytes) but character column 7.
         assert_eq!(file.line_column(12), LineColumn { line: 2, column: 7 });
         assert_eq!(file.line_text(2), "näme: x");
+    }
+
+    /// Line and column as they were computed before the index: characters counted from the
+    /// line's start (column 1 inside a character).
+    fn naive_line_column(file: &SourceFile, offset: usize) -> LineColumn {
+        let text = file.text();
+        let offset = offset.min(text.len());
+        let line_start = text[..text.floor_char_boundary(offset)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = text.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        let column = text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        LineColumn { line, column }
+    }
+
+    /// Text of `len` characters drawn from a few of one to four bytes, with line breaks, from a
+    /// deterministic generator (xorshift) so that failures reproduce.
+    fn mixed_text(len: usize, mut state: u64, line_break_every: u64) -> String {
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                if state.is_multiple_of(line_break_every) {
+                    '\n'
+                } else {
+                    ['a', 'é', 'z', '€', '🎨', ' ', 'ü'][usize::try_from(state % 7).unwrap()]
+                }
+            })
+            .collect()
+    }
+
+    /// Gate integrity, class 9: columns come from an index built once (checkpoints every 4 KiB
+    /// on text beyond ASCII), and agree with counting from the line's start at every offset,
+    /// inside characters and past the end included.
+    #[test]
+    fn indexed_columns_agree_with_counting_from_the_line_start() {
+        for (seed, len, every) in [
+            (1, 3_000, 40),
+            (2, 40_000, 9_000),
+            (3, 30_000, u64::MAX),
+            (4, 5, 2),
+        ] {
+            let file = SourceFile::new("m.yaml", mixed_text(len, seed, every));
+            let size = file.text().len();
+            let step = (size / 2_000).max(1);
+            for offset in (0..=size + 2)
+                .step_by(step)
+                .chain(size.saturating_sub(20)..=size + 2)
+            {
+                assert_eq!(
+                    file.line_column(offset),
+                    naive_line_column(&file, offset),
+                    "seed {seed}, offset {offset}"
+                );
+            }
+        }
+        let ascii = SourceFile::new("m.yaml", "ab\ncd\n".repeat(5_000));
+        for offset in [0, 1, 2, 3, 4, 29_999, 30_000, 30_001] {
+            assert_eq!(ascii.line_column(offset), naive_line_column(&ascii, offset));
+        }
+    }
+
+    /// Gate integrity, class 9: a million lookups at the end of one 1 MiB line beyond ASCII.
+    /// Counting from the line's start scanned a terabyte (minutes); from the checkpoint before
+    /// the offset, a few KiB each (well under a second even in a debug build). The bound is
+    /// fifty times what this takes, so that a loaded machine does not fail it.
+    #[test]
+    fn columns_on_one_long_line_cost_no_more_than_a_checkpoint_each() {
+        let line = "ü".repeat(512 * 1024);
+        let file = SourceFile::new("m.yaml", format!("a: {line}\nb: 1\n"));
+        let started = std::time::Instant::now();
+        let mut columns = 0;
+        for i in 0..1_000_000 {
+            let offset = 3 + line.len() - 2 * (i % 4096);
+            columns += file.line_column(offset).column;
+        }
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+        let expected: usize = (0..1_000_000).map(|i| 3 + 512 * 1024 - i % 4096 + 1).sum();
+        assert_eq!(columns, expected);
     }
 
     #[test]

@@ -135,7 +135,10 @@ pub struct Volume {
     pub requests_per_month: Decimal,
     #[serde(default, deserialize_with = "decimal::deserialize")]
     pub retry_rate: Decimal,
-    #[serde(default = "decimal::one", deserialize_with = "decimal::deserialize")]
+    #[serde(
+        default = "decimal::one",
+        deserialize_with = "decimal::deserialize_share"
+    )]
     pub accepted_fraction: Decimal,
 }
 
@@ -143,9 +146,9 @@ pub struct Volume {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inputs {
-    #[serde(default, deserialize_with = "decimal::deserialize")]
+    #[serde(default, deserialize_with = "decimal::deserialize_whole")]
     pub prompt_tokens: Decimal,
-    #[serde(default, deserialize_with = "decimal::deserialize")]
+    #[serde(default, deserialize_with = "decimal::deserialize_share")]
     pub cached_fraction: Decimal,
     #[serde(default)]
     pub images: Vec<InputImage>,
@@ -165,11 +168,11 @@ pub struct InputImage {
 #[serde(deny_unknown_fields)]
 pub struct Mainline {
     pub model: String,
-    #[serde(default, deserialize_with = "decimal::deserialize")]
+    #[serde(default, deserialize_with = "decimal::deserialize_whole")]
     pub input_tokens: Decimal,
-    #[serde(default, deserialize_with = "decimal::deserialize")]
+    #[serde(default, deserialize_with = "decimal::deserialize_share")]
     pub cached_fraction: Decimal,
-    #[serde(default, deserialize_with = "decimal::deserialize")]
+    #[serde(default, deserialize_with = "decimal::deserialize_whole")]
     pub output_tokens: Decimal,
 }
 

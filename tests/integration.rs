@@ -14,6 +14,8 @@ mod diff;
 mod exit_codes;
 #[path = "integration/gate_integrity.rs"]
 mod gate_integrity;
+#[path = "integration/gate_loading.rs"]
+mod gate_loading;
 #[path = "integration/gate_output.rs"]
 mod gate_output;
 #[path = "integration/hostile.rs"]

@@ -74,6 +74,28 @@ impl WorkflowContext<'_> {
     }
 }
 
+/// Why a workflow that pays for images has no cost per accepted image, or `None` when it has one
+/// or pays nothing. Images paid for and none accepted (or a quotient beyond what `Decimal`
+/// holds) is an unbounded cost per accepted image: over any per-image ceiling, never a reason to
+/// skip one. A workflow that pays nothing (no requests) has nothing to judge per image.
+pub fn unbounded_per_image(projection: &Projection) -> Option<String> {
+    if projection.per_accepted_image_usd.is_some() || projection.monthly_usd <= Decimal::ZERO {
+        return None;
+    }
+    Some(if projection.accepted_images.is_zero() {
+        format!(
+            "projected {} a month for no accepted image: the cost per accepted image has no bound",
+            monthly(projection.monthly_usd)
+        )
+    } else {
+        format!(
+            "projected {} a month for {} accepted images: the cost per accepted image is beyond what imgcost computes",
+            monthly(projection.monthly_usd),
+            crate::decimal::format_plain(projection.accepted_images)
+        )
+    })
+}
+
 /// `$1,081.33` for monthly figures.
 pub fn monthly(value: Decimal) -> String {
     format_usd(value, 2)

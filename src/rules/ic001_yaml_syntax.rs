@@ -15,8 +15,9 @@ A file imgcost cannot read cannot be priced or checked. imgcost fails closed: an
 manifest is an error, never a silent skip and never $0.
 
 The same rule covers the limits that keep imgcost safe on hostile input: files over 1 MiB,
-nesting deeper than 64 levels, aliases that would expand to more than 10 000 nodes, more than
-one YAML document in a file, and bytes that are not UTF-8.
+nesting deeper than 64 levels, aliases that would expand to more than 10 000 nodes, anchors and
+`defaults:` copied into more nodes than the file has bytes (a long string counts one node per 64
+bytes), more than one YAML document in a file, and bytes that are not UTF-8.
 
 ## Example
 ```yaml

@@ -23,7 +23,9 @@ the combinations the rate card and the SDK document:
   `output_compression` with `gif` or `svg`;
 - more input images per call than the model accepts (16 for GPT Image);
 - an `output_format` or `endpoint` the model does not support;
-- input images on `images.generate` (use `images.edit` or `responses`);
+- input images on `images.generate` (use `images.edit` or `responses`), and `images.edit` with
+  none (`inputs.images` absent, empty, or every `per_request` 0): the API requires an image to
+  edit;
 - `mainline:` on an endpoint other than `responses`.
 
 Unsupported qualities such as `xhigh` on gpt-image-2 are IC105.
@@ -108,6 +110,21 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "images.generate takes no input images".to_owned(),
             None,
             "use `endpoint: images.edit` for edits with reference images",
+        );
+    }
+    if spec.endpoint == Endpoint::ImagesEdit
+        && spec
+            .inputs
+            .images
+            .iter()
+            .all(|image| image.per_request.is_zero())
+    {
+        reject(
+            "endpoint",
+            "images.edit needs an input image to edit, and this workflow sends none".to_owned(),
+            ctx.written("inputs/images")
+                .then_some(("inputs/images", "no image sent")),
+            "list the images each call sends under `inputs.images` (for example `images: [{size: 1024x1024}]`), or use `endpoint: images.generate`",
         );
     }
     let Some((id, model)) = ctx.card.image_model(&spec.model) else {

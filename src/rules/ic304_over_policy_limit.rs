@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::context::{WorkflowContext, monthly, per_image};
+use super::context::{WorkflowContext, monthly, per_image, unbounded_per_image};
 use super::ic204_near_ceiling::{Ceiling, Standing, near_finding, standing};
 use crate::decimal::format_plain;
 use crate::policy::{PolicySet, Strictest};
@@ -17,7 +17,9 @@ pub static IC304: Rule = Rule {
 Budgets in manifests are set by the teams that own them; policy limits are set by whoever owns
 the gate (FinOps, the platform team) and hold whatever a manifest says: a ceiling per workflow,
 per manifest, for everything checked in one run, per accepted image, on the retry rate, and on
-images per request. Several policies may set the same limit; the lowest applies.
+images per request. Several policies may set the same limit; the lowest applies. A workflow
+that pays for images but keeps none (or too small a share to compute) is over any limit per
+accepted image.
 
 ## Example
 ```yaml
@@ -113,10 +115,34 @@ pub fn check_workflow(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             out,
         );
     }
-    if let (Some(limit), Some(amount)) = (
-        ctx.policies.per_accepted_image_usd(),
-        projection.per_accepted_image_usd,
-    ) {
+    let per_image_limit = ctx.policies.per_accepted_image_usd();
+    if let (Some(limit), None) = (&per_image_limit, projection.per_accepted_image_usd)
+        && let Some(reason) = unbounded_per_image(projection)
+    {
+        let primary = Label::new(
+            &ctx.manifest.file,
+            ctx.entry.workflow.key_span,
+            "no figure per accepted image",
+        );
+        let mut diagnostic = Diagnostic::new(
+            &IC304,
+            format!(
+                "{reason}, over the policy limit per accepted image of {}",
+                per_image(limit.value)
+            ),
+            primary,
+        )
+        .with_related(limit_label(
+            limit,
+            "/rules/limits/per_accepted_image_usd",
+            per_image(limit.value),
+        ))
+        .with_help("images are paid for but (next to) none is kept: check `requests_per_month` and `accepted_fraction`")
+        .with_workflow(ctx.id());
+        diagnostic.related.extend(ctx.cost_drivers());
+        out.push(diagnostic);
+    }
+    if let (Some(limit), Some(amount)) = (per_image_limit, projection.per_accepted_image_usd) {
         let ceiling = Ceiling {
             what: "the policy limit per accepted image",
             amount,

@@ -10,6 +10,7 @@ mod ic002_schema_violation;
 mod ic003_duplicate_key;
 mod ic004_duplicate_workflow_id;
 mod ic005_unreadable_file;
+mod ic006_yaml_construct_ignored;
 mod ic007_findings_omitted;
 mod ic101_unknown_model;
 mod ic102_model_shut_down;
@@ -45,6 +46,7 @@ pub use ic002_schema_violation::IC002;
 pub use ic003_duplicate_key::IC003;
 pub use ic004_duplicate_workflow_id::IC004;
 pub use ic005_unreadable_file::IC005;
+pub use ic006_yaml_construct_ignored::{IC006, finding as ignored_construct};
 pub use ic007_findings_omitted::IC007;
 pub use ic101_unknown_model::IC101;
 pub use ic102_model_shut_down::IC102;
@@ -79,9 +81,9 @@ use crate::{Diagnostic, Report, Rule};
 
 /// Every rule, in code order.
 pub static ALL: &[&Rule] = &[
-    &IC001, &IC002, &IC003, &IC004, &IC005, &IC007, &IC101, &IC102, &IC103, &IC104, &IC105, &IC106,
-    &IC107, &IC108, &IC201, &IC202, &IC203, &IC204, &IC301, &IC302, &IC303, &IC304, &IC305, &IC306,
-    &IC307, &IC308, &IC401, &IC402, &IC403, &IC404, &IC405, &IC501, &IC502,
+    &IC001, &IC002, &IC003, &IC004, &IC005, &IC006, &IC007, &IC101, &IC102, &IC103, &IC104, &IC105,
+    &IC106, &IC107, &IC108, &IC201, &IC202, &IC203, &IC204, &IC301, &IC302, &IC303, &IC304, &IC305,
+    &IC306, &IC307, &IC308, &IC401, &IC402, &IC403, &IC404, &IC405, &IC501, &IC502,
 ];
 
 /// The checks run on every readable workflow, in code order.

@@ -3,8 +3,10 @@
 //! This is the first step of every file imgcost reads (manifests, policies, rate cards). It pulls
 //! events from `saphyr-parser` itself instead of calling saphyr's recursive loader, so that it
 //! can enforce limits before anything recurses: a nesting depth limit, an alias-expansion budget
-//! (billion laughs), and one document per file. Duplicate keys are found here and reported with
-//! both places. Scalars resolve by the YAML 1.2 core schema, so `no` stays the string `"no"`.
+//! (billion laughs), a budget for the copies anchors keep (proportional to the file), and one
+//! document per file. Duplicate keys are found here and reported with both places, and tags and
+//! directives it reads past are returned for IC006. Scalars resolve by the YAML 1.2 core schema,
+//! so `no` stays the string `"no"`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -12,15 +14,28 @@ use std::collections::HashMap;
 use saphyr::Scalar as CoreScalar;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as ParserSpan, Tag};
 
-use super::node::{Entry, Node, NodeKind, Resolved, Scalar};
+use super::ignored::{self, Ignored, Tagged};
+use super::node::{CopyCost, Entry, Node, NodeKind, Resolved, Scalar};
 use super::text_input::TextInput;
 use crate::Span;
 
 /// Deepest nesting of sequences and mappings accepted. Manifests need about six levels.
 pub const MAX_DEPTH: usize = 64;
 
-/// Most nodes that alias expansion may copy in one file.
+/// Most nodes that alias expansion may copy in one file (a long scalar counts as several: see
+/// [`CopyCost`]).
 pub const ALIAS_NODE_LIMIT: usize = 10_000;
+
+/// Most nodes that anchors and merged `defaults:` may copy in one file together: one per byte of
+/// its text, plus the alias limit. An anchored value is kept in the anchor table as a copy;
+/// anchors nested in anchors are copied again at every level, so without a limit a megabyte of
+/// nested anchors (no alias needed) took gigabytes. Anchors that do not nest never reach it:
+/// together they are smaller than the file, plus what aliases copied into them, which the alias
+/// limit bounds (so an alias bomb still meets that limit first).
+#[must_use]
+pub const fn copy_budget(text_len: usize) -> usize {
+    text_len.saturating_add(ALIAS_NODE_LIMIT)
+}
 
 /// A mapping switches from a linear scan to a hash index for duplicate keys above this size.
 const LINEAR_KEY_SCAN: usize = 16;
@@ -47,6 +62,11 @@ pub struct DuplicateKey {
 pub struct Document {
     pub root: Node,
     pub duplicate_keys: Vec<DuplicateKey>,
+    /// Nodes copied into the anchor table, as [`CopyCost`] counts them: charged to
+    /// [`copy_budget`], whose rest is left for merging `defaults:`.
+    pub copied_nodes: usize,
+    /// Tags and directives read past (IC006), in file order.
+    pub ignored: Vec<Ignored>,
 }
 
 /// Loads the single document in `text`. An empty file (or one with only comments) is a null
@@ -57,10 +77,14 @@ pub struct Document {
 pub fn load(text: &str) -> Result<Document, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let mut loader = Loader {
+        text,
         offsets: &offsets,
+        ignored: ignored::directives(text),
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: ALIAS_NODE_LIMIT,
+        copy_budget: copy_budget(text.len()),
+        copied_nodes: 0,
         root: None,
         documents: 0,
         document_start: 0,
@@ -92,6 +116,8 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
     Ok(Document {
         root,
         duplicate_keys: loader.duplicates,
+        copied_nodes: loader.copied_nodes,
+        ignored: loader.ignored,
     })
 }
 
@@ -171,15 +197,19 @@ enum Frame {
 
 struct Anchor {
     node: Node,
-    nodes: usize,
-    height: usize,
+    cost: CopyCost,
 }
 
 struct Loader<'a> {
+    text: &'a str,
     offsets: &'a CharOffsets,
+    ignored: Vec<Ignored>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchor>,
     alias_budget: usize,
+    /// What anchors may still copy: [`copy_budget`] less `copied_nodes`.
+    copy_budget: usize,
+    copied_nodes: usize,
     root: Option<Node>,
     documents: usize,
     /// Where the document starts: its `---`, or the start of the file.
@@ -206,8 +236,9 @@ impl Loader<'_> {
                 }
                 Ok(())
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
                 self.check_depth(span_bytes, 0)?;
+                self.check_tag(tag.as_deref(), Tagged::Sequence, span_bytes);
                 self.stack.push(Frame::Sequence {
                     start: span_bytes.start,
                     anchor,
@@ -215,8 +246,9 @@ impl Loader<'_> {
                 });
                 Ok(())
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
                 self.check_depth(span_bytes, 0)?;
+                self.check_tag(tag.as_deref(), Tagged::Mapping, span_bytes);
                 self.stack.push(Frame::Mapping {
                     start: span_bytes.start,
                     anchor,
@@ -264,6 +296,7 @@ impl Loader<'_> {
                 self.insert(node, anchor)
             }
             Event::Scalar(text, style, anchor, tag) => {
+                self.check_tag(tag.as_deref(), Tagged::Scalar(&text, style), span_bytes);
                 let mut node = scalar_node(text, style, tag.as_ref(), span_bytes);
                 // A document with nothing in it is an empty scalar placed after its last
                 // comment, possibly past the last line; point at where the document starts.
@@ -280,7 +313,7 @@ impl Loader<'_> {
                         help: None,
                     });
                 };
-                if anchor.nodes > self.alias_budget {
+                if anchor.cost.nodes > self.alias_budget {
                     return Err(SyntaxError {
                         span: span_bytes,
                         message: format!(
@@ -289,15 +322,24 @@ impl Loader<'_> {
                         help: Some("write the values out instead of nesting aliases".to_owned()),
                     });
                 }
-                let height = anchor.height;
-                self.check_depth(span_bytes, height)?;
-                self.alias_budget -= anchor.nodes;
+                let cost = anchor.cost;
+                self.check_depth(span_bytes, cost.height)?;
+                self.alias_budget -= cost.nodes;
                 let mut node = self.anchors[&id].node.clone();
                 // The copy as a whole sits where the alias is written; what is inside it keeps
                 // the places of the anchor's text, where a fix would be made.
                 node.span = span_bytes;
                 self.insert(node, 0)
             }
+        }
+    }
+
+    /// Notes a tag the loader does not honour, at the tag itself.
+    fn check_tag(&mut self, tag: Option<&Tag>, on: Tagged<'_>, node: Span) {
+        if let Some(tag) = tag
+            && !ignored::honoured(tag, on)
+        {
+            self.ignored.push(ignored::tag_at(self.text, node.start));
         }
     }
 
@@ -308,15 +350,32 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// Charges an anchored value's copy to the file's copy budget, before it is made.
+    fn charge_anchor(&mut self, nodes: usize, at: Span) -> Result<(), SyntaxError> {
+        if nodes > self.copy_budget {
+            return Err(SyntaxError {
+                span: Span::point(at.start),
+                message: format!(
+                    "anchored values copy more than {} nodes, the limit for a file of this size (possible anchor bomb)",
+                    self.copied_nodes.saturating_add(self.copy_budget)
+                ),
+                help: Some("an anchored value is copied, and anchors inside it are copied again at each level; anchor smaller parts, or write the values out".to_owned()),
+            });
+        }
+        self.copy_budget -= nodes;
+        self.copied_nodes += nodes;
+        Ok(())
+    }
+
     fn insert(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor > 0 {
-            let (nodes, height) = measure(&node);
+            let cost = node.copy_cost();
+            self.charge_anchor(cost.nodes, node.span)?;
             self.anchors.insert(
                 anchor,
                 Anchor {
                     node: node.clone(),
-                    nodes,
-                    height,
+                    cost,
                 },
             );
         }
@@ -433,21 +492,6 @@ fn could_be_other_than_string(text: &str, style: ScalarStyle) -> bool {
         })
 }
 
-/// Number of nodes and nesting height of a subtree (for the alias budget and depth limit).
-fn measure(node: &Node) -> (usize, usize) {
-    match &node.kind {
-        NodeKind::Scalar(_) => (1, 0),
-        NodeKind::Sequence(items) => items.iter().fold((1, 1), |(n, h), item| {
-            let (cn, ch) = measure(item);
-            (n + cn, h.max(ch + 1))
-        }),
-        NodeKind::Mapping(entries) => entries.iter().fold((1, 1), |(n, h), entry| {
-            let (cn, ch) = measure(&entry.value);
-            (n + cn + 1, h.max(ch + 1))
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,6 +563,47 @@ mod tests {
         }
         let SyntaxError { message, .. } = problem(&text);
         assert!(message.contains("alias expansion exceeds"), "{message}");
+    }
+
+    /// Gate integrity, class 8: what anchors copy is counted, and bounded by the file's size.
+    #[test]
+    fn copies_are_counted_and_bounded_by_the_files_size() {
+        // Each level is copied again with what it holds: [x] is 2, b 1 + 1 + 2, a 1 + 1 + 4.
+        assert_eq!(
+            load("a: &a {b: &b {c: &c [x]}}\n").unwrap().copied_nodes,
+            12
+        );
+        // A long scalar counts one node per 64 bytes.
+        let text = format!("a: &a {}\n", "x".repeat(640));
+        assert_eq!(load(&text).unwrap().copied_nodes, 11);
+        // Anchors that do not nest are together smaller than the file: never refused.
+        let text: String = (0..5_000)
+            .map(|i| format!("k{i}: &a{i} {{x: [1, 2, 3], y: some text}}\n"))
+            .collect();
+        let document = load(&text).unwrap();
+        assert!(
+            document.copied_nodes <= text.len(),
+            "{}",
+            document.copied_nodes
+        );
+        // Nested ones are refused once their copies pass the file's size.
+        let mut text = String::new();
+        for level in 0..40 {
+            let indent = " ".repeat(level);
+            text.push_str(&format!(
+                "{indent}a{level}: &a{level}\n{indent} p: [{}]\n",
+                ["x"; 500].join(",")
+            ));
+        }
+        let error = problem(&text);
+        assert!(
+            error.message.starts_with(&format!(
+                "anchored values copy more than {} nodes",
+                text.len() + ALIAS_NODE_LIMIT
+            )),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -220,6 +220,60 @@ impl Node {
     }
 }
 
+/// Bytes of scalar text that count as one more node when a copy is charged.
+pub const TEXT_BYTES_PER_NODE: usize = 64;
+
+/// What copying a subtree costs, and how deep it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyCost {
+    /// One per node, plus one per [`TEXT_BYTES_PER_NODE`] bytes of scalar text (keys included),
+    /// so that a long string copied many times is charged for its length, not as one node.
+    pub nodes: usize,
+    /// Nesting levels below the node (0 for a scalar).
+    pub height: usize,
+}
+
+impl Node {
+    /// The cost of copying this subtree (a walk of it: only for the rare nodes that are copied).
+    #[must_use]
+    pub fn copy_cost(&self) -> CopyCost {
+        match &self.kind {
+            NodeKind::Scalar(scalar) => CopyCost {
+                nodes: 1 + scalar.text.len() / TEXT_BYTES_PER_NODE,
+                height: 0,
+            },
+            NodeKind::Sequence(items) => items.iter().map(Self::copy_cost).fold(
+                CopyCost {
+                    nodes: 1,
+                    height: 1,
+                },
+                |total, item| total.with_child(item),
+            ),
+            NodeKind::Mapping(entries) => entries.iter().fold(
+                CopyCost {
+                    nodes: 1,
+                    height: 1,
+                },
+                |total, entry| {
+                    let key = entry.key.copy_cost();
+                    total
+                        .with_child(entry.value.copy_cost())
+                        .with_child(CopyCost { height: 0, ..key })
+                },
+            ),
+        }
+    }
+}
+
+impl CopyCost {
+    fn with_child(self, child: Self) -> Self {
+        Self {
+            nodes: self.nodes.saturating_add(child.nodes),
+            height: self.height.max(child.height + 1),
+        }
+    }
+}
+
 /// An empty plain scalar (null) at the start of the file: what an empty document loads as.
 impl Default for Node {
     fn default() -> Self {

@@ -24,7 +24,12 @@ pub struct Output {
 impl Test {
     pub fn new() -> Self {
         Self {
-            dir: tempfile::tempdir().expect("temp dir"),
+            // Not `.tmp…`: a manifest without `project:` takes the folder's name, which must be
+            // a valid project name.
+            dir: tempfile::Builder::new()
+                .prefix("imgcost-test-")
+                .tempdir()
+                .expect("temp dir"),
             args: Vec::new(),
             env: Vec::new(),
             removed_env: vec!["GITHUB_ACTIONS".into(), "NO_COLOR".into()],
