@@ -1,8 +1,11 @@
 //! Fuzz target: arbitrary bytes as a manifest, through the whole `check` pipeline (decode, YAML
-//! load, schema, typed read, pricing, rules) and both report renderers.
+//! load, schema, typed read, pricing, rules) and every report format: human, JSON, SARIF,
+//! GitHub annotations, Markdown (the job summary, and a diff comment against an empty base) and
+//! JUnit.
 //!
-//! Any panic, hang or runaway allocation here is a bug: SPEC §8 says no input may cause one.
-//! The JSON report must also stay valid JSON, whatever the input put into messages.
+//! Any panic, hang or runaway allocation here is a bug: no input may cause one (docs/security.md).
+//! Each format must also stay what its reader expects, whatever the input put into messages:
+//! JSON and SARIF parse, JUnit is well-formed XML, every GitHub annotation is one line.
 
 #![no_main]
 
@@ -10,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use imgcost::policy::PolicySet;
 use imgcost::render::human::HumanStyle;
-use imgcost::{Context, ManifestInput, RateCard, check_inputs, render};
+use imgcost::{Context, ManifestInput, RateCard, check_inputs, diff, render};
 use libfuzzer_sys::fuzz_target;
 
 fn context() -> &'static Context {
@@ -42,4 +45,29 @@ fuzz_target!(|data: &[u8]| {
         quiet: false,
     };
     let _ = render::human::write(&report, style, false, &mut std::io::sink());
+    let mut sarif = Vec::new();
+    render::sarif::write(&report, &mut sarif).expect("writing to memory");
+    if let Err(error) = serde_json::from_slice::<serde_json::Value>(&sarif) {
+        panic!("the SARIF log is not JSON ({error})");
+    }
+    let junit = render::junit::render(&report);
+    if let Err(error) = roxmltree::Document::parse(&junit) {
+        panic!("the JUnit report is not well-formed XML ({error}):\n{junit}");
+    }
+    let github = render::github::render(&report, false);
+    for line in github.lines() {
+        assert!(
+            line.starts_with("::") || line.starts_with("imgcost "),
+            "an annotation spans lines: {line:?}"
+        );
+    }
+    let _ = render::markdown::check_summary(&report, false);
+    let empty = diff::Base {
+        label: "empty".into(),
+        workflows: Vec::new(),
+        total: Some(rust_decimal::Decimal::ZERO),
+        errors: 0,
+        policy_files: Vec::new(),
+    };
+    let _ = render::markdown::diff_comment(&report, &diff::compare(&empty, &report));
 });

@@ -77,7 +77,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or directories to check. Directories are searched for imgcost.yaml, imgcost.yml,
-    /// *.imgcost.yaml and *.imgcost.yml, honouring .gitignore; files are always checked.
+    /// *.imgcost.yaml and *.imgcost.yml: inside git, the ones git tracks and the untracked ones
+    /// .gitignore does not ignore; elsewhere, honouring ignore files. Files are always checked.
     /// Default: the current directory.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
