@@ -120,3 +120,43 @@ fn check_inputs_100(bencher: Bencher) {
         .counter(ItemsCount::new(MANIFESTS))
         .bench(|| imgcost::check_inputs(black_box(&inputs), Vec::new(), &context));
 }
+
+/// `diff::gates` on 10 000 workflows that all rose past a policy's `max_increase_usd` (each
+/// looks its workflow up: a scan per change once made this quadratic).
+#[divan::bench(sample_count = 10)]
+fn diff_gates_10k(bencher: Bencher) {
+    let inputs = |volume: &str| -> Vec<ManifestInput> {
+        let text = TEXT.replace(
+            "requests_per_month: ",
+            &format!("requests_per_month: {volume}"),
+        );
+        (0..2_000)
+            .map(|i| ManifestInput::Bytes {
+                display: format!("services/svc-{i:04}/imgcost.yaml"),
+                folder: format!("svc-{i:04}"),
+                place: format!("services/svc-{i:04}/imgcost.yaml"),
+                bytes: text.clone().into_bytes(),
+            })
+            .collect()
+    };
+    let policy = Arc::new(SourceFile::new(
+        "gate.yaml",
+        "version: 1\nname: gate\nrules:\n  diff: {max_increase_usd: 0.01}\n",
+    ));
+    let policies = PolicySet {
+        policies: vec![imgcost::policy::Policy::load(&policy).expect("a valid policy")],
+        reference: None,
+    };
+    let context = Context {
+        as_of: *AS_OF,
+        ratecard: Arc::clone(&CARD),
+        policies: Arc::new(policies),
+    };
+    let base = imgcost::check_inputs(&inputs(""), Vec::new(), &context);
+    // `1` before each volume: ten times it and more.
+    let head = imgcost::check_inputs(&inputs("1"), Vec::new(), &context);
+    let diff = imgcost::diff::compare(&imgcost::diff::Base::of_report(&base, "base"), &head);
+    bencher
+        .counter(ItemsCount::new(head.workflows.len()))
+        .bench(|| imgcost::diff::gates(black_box(&diff), &head, &context.policies));
+}

@@ -26,6 +26,16 @@ pub fn parse_exact(text: &str) -> Result<Decimal, String> {
     {
         return Err(format!("`{text}` is not a finite number"));
     }
+    // Nearly every number is plain digits with at most a point and a sign, which
+    // `from_str_exact` reads exactly; the rest (exponents, `0x`, `0o`), and every error, take
+    // the exact reader below.
+    let unsigned = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+    if unsigned.bytes().any(|b| b.is_ascii_digit())
+        && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && let Ok(value) = Decimal::from_str_exact(trimmed.strip_prefix('+').unwrap_or(trimmed))
+    {
+        return Ok(value);
+    }
     exact(trimmed).map_err(|error| match error {
         Inexact::NotANumber => format!("`{text}` is not a number"),
         Inexact::TooManyDigits => format!(
@@ -659,6 +669,10 @@ mod tests {
                 let parsed = parse_exact(&text).map(|d| (d, d.scale()));
                 proptest::prop_assert_eq!(parsed, Ok((expected, expected.scale())), "{}", text);
             }
+            // The fast path for plain text and the exact reader agree, sign and scale included.
+            let slow = exact(&text).map(|d| (d, d.scale(), d.is_sign_negative()));
+            let fast = parse_exact(&text).map(|d| (d, d.scale(), d.is_sign_negative()));
+            proptest::prop_assert_eq!(fast.ok(), slow.ok(), "{}", text);
         }
     }
 

@@ -20,6 +20,10 @@ use crate::{LineColumn, Rule, Severity, SourceFile, Span};
 /// renderer can put an escape sequence on a terminal or a newline into an annotation.
 #[must_use]
 pub fn printable(text: &str) -> Cow<'_, str> {
+    // Nearly every text is printable ASCII: a byte test settles it.
+    if text.bytes().all(|b| (b' '..0x7f).contains(&b)) {
+        return Cow::Borrowed(text);
+    }
     let hidden =
         |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(hidden) {

@@ -305,6 +305,29 @@ pub fn base_from_git(
     })
 }
 
+impl Base {
+    /// A base taken from a report checked in this process (its workflows compared as a saved
+    /// report of it would be): for comparing two reports built in memory.
+    #[must_use]
+    pub fn of_report(report: &Report, label: &str) -> Self {
+        Self {
+            label: label.to_owned(),
+            workflows: report
+                .workflows
+                .par_iter()
+                .map(|entry| BaseWorkflow {
+                    id: entry.workflow.id.clone(),
+                    file: entry.file.path().to_owned(),
+                    compared: Some(Compared::of_workflow(&JsonWorkflow::of(entry))),
+                })
+                .collect(),
+            total: report.monthly_usd().map(cents),
+            errors: report.counts().errors,
+            policy_files: Vec::new(),
+        }
+    }
+}
+
 fn short(commit: &str) -> &str {
     commit.get(..7).unwrap_or(commit)
 }

@@ -99,6 +99,10 @@ pub fn discover(paths: &[PathBuf], workspace: &Workspace) -> Result<Discovered, 
         listed
             .diagnostics
             .sort_by(|a, b| a.primary.file.path().cmp(b.primary.file.path()));
+        if paths.len() == 1 {
+            // One folder: nothing else to meet twice.
+            found.manifests.append(&mut listed.manifests);
+        }
         for manifest in listed.manifests {
             // Listed files sit under the canonical folder given, through no link; only a file
             // that is itself a link needs resolving to know what it is.
@@ -299,13 +303,20 @@ fn strip_path_prefix(message: &str) -> String {
 
 fn manifest_path(path: &Path, workspace: &Workspace) -> ManifestPath {
     let cwd = workspace.cwd.as_path();
+    let display = display_path(path, cwd);
+    // A path under the working directory shows without `..`: its place follows from its name.
+    let place = if display.starts_with('/') || display.split('/').any(|part| part == "..") {
+        workspace
+            .root_relative(path)
+            .unwrap_or_else(|| display.clone())
+    } else {
+        workspace.place_of_display(&display)
+    };
     ManifestPath {
         path: path.to_path_buf(),
-        display: display_path(path, cwd),
         folder: crate::printable(&folder_name(path, cwd)).into_owned(),
-        place: workspace
-            .root_relative(path)
-            .unwrap_or_else(|| display_path(path, cwd)),
+        display,
+        place,
     }
 }
 

@@ -427,11 +427,7 @@ fn plain(value: &Value) -> String {
 }
 
 fn pattern_message(name: &str, shown: &str, pattern: &str) -> String {
-    if pattern.contains("._:/-") {
-        format!(
-            "`{shown}` is not a model id (letters, digits, `.`, `_`, `:`, `/` and `-`, at most 128 characters)"
-        )
-    } else if pattern.contains("x[") {
+    if pattern.contains("x[") {
         format!("`{shown}` is not a valid `{name}`")
     } else {
         format!("`{shown}` does not match the pattern `{pattern}` required for `{name}`")

@@ -19,6 +19,8 @@ pub struct Workspace {
     pub cwd: PathBuf,
     /// The top of the git work tree holding `cwd`, canonical; `None` outside git.
     pub repository: Option<PathBuf>,
+    /// `cwd` relative to [`Self::root`], with `/` (`""` when they are the same).
+    cwd_in_root: String,
 }
 
 impl Workspace {
@@ -29,7 +31,16 @@ impl Workspace {
     pub fn at(cwd: &Path) -> Result<Self, Error> {
         let cwd = cwd.canonicalize()?;
         let repository = git::work_tree_root(&cwd)?;
-        Ok(Self { cwd, repository })
+        let cwd_in_root = repository
+            .as_deref()
+            .and_then(|root| cwd.strip_prefix(root).ok())
+            .map(slashed)
+            .unwrap_or_default();
+        Ok(Self {
+            cwd,
+            repository,
+            cwd_in_root,
+        })
     }
 
     /// A workspace that is not inside git (tests, fuzzing, bytes from elsewhere).
@@ -38,6 +49,18 @@ impl Workspace {
         Self {
             cwd: cwd.to_path_buf(),
             repository: None,
+            cwd_in_root: String::new(),
+        }
+    }
+
+    /// The place (see [`Self::root_relative`]) of a file shown as `display`, a path relative to
+    /// `cwd` with `/` and no `..`, without touching the file system.
+    #[must_use]
+    pub fn place_of_display(&self, display: &str) -> String {
+        if self.cwd_in_root.is_empty() {
+            display.to_owned()
+        } else {
+            [self.cwd_in_root.as_str(), "/", display].concat()
         }
     }
 
@@ -69,13 +92,7 @@ impl Workspace {
     pub fn root_relative(&self, path: &Path) -> Option<String> {
         let lexical = self.lexical(path);
         let relative = lexical.strip_prefix(self.root()).ok()?;
-        Some(
-            relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
-        )
+        Some(slashed(relative))
     }
 
     /// Checks that reading `path` stays where it claims to be: a path inside the repository
@@ -98,6 +115,15 @@ impl Workspace {
             Err(error) => Err(error.to_string()),
         }
     }
+}
+
+/// A relative path's components joined with `/`.
+fn slashed(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

@@ -202,12 +202,22 @@ fn omitted_note(
 
 fn apply_exemptions(report: &mut Report, policies: &PolicySet) {
     let as_of = report.as_of;
-    // Where each manifest is, by the name findings give its file, for exemptions with `paths:`.
-    let places: HashMap<String, String> = report
-        .manifests
+    // Where each manifest is, by the name findings give its file, for exemptions with `paths:`
+    // (made only when one has them).
+    let with_paths = policies
+        .policies
         .iter()
-        .map(|m| (m.file.path().to_owned(), m.place.clone()))
-        .collect();
+        .flat_map(|p| &p.exemptions)
+        .any(|e| e.paths.is_some());
+    let places: HashMap<String, String> = if with_paths {
+        report
+            .manifests
+            .iter()
+            .map(|m| (m.file.path().to_owned(), m.place.clone()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut settled = Vec::new();
     for policy in &policies.policies {
         for exemption in &policy.exemptions {

@@ -238,7 +238,9 @@ impl Loader<'_> {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.check_depth(span_bytes, 0)?;
-                self.check_tag(tag.as_deref(), Tagged::Sequence, span_bytes);
+                if tag.is_some() {
+                    self.check_tag(tag.as_deref(), Tagged::Sequence, span_bytes);
+                }
                 self.stack.push(Frame::Sequence {
                     start: span_bytes.start,
                     anchor,
@@ -248,7 +250,9 @@ impl Loader<'_> {
             }
             Event::MappingStart(anchor, tag) => {
                 self.check_depth(span_bytes, 0)?;
-                self.check_tag(tag.as_deref(), Tagged::Mapping, span_bytes);
+                if tag.is_some() {
+                    self.check_tag(tag.as_deref(), Tagged::Mapping, span_bytes);
+                }
                 self.stack.push(Frame::Mapping {
                     start: span_bytes.start,
                     anchor,
@@ -296,7 +300,9 @@ impl Loader<'_> {
                 self.insert(node, anchor)
             }
             Event::Scalar(text, style, anchor, tag) => {
-                self.check_tag(tag.as_deref(), Tagged::Scalar(&text, style), span_bytes);
+                if tag.is_some() {
+                    self.check_tag(tag.as_deref(), Tagged::Scalar(&text, style), span_bytes);
+                }
                 let mut node = scalar_node(text, style, tag.as_ref(), span_bytes);
                 // A document with nothing in it is an empty scalar placed after its last
                 // comment, possibly past the last line; point at where the document starts.
@@ -334,7 +340,8 @@ impl Loader<'_> {
         }
     }
 
-    /// Notes a tag the loader does not honour, at the tag itself.
+    /// Notes a tag the loader does not honour, at the tag itself. Called only for tagged nodes,
+    /// which few files have.
     fn check_tag(&mut self, tag: Option<&Tag>, on: Tagged<'_>, node: Span) {
         if let Some(tag) = tag
             && !ignored::honoured(tag, on)

@@ -221,8 +221,7 @@ fn assert_inert(markdown: &Markdown) {
 const HOSTILE: &str = "x` <img src=q> [Approve](https://evil.example) @octocat `y";
 
 /// Gate integrity, class 13: a folder name (the file's path), a key and a model quoted in
-/// messages (a model id must match a pattern, so this one is an IC002 that quotes it), and an
-/// exemption's free-text reason, each holding a closing backtick, HTML, a
+/// messages, and an exemption's free-text reason, each holding a closing backtick, HTML, a
 /// link and a mention (plus emphasis, a pipe, an issue reference, a heading mark,
 /// strikethrough, math, a bare URL and a line break in the reason), reach the job summary as
 /// the text they are: one row per workflow, one list item per finding, and nothing active.
@@ -254,16 +253,16 @@ fn markdown_summary_shows_hostile_paths_values_and_reasons_as_text() {
     output.status(1);
     let markdown = parse_markdown(&output.stdout);
     assert_inert(&markdown);
-    // Three findings; one workflow row (the two others are not read) and the total.
+    // Three findings; two workflow rows and the total.
     assert_eq!(markdown.items, 3, "{}", output.stdout);
-    assert_eq!(markdown.rows.len(), 2, "{}", output.stdout);
+    assert_eq!(markdown.rows.len(), 3, "{}", output.stdout);
     assert_eq!(
         markdown.formatted,
         [
             "Total",
             "$21.07",
             "IC002",
-            "IC002",
+            "IC101",
             "IC302",
             &format!(
                 "(exempted until 2027-01-31: {HOSTILE} | **b** # 1 #2 ~s~ $\\Huge{{X}}$ www.evil.example next)"
@@ -278,8 +277,9 @@ fn markdown_summary_shows_hostile_paths_values_and_reasons_as_text() {
     let unquoted = HOSTILE.replace('`', "");
     for shown in [
         format!("{folder}/imgcost.yaml:6:47"),
+        format!("p/other{HOSTILE}not priced"),
         format!("unknown key {unquoted} in request"),
-        format!("\"{unquoted}\" is not a model id"),
+        format!("unknown model {unquoted} (rate card openai-2026-11-23)"),
     ] {
         assert!(
             markdown.visible.contains(&shown),
