@@ -22,8 +22,13 @@ const MANIFESTS: usize = 100;
 static AS_OF: LazyLock<Date> = LazyLock::new(|| Date::from_ymd(2026, 11, 25).expect("a date"));
 
 static CARD: LazyLock<Arc<RateCard>> = LazyLock::new(|| {
-    RateCard::select(None, *AS_OF, &imgcost::Workspace::detached(Path::new(".")))
-        .expect("a built-in card for the date")
+    RateCard::select(
+        None,
+        *AS_OF,
+        &imgcost::Workspace::detached(Path::new(".")),
+        None,
+    )
+    .expect("a built-in card for the date")
 });
 
 static FILE: LazyLock<Arc<SourceFile>> =

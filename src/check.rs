@@ -17,6 +17,12 @@ use crate::{
     decimal, file_reader, project, rules,
 };
 
+/// Most workflows one run checks: twice the largest scale imgcost is measured at (100 000
+/// manifests of five workflows, docs/performance.md). A report lists each workflow, about a
+/// kilobyte of JSON, and `defaults:` lets a line declare one, so the run is bounded as a whole
+/// too.
+pub const MAX_WORKFLOWS_PER_RUN: usize = 1_000_000;
+
 /// What every manifest of a run is judged against.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -67,6 +73,21 @@ impl ManifestInput {
 
     fn read(&self) -> Result<Arc<crate::SourceFile>, Box<Diagnostic>> {
         match self {
+            Self::Path(ManifestPath {
+                in_index: Some((root, relative)),
+                display,
+                ..
+            }) => match crate::git::read_from_index(root, relative) {
+                Ok(crate::git::Object::File(bytes)) => file_reader::decode(display, bytes),
+                Ok(_) => Err(Box::new(file_reader::unreadable(
+                    display,
+                    "git tracks it outside the sparse checkout, but it is not a file in the index",
+                ))),
+                Err(error) => Err(Box::new(file_reader::unreadable(
+                    display,
+                    &error.to_string(),
+                ))),
+            },
             Self::Path(path) => file_reader::read_source(&path.path, &path.display),
             Self::Bytes { display, bytes, .. } => file_reader::decode(display, bytes.clone()),
         }
@@ -125,6 +146,12 @@ pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
         .map(ManifestInput::Path)
         .collect();
     let mut report = evaluate(&inputs, found.diagnostics, &options.context);
+    if report.workflows.len() > MAX_WORKFLOWS_PER_RUN {
+        return Err(Error::Usage(format!(
+            "{} workflows in one run is more than the {MAX_WORKFLOWS_PER_RUN} imgcost checks at once; check the repository's folders in several runs",
+            report.workflows.len()
+        )));
+    }
     let misplaced = policy::projects::check_places(
         &report,
         &options.context.policies,

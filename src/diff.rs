@@ -106,8 +106,23 @@ pub struct Diff {
     /// Changed, renamed, added and removed workflows by size of change, then unchanged ones
     /// by id.
     pub workflows: Vec<WorkflowChange>,
+    /// Groups of workflows that vanished and appeared in one project with one model and
+    /// endpoint, more appearing than vanished: gated as a whole as well, so that no decoy can
+    /// take a rename's pairing and leave the renamed workflow "added".
+    pub replacements: Vec<Replacement>,
     /// Errors found in the base (its figures may be incomplete).
     pub base_errors: usize,
+}
+
+/// Workflows that appeared where others of the same project, model and endpoint vanished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+    /// The vanished ones' monthly cost at the base, and the new ones' at the head (each at most
+    /// a thousand workflows of a file at $10^24: no overflow).
+    pub before: Decimal,
+    pub after: Decimal,
 }
 
 impl Diff {
@@ -211,9 +226,23 @@ pub fn base_from_git(
         let display = format!("{}:{}", short(&commit), file.path);
         // A link inside the tree is followed, as in the working tree; one that leaves it is
         // refused in both.
-        let bytes = match cat.read(&git::object_name(&commit, Path::new(&file.path)))? {
+        let bytes = match cat.read_bytes(&git::object_name_bytes(&commit, &file.raw))? {
             Object::File(bytes) => bytes,
-            Object::Missing => continue,
+            // Listed by `ls-tree` a moment ago: a file that cannot be read is said so.
+            Object::Missing => {
+                findings.push(file_reader::unreadable(
+                    &display,
+                    "git lists it at the base but cannot read it",
+                ));
+                continue;
+            }
+            Object::Dangling => {
+                findings.push(file_reader::unreadable(
+                    &display,
+                    "it is a broken symbolic link at the base",
+                ));
+                continue;
+            }
             Object::LinkOutside => {
                 findings.push(file_reader::unreadable(&display, LINK_OUTSIDE));
                 continue;
@@ -542,9 +571,10 @@ fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
     changed
 }
 
-/// How alike two workflows are: how many of the six request fields (model, endpoint, tier,
-/// quality, size, n) are equal, then how many of volume, inputs and budget.
-fn likeness(before: &Compared, after: &Compared) -> (usize, usize) {
+/// How alike two workflows are, for pairing renames: in the same manifest (followed through
+/// git's file renames) first, then by how many of the six request fields (model, endpoint,
+/// tier, quality, size, n) are equal, then how many of volume, inputs and budget.
+fn likeness(same_file: bool, before: &Compared, after: &Compared) -> (bool, usize, usize) {
     let request = before
         .shape
         .iter()
@@ -554,48 +584,98 @@ fn likeness(before: &Compared, after: &Compared) -> (usize, usize) {
     let rest = usize::from(before.volume == after.volume)
         + usize::from(before.inputs_per_attempt == after.inputs_per_attempt)
         + usize::from(before.budget == after.budget);
-    (request, rest)
+    (same_file, request, rest)
 }
 
-/// A renamed workflow stays in its manifest (followed through git's file renames) and keeps at
-/// least this many of its six request fields: a rename that also raises the volume, the quality
-/// and `n` is still a rename, gated as a change. One that changes more of what it asks for is a
-/// new workflow, held to every absolute gate.
-const RENAME_LIKENESS: usize = 4;
+/// The project of a workflow id (`storefront/hero` → `storefront`).
+fn project_of(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(project, _)| project)
+}
+
+/// Workflows of one project, model and endpoint: indexes of those that vanished and of those
+/// that appeared.
+type Group = (Vec<usize>, Vec<usize>);
+
+/// Pairs scored in a group beyond this many are paired in id order instead, so that a change
+/// of a thousand workflows of one model costs no million comparisons.
+const SCORED_PAIRS: usize = 4096;
 
 /// Pairs workflows that vanished from the base with workflows new at the head that are the same
-/// workflow renamed, as git pairs a deleted and an added file: the most alike pairs first.
-/// Returns (index into `removed`, index into `added`).
+/// workflow renamed, as git pairs a deleted and an added file. A rename stays in its project
+/// (which is tied to its place, IC308) and keeps its model and endpoint; whatever else it
+/// changes (its manifest, quality, size, n, volume) is gated as a change. Within such a group
+/// the most alike pairs come first. Returns (index into `removed`, index into `added`).
 fn renames(
     removed: &[(&BaseWorkflow, &Compared)],
     added: &[(&WorkflowEntry, &Compared)],
-) -> Vec<(usize, usize)> {
-    let mut candidates: Vec<((usize, usize), usize, usize)> = Vec::new();
-    for (r, (before, before_compared)) in removed.iter().enumerate() {
-        for (a, (entry, after_compared)) in added.iter().enumerate() {
-            let score = likeness(before_compared, after_compared);
-            if before.file == entry.file.path() && score.0 >= RENAME_LIKENESS {
-                candidates.push((score, r, a));
+) -> (Vec<(usize, usize)>, Vec<Group>) {
+    type Key<'a> = (&'a str, &'a Value, &'a Value);
+    let mut groups: HashMap<Key<'_>, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (r, (before, compared)) in removed.iter().enumerate() {
+        let key = (
+            project_of(&before.id),
+            &compared.shape[0],
+            &compared.shape[1],
+        );
+        groups.entry(key).or_default().0.push(r);
+    }
+    for (a, (entry, compared)) in added.iter().enumerate() {
+        let key = (
+            project_of(&entry.workflow.id),
+            &compared.shape[0],
+            &compared.shape[1],
+        );
+        if let Some(group) = groups.get_mut(&key) {
+            group.1.push(a);
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut replacing = Vec::new();
+    for (gone, new) in groups.into_values() {
+        if new.is_empty() {
+            continue;
+        }
+        if new.len() > gone.len() {
+            // More appeared than vanished: some are new whatever the pairing, and a decoy could
+            // take the pairing from the real rename. The group is also gated as a whole.
+            replacing.push((gone.clone(), new.clone()));
+        }
+        if gone.len().saturating_mul(new.len()) > SCORED_PAIRS {
+            let mut gone = gone;
+            let mut new = new;
+            gone.sort_by(|x, y| removed[*x].0.id.cmp(&removed[*y].0.id));
+            new.sort_by(|x, y| added[*x].0.workflow.id.cmp(&added[*y].0.workflow.id));
+            pairs.extend(gone.into_iter().zip(new));
+            continue;
+        }
+        let mut candidates: Vec<((bool, usize, usize), usize, usize)> = Vec::new();
+        for &r in &gone {
+            for &a in &new {
+                let (before, before_compared) = removed[r];
+                let (entry, after_compared) = added[a];
+                let same_file = before.file == entry.file.path();
+                candidates.push((likeness(same_file, before_compared, after_compared), r, a));
+            }
+        }
+        // Most alike first; ties in the order of the ids, so the pairing is deterministic.
+        candidates.sort_by(|x, y| {
+            y.0.cmp(&x.0)
+                .then_with(|| removed[x.1].0.id.cmp(&removed[y.1].0.id))
+                .then_with(|| added[x.2].0.workflow.id.cmp(&added[y.2].0.workflow.id))
+        });
+        let mut taken_removed = HashSet::new();
+        let mut taken_added = HashSet::new();
+        for (_, r, a) in candidates {
+            if !taken_removed.contains(&r) && !taken_added.contains(&a) {
+                taken_removed.insert(r);
+                taken_added.insert(a);
+                pairs.push((r, a));
             }
         }
     }
-    // Most alike first; ties in the order of the ids, so the pairing is deterministic.
-    candidates.sort_by(|x, y| {
-        y.0.cmp(&x.0)
-            .then_with(|| removed[x.1].0.id.cmp(&removed[y.1].0.id))
-            .then_with(|| added[x.2].0.workflow.id.cmp(&added[y.2].0.workflow.id))
-    });
-    let mut taken_removed = vec![false; removed.len()];
-    let mut taken_added = vec![false; added.len()];
-    let mut pairs = Vec::new();
-    for (_, r, a) in candidates {
-        if !taken_removed[r] && !taken_added[a] {
-            taken_removed[r] = true;
-            taken_added[a] = true;
-            pairs.push((r, a));
-        }
-    }
-    pairs
+    pairs.sort_unstable();
+    replacing.sort_unstable();
+    (pairs, replacing)
 }
 
 /// Compares the head with its base, workflow by workflow.
@@ -646,7 +726,26 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
         .filter(|workflow| !after_ids.contains(workflow.id.as_str()))
         .filter_map(|workflow| Some((workflow, workflow.compared.as_ref()?)))
         .collect();
-    let pairs = renames(&removed, &added);
+    let (pairs, replacing) = renames(&removed, &added);
+    // A group whose sum passes the largest amount has an IC108 already; it is not gated twice.
+    let replacements = replacing
+        .into_iter()
+        .filter_map(|(gone, new)| {
+            let ids = |mut ids: Vec<String>| {
+                ids.sort_unstable();
+                ids
+            };
+            Some(Replacement {
+                removed: ids(gone.iter().map(|&r| removed[r].0.id.clone()).collect()),
+                added: ids(new
+                    .iter()
+                    .map(|&a| added[a].0.workflow.id.clone())
+                    .collect()),
+                before: sum_usd(gone.iter().filter_map(|&r| removed[r].1.monthly)).ok()?,
+                after: sum_usd(new.iter().filter_map(|&a| added[a].1.monthly)).ok()?,
+            })
+        })
+        .collect();
     let mut renamed_removed = vec![false; removed.len()];
     let mut renamed_added = vec![false; added.len()];
     for (r, a) in pairs {
@@ -698,6 +797,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
         before: base.total,
         after: head.monthly_usd().map(cents),
         workflows,
+        replacements,
         base_errors: base.errors,
     }
 }
@@ -849,6 +949,61 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
             .related
             .extend(reasons.into_iter().map(|(_, label)| label));
         diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned()));
+        found.push(diagnostic);
+    }
+    for replacement in &diff.replacements {
+        let delta = replacement.after - replacement.before;
+        let relative = match percent(delta, replacement.before) {
+            Some(percent) => Relative::Percent(percent),
+            None => Relative::FromZero,
+        };
+        let Some(limit) = policies.max_increase_percent() else {
+            break;
+        };
+        let over = match relative {
+            Relative::Percent(p) => p > limit.value,
+            _ => true,
+        };
+        // The largest new workflow is where the finding points.
+        let Some(entry) = replacement
+            .added
+            .iter()
+            .filter_map(|id| head_by_id.get(id.as_str()).copied())
+            .max_by_key(|entry| entry.monthly_usd())
+        else {
+            continue;
+        };
+        if !over || delta <= Decimal::ZERO {
+            continue;
+        }
+        let named = |ids: &[String]| {
+            ids.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut diagnostic = Diagnostic::new(
+            &IC501,
+            format!(
+                "{} replace {} (same project, model and endpoint): their monthly cost rises by {}{}, over the limit of {} %",
+                named(&replacement.added),
+                named(&replacement.removed),
+                format_usd(delta, 2),
+                percent_text(&relative),
+                crate::decimal::format_plain(limit.value)
+            ),
+            Label::new(&entry.file, entry.workflow.key_span, "new here"),
+        )
+        .with_workflow(&entry.workflow.id)
+        .with_related(limit.policy.label(
+            "/rules/diff/max_increase_percent",
+            format!(
+                "policy `{}`: at most {} % more",
+                limit.policy.name,
+                crate::decimal::format_plain(limit.value)
+            ),
+        ));
+        diagnostic.set_help(Some("a workflow renamed (and perhaps moved or changed) while others appear beside it is compared with what vanished; reduce the increase or have it approved (an IC501 exemption)".to_owned()));
         found.push(diagnostic);
     }
     let Some(delta) = diff.delta().filter(|d| *d > Decimal::ZERO) else {

@@ -33,6 +33,9 @@ pub struct ManifestPath {
     /// Relative to the repository's top (the working directory outside git), with `/`: the
     /// manifest's place for policies that bind projects and exemptions to paths.
     pub place: String,
+    /// Read from git's index instead of the working tree: the repository's top and the path
+    /// relative to it, for a tracked file outside a sparse checkout.
+    pub in_index: Option<(PathBuf, PathBuf)>,
 }
 
 /// What discovery found: manifests, and findings about paths it could not take.
@@ -41,6 +44,9 @@ pub struct Discovered {
     pub manifests: Vec<ManifestPath>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// Longest path of a manifest, as shown, in bytes.
+pub const MAX_PATH_BYTES: usize = 512;
 
 /// Whether a file name is a manifest's.
 #[must_use]
@@ -63,25 +69,22 @@ pub fn discover(paths: &[PathBuf], workspace: &Workspace) -> Result<Discovered, 
     };
     let cwd = workspace.cwd.as_path();
     let mut found = Discovered::default();
-    // Canonical places already taken: one file named by two paths is checked once.
-    let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut repositories: Vec<PathBuf> = workspace.repository.iter().cloned().collect();
     for given in paths {
         let absolute = cwd.join(given);
-        let metadata =
-            std::fs::symlink_metadata(&absolute).map_err(|_| Error::MissingPath(given.clone()))?;
-        // A link named on the command line is taken for what it leads to, if that stays inside
-        // the repository: a folder is searched, anything else is a file.
-        let leads_to_folder =
-            metadata.is_symlink() && workspace.confine(&absolute).is_ok() && absolute.is_dir();
-        if !metadata.is_dir() && !leads_to_folder {
-            explicit_file(
-                &absolute,
-                metadata.is_symlink(),
-                workspace,
-                &mut seen,
-                &mut found,
-            );
+        std::fs::symlink_metadata(&absolute).map_err(|_| Error::MissingPath(given.clone()))?;
+        // A path inside the repository must stay inside it through every link on the way
+        // (`apps/` where `apps` links to `/`), whether it names a folder or a file.
+        if let Err(reason) = workspace.confine(given) {
+            found.diagnostics.push(file_reader::unreadable(
+                &display_path(&absolute, cwd),
+                &reason,
+            ));
+            continue;
+        }
+        if !absolute.is_dir() {
+            // A file named on the command line is checked whatever its name.
+            found.manifests.push(manifest_path(&absolute, workspace));
             continue;
         }
         let canonical = absolute.canonicalize()?;
@@ -94,64 +97,48 @@ pub fn discover(paths: &[PathBuf], workspace: &Workspace) -> Result<Discovered, 
             Some(repository) => list_from_git(&repository, &canonical, workspace, &mut listed)?,
             None => walk(&absolute, workspace, &mut listed),
         }
-        // Walk and list order vary; report order is fixed by sorting.
-        listed.manifests.sort_by(|a, b| a.display.cmp(&b.display));
+        // Walk order varies between threads; report order is fixed by sorting.
         listed
             .diagnostics
             .sort_by(|a, b| a.primary.file.path().cmp(b.primary.file.path()));
-        if paths.len() == 1 {
-            // One folder: nothing else to meet twice.
-            found.manifests.append(&mut listed.manifests);
-        }
-        for manifest in listed.manifests {
-            // Listed files sit under the canonical folder given, through no link; only a file
-            // that is itself a link needs resolving to know what it is.
-            let key = if manifest.path.is_symlink() {
-                manifest
-                    .path
-                    .canonicalize()
-                    .unwrap_or_else(|_| manifest.path.clone())
-            } else {
-                canonical.join(
-                    manifest
-                        .path
-                        .strip_prefix(&absolute)
-                        .unwrap_or(&manifest.path),
-                )
-            };
-            if seen.insert(key) {
-                found.manifests.push(manifest);
-            }
-        }
+        found.manifests.append(&mut listed.manifests);
         found.diagnostics.append(&mut listed.diagnostics);
     }
+    // A file's name is repeated in every finding and workflow of its report: one of kilobytes
+    // would swell it by that much a line.
+    found.manifests.retain(|manifest| {
+        let fits = manifest.display.len() <= MAX_PATH_BYTES;
+        if !fits {
+            found.diagnostics.push(file_reader::unreadable(
+                &manifest.display,
+                &format!(
+                    "its path is longer than {MAX_PATH_BYTES} bytes; move it somewhere shorter"
+                ),
+            ));
+        }
+        fits
+    });
     found.manifests.sort_by(|a, b| a.display.cmp(&b.display));
+    if paths.len() > 1 {
+        // One directory entry named by two paths (`a/x.imgcost.yaml` and `a/../a/x.imgcost.yaml`,
+        // or a folder and a link to it) is read once. A link to a manifest is another entry:
+        // it is judged as itself, at its own place.
+        let mut seen = HashSet::new();
+        found
+            .manifests
+            .retain(|manifest| seen.insert(entry_key(&manifest.path)));
+    }
     found.manifests.dedup_by(|a, b| a.display == b.display);
     Ok(found)
 }
 
-/// A file named on the command line: checked whatever its name, unless it is a link that
-/// leaves the repository.
-fn explicit_file(
-    absolute: &Path,
-    symlink: bool,
-    workspace: &Workspace,
-    seen: &mut HashSet<PathBuf>,
-    found: &mut Discovered,
-) {
-    let display = display_path(absolute, &workspace.cwd);
-    if symlink && let Err(reason) = workspace.confine(absolute) {
-        found
-            .diagnostics
-            .push(file_reader::unreadable(&display, &reason));
-        return;
-    }
-    let key = absolute
-        .canonicalize()
-        .unwrap_or_else(|_| workspace.lexical(absolute));
-    if seen.insert(key) {
-        found.manifests.push(manifest_path(absolute, workspace));
-    }
+/// A directory entry's identity: its folder resolved, and its own name (not resolved).
+fn entry_key(path: &Path) -> PathBuf {
+    let folder = path
+        .parent()
+        .and_then(|parent| parent.canonicalize().ok())
+        .unwrap_or_default();
+    folder.join(path.file_name().unwrap_or_default())
 }
 
 /// The manifests git knows under `folder` (canonical, inside `repository`).
@@ -161,47 +148,85 @@ fn list_from_git(
     workspace: &Workspace,
     found: &mut Discovered,
 ) -> Result<(), Error> {
-    let pathspec = folder
-        .strip_prefix(repository)
-        .unwrap_or(folder)
-        .to_string_lossy()
-        .replace('\\', "/");
-    let pathspec = if pathspec.is_empty() {
-        ".".to_owned()
+    let pathspec = folder.strip_prefix(repository).unwrap_or(folder);
+    let pathspec = if pathspec.as_os_str().is_empty() {
+        PathBuf::from(".")
     } else {
-        pathspec
+        pathspec.to_path_buf()
     };
-    for relative in git::work_tree_files(repository, &[pathspec])? {
-        let name = relative.rsplit('/').next().unwrap_or_default();
-        if !is_manifest_name(name) {
+    for listed in git::work_tree_files(repository, &[pathspec])? {
+        if listed.submodule {
+            submodule_manifests(repository, &listed.path, workspace, found)?;
             continue;
         }
-        let path = repository.join(&relative);
+        let name = listed
+            .path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        if !is_manifest_name(&name) {
+            continue;
+        }
+        let path = repository.join(&listed.path);
+        let display = display_path(&path, &workspace.cwd);
+        if listed.skip_worktree {
+            let mut manifest = manifest_path(&path, workspace);
+            manifest.in_index = Some((repository.to_path_buf(), listed.path));
+            found.manifests.push(manifest);
+            continue;
+        }
         let Ok(metadata) = std::fs::symlink_metadata(&path) else {
-            // Tracked but deleted in the working tree: the change removes it.
+            // The index still has it: it was deleted by something other than the change's own
+            // commits (an earlier step of the job, say), and the gate does not guess.
+            found.diagnostics.push(file_reader::unreadable(
+                &display,
+                "git tracks it, but it is missing from the working tree; commit its deletion (`git rm`) or restore it",
+            ));
             continue;
         };
-        let display = display_path(&path, &workspace.cwd);
         if metadata.is_dir() {
             found.diagnostics.push(file_reader::unreadable(
                 &display,
                 "it is a directory (or submodule) named like a manifest",
             ));
         } else if metadata.is_symlink() {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(repository) => {
-                    found.manifests.push(manifest_path(&path, workspace));
-                }
-                Ok(_) => found
+            match workspace.confine(&path) {
+                Ok(()) => found.manifests.push(manifest_path(&path, workspace)),
+                Err(reason) => found
                     .diagnostics
-                    .push(file_reader::unreadable(&display, file_reader::LINK_OUTSIDE)),
-                Err(error) => found.diagnostics.push(file_reader::unreadable(
-                    &display,
-                    &format!("broken symbolic link ({error})"),
-                )),
+                    .push(file_reader::unreadable(&display, &reason)),
             }
         } else {
             found.manifests.push(manifest_path(&path, workspace));
+        }
+    }
+    Ok(())
+}
+
+/// A submodule is another repository: its files are not this one's, and git does not list them
+/// here (nor at a base). A manifest inside one is said so, as an error, rather than skipped.
+fn submodule_manifests(
+    repository: &Path,
+    submodule: &Path,
+    workspace: &Workspace,
+    found: &mut Discovered,
+) -> Result<(), Error> {
+    let folder = repository.join(submodule);
+    if !folder.join(".git").exists() {
+        // Not checked out: there is nothing of it here to judge.
+        return Ok(());
+    }
+    for listed in git::work_tree_files(&folder, &[PathBuf::from(".")])? {
+        let name = listed
+            .path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        if is_manifest_name(&name) {
+            found.diagnostics.push(file_reader::unreadable(
+                &display_path(&folder.join(&listed.path), &workspace.cwd),
+                "it is inside a submodule, another repository; imgcost checks this repository's files only (check the submodule in its own repository, or keep the manifest here)",
+            ));
         }
     }
     Ok(())
@@ -317,6 +342,7 @@ fn manifest_path(path: &Path, workspace: &Workspace) -> ManifestPath {
         folder: crate::printable(&folder_name(path, cwd)).into_owned(),
         display,
         place,
+        in_index: None,
     }
 }
 

@@ -117,13 +117,21 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diag
         }) => {
             let file = Arc::new(SourceFile::new(display, shown));
             let end = offset + '\u{fffd}'.len_utf8();
+            let message = if crate::source_file::is_bidi_control(character) {
+                format!(
+                    "the bidirectional control character U+{:04X} reorders how the file is shown; imgcost refuses it",
+                    u32::from(character)
+                )
+            } else {
+                format!(
+                    "YAML does not allow the unprintable character U+{:04X}",
+                    u32::from(character)
+                )
+            };
             Err(Box::new(
                 Diagnostic::new(
                     &rules::IC001,
-                    format!(
-                        "YAML does not allow the unprintable character U+{:04X}",
-                        u32::from(character)
-                    ),
+                    message,
                     Label::new(&file, Span::new(offset, end), "unprintable character"),
                 )
                 .with_help("remove it: it is invisible in editors, and no manifest field needs it"),

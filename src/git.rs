@@ -79,20 +79,35 @@ pub fn work_tree_root(dir: &Path) -> Result<Option<PathBuf>, Error> {
     }
 }
 
+/// A file of the work tree as git lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Relative to the top of the work tree, exactly as git names it (any bytes).
+    pub path: PathBuf,
+    /// Tracked (else untracked and not ignored).
+    pub tracked: bool,
+    /// Tracked but outside a sparse checkout: not in the working tree, read from the index.
+    pub skip_worktree: bool,
+    /// A submodule (a commit of another repository), whose files git does not list here.
+    pub submodule: bool,
+}
+
 /// The files under `pathspecs` (relative to `root`, the top of the work tree) that git tracks,
-/// and the untracked ones that the repository's own `.gitignore` files do not ignore, relative
-/// to `root`, sorted and without repeats. Only committed ignore rules count for untracked files
-/// (not `.git/info/exclude` or the user's global excludes), so every machine sees the same set;
-/// no ignore rule drops a tracked file.
+/// and the untracked ones that the repository's own `.gitignore` files do not ignore, sorted
+/// and without repeats. Only committed ignore rules count for untracked files (not
+/// `.git/info/exclude` or the user's global excludes), so every machine sees the same set; no
+/// ignore rule drops a tracked file.
 ///
 /// # Errors
 /// When git fails.
-pub fn work_tree_files(root: &Path, pathspecs: &[String]) -> Result<Vec<String>, Error> {
+pub fn work_tree_files(root: &Path, pathspecs: &[PathBuf]) -> Result<Vec<Listed>, Error> {
     let stdout = run_on_paths(
         root,
         &[
             "ls-files",
             "-z",
+            "-t",
+            "-s",
             "--full-name",
             "--cached",
             "--others",
@@ -101,15 +116,71 @@ pub fn work_tree_files(root: &Path, pathspecs: &[String]) -> Result<Vec<String>,
         ],
         pathspecs,
     )?;
-    let mut files: Vec<String> = stdout
+    let mut files: Vec<Listed> = stdout
         .split(|b| *b == 0)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| String::from_utf8_lossy(entry).into_owned())
+        .filter_map(|entry| {
+            // `? path` untracked; `T mode object stage<TAB>path` tracked, where `T` is `H`, or
+            // `S` outside a sparse checkout, and mode 160000 is a submodule.
+            let tag = *entry.first()?;
+            if tag == b'?' {
+                return Some(Listed {
+                    path: path_of_bytes(entry.get(2..)?),
+                    tracked: false,
+                    skip_worktree: false,
+                    submodule: false,
+                });
+            }
+            let tab = entry.iter().position(|b| *b == b'\t')?;
+            Some(Listed {
+                path: path_of_bytes(&entry[tab + 1..]),
+                tracked: true,
+                skip_worktree: tag == b'S',
+                submodule: entry.get(2..8) == Some(b"160000".as_slice()),
+            })
+        })
         .collect();
     // An unmerged path is listed once per stage.
-    files.sort_unstable();
-    files.dedup();
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
     Ok(files)
+}
+
+/// Whether git tracks the file at `relative` (to `root`).
+///
+/// # Errors
+/// When git fails.
+pub fn is_tracked(root: &Path, relative: &Path) -> Result<bool, Error> {
+    let stdout = run_on_paths(
+        root,
+        &["ls-files", "-z", "--cached", "--"],
+        &[relative.to_path_buf()],
+    )?;
+    Ok(!stdout.is_empty())
+}
+
+/// A path from git's own bytes: exactly those bytes where paths are bytes (Unix), else read as
+/// UTF-8 (git writes UTF-8 paths elsewhere).
+#[cfg(unix)]
+fn path_of_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_of_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// Reads a tracked file from the index (`:path`, relative to `root`): a file outside a sparse
+/// checkout is judged as committed.
+///
+/// # Errors
+/// When git fails.
+pub fn read_from_index(root: &Path, relative: &Path) -> Result<Object, Error> {
+    let mut cat = CatFile::spawn(root)?;
+    let mut object = b":".to_vec();
+    object.extend_from_slice(relative.as_os_str().as_encoded_bytes());
+    cat.read_bytes(&object)
 }
 
 /// Resolves a revision to its commit id.
@@ -177,14 +248,19 @@ fn fetch_command(revision: &str, shallow: bool) -> String {
 
 /// Runs git with `args` followed by the pathspecs `paths` (all of `cwd` when empty) and returns
 /// its standard output; a failure carries git's own message.
-fn run_on_paths(cwd: &Path, args: &[&str], paths: &[String]) -> Result<Vec<u8>, Error> {
-    let output = git(cwd)
-        .args(args)
-        .args(if paths.is_empty() {
-            vec![".".to_owned()]
-        } else {
-            paths.to_vec()
-        })
+fn run_on_paths<P: AsRef<std::ffi::OsStr>>(
+    cwd: &Path,
+    args: &[&str],
+    paths: &[P],
+) -> Result<Vec<u8>, Error> {
+    let mut command = git(cwd);
+    command.args(args);
+    if paths.is_empty() {
+        command.arg(".");
+    } else {
+        command.args(paths);
+    }
+    let output = command
         .output()
         .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
     if !output.status.success() {
@@ -198,8 +274,10 @@ fn run_on_paths(cwd: &Path, args: &[&str], paths: &[String]) -> Result<Vec<u8>, 
 /// A file of a tree at some revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeFile {
-    /// Relative to the directory git ran in, with `/`.
+    /// Relative to the directory git ran in, with `/` (invalid UTF-8 replaced, for display).
     pub path: String,
+    /// The same path exactly as git names it, for reading.
+    pub raw: PathBuf,
     /// A symbolic link (mode 120000), whose blob is the link's target, not a file's text.
     pub symlink: bool,
 }
@@ -213,12 +291,13 @@ pub fn list_files(cwd: &Path, commit: &str, paths: &[String]) -> Result<Vec<Tree
     Ok(stdout
         .split(|b| *b == 0)
         .filter_map(|entry| {
-            let entry = String::from_utf8_lossy(entry);
-            let (meta, path) = entry.split_once('\t')?;
+            let tab = entry.iter().position(|b| *b == b'\t')?;
+            let (meta, path) = (String::from_utf8_lossy(&entry[..tab]), &entry[tab + 1..]);
             let mut meta = meta.split(' ');
             let (mode, kind) = (meta.next()?, meta.next()?);
             (kind == "blob").then(|| TreeFile {
-                path: path.to_owned(),
+                path: String::from_utf8_lossy(path).into_owned(),
+                raw: path_of_bytes(path),
                 symlink: mode == "120000",
             })
         })
@@ -285,7 +364,7 @@ pub fn changed_since(root: &Path, commit: &str) -> Result<HashSet<String>, Error
     let tracked = run_on_paths(
         root,
         &["diff", "--name-only", "--no-renames", "-z", commit, "--"],
-        &[],
+        &[] as &[&str],
     )?;
     let untracked = run_on_paths(
         root,
@@ -297,7 +376,7 @@ pub fn changed_since(root: &Path, commit: &str) -> Result<HashSet<String>, Error
             "--exclude-per-directory=.gitignore",
             "--",
         ],
-        &[],
+        &[] as &[&str],
     )?;
     Ok(tracked
         .split(|b| *b == 0)
@@ -317,6 +396,8 @@ pub enum Object {
     Missing,
     /// A symbolic link whose target leaves the tree; its target is not shown.
     LinkOutside,
+    /// A symbolic link to nothing: not an absent file, a broken one.
+    Dangling,
     /// A folder, a submodule or a link loop: nothing a reader could take as a file.
     NotAFile,
 }
@@ -363,11 +444,21 @@ impl CatFile {
     /// # Errors
     /// When the process fails or answers out of protocol.
     pub fn read(&mut self, object: &str) -> Result<Object, Error> {
-        if object.contains('\n') {
+        self.read_bytes(object.as_bytes())
+    }
+
+    /// [`Self::read`] of an object name given as bytes (paths need not be UTF-8).
+    ///
+    /// # Errors
+    /// As [`Self::read`].
+    pub fn read_bytes(&mut self, object: &[u8]) -> Result<Object, Error> {
+        if object.contains(&b'\n') {
             return Ok(Object::Missing);
         }
         let broken = |e: std::io::Error| Error::Git(format!("git cat-file failed: {e}"));
-        writeln!(self.stdin, "{object}")
+        self.stdin
+            .write_all(object)
+            .and_then(|()| self.stdin.write_all(b"\n"))
             .and_then(|()| self.stdin.flush())
             .map_err(broken)?;
         let mut header = String::new();
@@ -400,7 +491,7 @@ impl CatFile {
         Ok(match kind {
             Some("blob") => Object::File(bytes),
             Some("symlink") => Object::LinkOutside,
-            Some("dangling") => Object::Missing,
+            Some("dangling") => Object::Dangling,
             _ => Object::NotAFile,
         })
     }
@@ -420,6 +511,25 @@ impl Drop for CatFile {
 pub fn show(cwd: &Path, revision: &str, path: &Path) -> Result<Object, Error> {
     let commit = resolve(cwd, revision)?;
     CatFile::spawn(cwd)?.read(&object_name(&commit, path))
+}
+
+/// [`object_name`] as git's bytes, for a path that need not be UTF-8.
+#[must_use]
+pub fn object_name_bytes(commit: &str, path: &Path) -> Vec<u8> {
+    let raw = path.as_os_str().as_encoded_bytes();
+    let mut name = commit.as_bytes().to_vec();
+    name.extend_from_slice(if raw.starts_with(b"/") { b":" } else { b":./" });
+    name.extend_from_slice(raw.strip_prefix(b"./").unwrap_or(raw));
+    name
+}
+
+/// Whether anything (a file, a folder, a submodule, a link) is at `path` in `commit`.
+///
+/// # Errors
+/// When git fails.
+pub fn exists_at(cwd: &Path, commit: &str, path: &Path) -> Result<bool, Error> {
+    let stdout = run_on_paths(cwd, &["ls-tree", "-z", commit, "--"], &[path.to_path_buf()])?;
+    Ok(!stdout.is_empty())
 }
 
 /// `commit:./path` for a path relative to the directory git runs in, `commit:/…` as it is.

@@ -253,7 +253,15 @@ impl SourceFile {
 /// that shows its lines, rewriting what the reader sees.
 fn printable(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{85}')
-        || !(c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+        || !(c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') || is_bidi_control(c))
+}
+
+/// The bidirectional embeddings, overrides and isolates, which reorder what a terminal or an
+/// editor shows ("Trojan Source"). YAML allows them; a manifest never needs them, and a file
+/// that holds them would show its reader one thing and mean another.
+#[must_use]
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `text` with each character that is not printable replaced by U+FFFD.

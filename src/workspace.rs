@@ -107,7 +107,8 @@ impl Workspace {
             return Ok(());
         }
         match lexical.canonicalize() {
-            Ok(target) if target.starts_with(self.root()) => Ok(()),
+            Ok(target) if target == lexical => Ok(()),
+            Ok(target) if target.starts_with(self.root()) => self.linked_inside(&target),
             Ok(_) => Err(crate::file_reader::LINK_OUTSIDE.to_owned()),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 Err("it does not exist (or is a broken symbolic link)".to_owned())
@@ -124,6 +125,32 @@ fn slashed(relative: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+impl Workspace {
+    /// A link followed inside the repository must lead to what the repository holds: a file
+    /// git tracks (not one an earlier step of the job wrote, such as a credentials file), and
+    /// never into `.git` (whose `config` can hold a token).
+    fn linked_inside(&self, target: &Path) -> Result<(), String> {
+        let Some(repository) = &self.repository else {
+            return Ok(());
+        };
+        if target.starts_with(repository.join(".git")) {
+            return Err("it is a symbolic link into `.git`; imgcost does not follow it".to_owned());
+        }
+        if target.is_dir() {
+            return Ok(());
+        }
+        let relative = target.strip_prefix(repository).unwrap_or(target);
+        match git::is_tracked(repository, relative) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(
+                "it is a symbolic link to a file git does not track; imgcost follows links only to tracked files"
+                    .to_owned(),
+            ),
+            Err(error) => Err(error.to_string()),
+        }
+    }
 }
 
 #[cfg(test)]

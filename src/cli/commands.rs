@@ -50,8 +50,13 @@ fn workspace() -> anyhow::Result<Workspace> {
 
 /// The rate card of the run; an invalid card file prints its findings before failing.
 fn card(cli: &Cli, workspace: &Workspace) -> anyhow::Result<Arc<RateCard>> {
-    RateCard::select(cli.global.ratecard.as_deref(), as_of(cli), workspace)
-        .map_err(|error| fail(cli, error))
+    RateCard::select(
+        cli.global.ratecard.as_deref(),
+        as_of(cli),
+        workspace,
+        cli.global.policy_ref.as_deref(),
+    )
+    .map_err(|error| fail(cli, error))
 }
 
 /// Turns a run failure into the error `main` reports (exit 2), printing located findings first.
@@ -162,6 +167,30 @@ fn write_as(
         color,
         quiet: cli.global.quiet,
     };
+    let mut guarded = match format {
+        Format::Json | Format::Sarif => render::InertLogCommands::json(out),
+        Format::Junit | Format::Markdown => render::InertLogCommands::markup(out),
+        Format::Human | Format::Github => render::InertLogCommands::text(out),
+    };
+    write_format(
+        format,
+        comparison,
+        report,
+        style,
+        deny_warnings,
+        &mut guarded,
+    )?;
+    guarded.flush()
+}
+
+fn write_format(
+    format: Format,
+    comparison: Option<&cost_diff::Diff>,
+    report: &Report,
+    style: HumanStyle,
+    deny_warnings: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let text = match (format, comparison) {
         (Format::Json, diff) => return render::json::write(report, diff, deny_warnings, out),
         (Format::Human, None) => return render::human::write(report, style, deny_warnings, out),
@@ -242,6 +271,17 @@ fn write_report_file(
 ) -> std::io::Result<()> {
     let absolute = workspace.cwd.join(path);
     let inside = workspace.lexical(path).starts_with(workspace.root());
+    // The folder it goes in must stay in the repository too (`reports/x.sarif` where the change
+    // made `reports` a link to a runner's folder).
+    if inside
+        && let Some(folder) = workspace.lexical(path).parent()
+        && let Ok(resolved) = folder.canonicalize()
+        && !resolved.starts_with(workspace.root())
+    {
+        return Err(std::io::Error::other(
+            "its folder is a symbolic link to a place outside the repository; imgcost does not write through it",
+        ));
+    }
     match std::fs::symlink_metadata(&absolute) {
         Ok(metadata) if metadata.is_dir() => Err(std::io::Error::other("it is a directory")),
         Ok(metadata) if metadata.is_file() || (metadata.is_symlink() && inside) => {

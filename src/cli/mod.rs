@@ -68,9 +68,10 @@ fn stdout_open() -> std::io::Result<()> {
 /// disk) fails the run: exit 2, never a silent 0.
 fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
+    let mut out = imgcost::render::InertLogCommands::text(&mut stdout);
     stdout_open()
-        .and_then(|()| stdout.write_all(text.as_bytes()))
-        .and_then(|()| stdout.flush())
+        .and_then(|()| out.write_all(text.as_bytes()))
+        .and_then(|()| out.flush())
         .map_err(|error| anyhow::Error::new(error).context("cannot write to standard output"))
 }
 

@@ -143,8 +143,16 @@ fn drop_indexes(
     kept: &mut [bool],
 ) -> Vec<usize> {
     let mut ranked = candidates.to_vec();
-    // Stable: within a severity, report order decides.
-    ranked.sort_by_key(|&i| std::cmp::Reverse(diagnostics[i].severity));
+    // Active findings before exempted ones, then by severity (errors first); stable, so within
+    // a rank report order decides. An error that fails the run is never the one left out for
+    // an exempted one.
+    ranked.sort_by_key(|&i| {
+        let diagnostic = &diagnostics[i];
+        (
+            std::cmp::Reverse(diagnostic.is_active()),
+            std::cmp::Reverse(diagnostic.severity),
+        )
+    });
     let mut dropped: Vec<usize> = ranked.split_off(limit.min(ranked.len()));
     dropped.sort_unstable();
     for &i in &dropped {

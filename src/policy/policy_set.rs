@@ -84,7 +84,23 @@ impl PolicySet {
                     match git::show(cwd, reference, path)? {
                         Object::File(bytes) => file_reader::decode(&shown, bytes)
                             .map_err(|d| invalid(&display, vec![*d]))?,
-                        Object::Missing if explicit.is_empty() => continue,
+                        // Absent at the ref: no repository policy then. Anything else there (a
+                        // submodule, a link to nothing) is a broken policy, not an absent one.
+                        Object::Missing
+                            if explicit.is_empty()
+                                && !git::exists_at(cwd, &git::resolve(cwd, reference)?, path)? =>
+                        {
+                            continue;
+                        }
+                        Object::Missing if explicit.is_empty() => {
+                            return Err(unreadable(shown, "it is not a file at that revision"));
+                        }
+                        Object::Dangling => {
+                            return Err(unreadable(
+                                shown,
+                                "it is a broken symbolic link at that revision",
+                            ));
+                        }
                         Object::Missing => {
                             return Err(Error::Usage(format!(
                                 "policy {display} does not exist at {reference}"

@@ -43,14 +43,20 @@ impl ProjectsAtRef {
                 texts.push((file.path, bytes));
             }
         }
+        // A manifest at the top takes the name of the repository's folder, as at the head.
+        let top = root
+            .file_name()
+            .map_or_else(|| "root".to_owned(), |n| n.to_string_lossy().into_owned());
         let claims: Vec<(String, String)> = texts
             .par_iter()
             .filter_map(|(path, bytes)| {
-                let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
-                let _ = name;
-                let project = declared_project(bytes)
-                    .or_else(|| folder.rsplit('/').next().map(str::to_owned))
-                    .filter(|p| !p.is_empty())?;
+                let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+                let default = if folder.is_empty() {
+                    top.as_str()
+                } else {
+                    folder.rsplit('/').next().unwrap_or(folder)
+                };
+                let project = declared_project(bytes).unwrap_or_else(|| default.to_owned());
                 Some((project, folder.to_owned()))
             })
             .collect();
@@ -72,12 +78,16 @@ fn declared_project(bytes: &[u8]) -> Option<String> {
     }
 }
 
-/// Whether `place` lies in `folder` (relative paths with `/`; `""` holds everything).
+/// Whether `place` lies in `folder` or below it (relative paths with `/`). The repository's
+/// top (`""`) holds only the files directly in it: a project whose manifests sat at the top
+/// would otherwise be claimable from anywhere.
 fn within(place: &str, folder: &str) -> bool {
-    folder.is_empty()
-        || place
-            .strip_prefix(folder)
-            .is_some_and(|rest| rest.starts_with('/'))
+    if folder.is_empty() {
+        return !place.contains('/');
+    }
+    place
+        .strip_prefix(folder)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Where a finding about a manifest's project points: its `project:` value, else its first line.
@@ -177,7 +187,16 @@ pub fn check_places(
         if folders.iter().any(|folder| within(&manifest.place, folder)) {
             continue;
         }
-        let shown: Vec<String> = folders.iter().map(|f| format!("{f}/")).collect();
+        let shown: Vec<String> = folders
+            .iter()
+            .map(|f| {
+                if f.is_empty() {
+                    "the repository's top".to_owned()
+                } else {
+                    format!("{f}/")
+                }
+            })
+            .collect();
         found.push(finding(
             manifest,
             format!(
@@ -200,7 +219,8 @@ mod tests {
     fn places_lie_within_folders_by_whole_names() {
         assert!(within("apps/shop/imgcost.yaml", "apps/shop"));
         assert!(within("apps/shop/deep/imgcost.yaml", "apps"));
-        assert!(within("anything/imgcost.yaml", ""));
+        assert!(within("imgcost.yaml", ""));
+        assert!(!within("apps/shop/imgcost.yaml", ""));
         assert!(!within("apps/shopping/imgcost.yaml", "apps/shop"));
         assert!(!within("apps/shop", "apps/shop"));
     }

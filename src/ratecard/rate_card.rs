@@ -12,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use super::{ImageModel, TextModel};
+use crate::git::{self, Object};
 use crate::{
     Date, Diagnostic, Error, Label, Schema, SourceFile, Workspace, closest, file_reader, load_tree,
     rules, yaml,
@@ -192,6 +193,7 @@ impl RateCard {
         choice: Option<&str>,
         as_of: Date,
         workspace: &Workspace,
+        reference: Option<&str>,
     ) -> Result<Arc<Self>, Error> {
         let builtin = Self::builtin();
         let Some(choice) = choice else {
@@ -202,6 +204,46 @@ impl RateCard {
         };
         if let Some(card) = builtin.iter().find(|card| card.id == choice) {
             return Ok(Arc::clone(card));
+        }
+        // Prices are the gate's configuration, like its policies: a card kept in the repository
+        // is read at `--policy-ref`, so that a change cannot lower the prices it is judged by.
+        if let Some(reference) = reference
+            && workspace.repository.is_some()
+            && workspace
+                .lexical(Path::new(choice))
+                .starts_with(workspace.root())
+        {
+            let shown = format!("{reference}:{choice}");
+            let unreadable = |message: &str| Error::Unreadable {
+                what: "rate card",
+                path: shown.clone(),
+                message: message.to_owned(),
+            };
+            let bytes = match git::show(&workspace.cwd, reference, Path::new(choice))? {
+                Object::File(bytes) => bytes,
+                Object::Missing => {
+                    return Err(Error::Usage(format!(
+                        "rate card {choice} does not exist at {reference} (with --policy-ref, a card in the repository is read there)"
+                    )));
+                }
+                Object::LinkOutside => return Err(unreadable(file_reader::LINK_OUTSIDE)),
+                Object::Dangling => {
+                    return Err(unreadable("it is a broken symbolic link at that revision"));
+                }
+                Object::NotAFile => return Err(unreadable("it is not a file at that revision")),
+            };
+            let file = file_reader::decode(&shown, bytes).map_err(|diagnostic| Error::Invalid {
+                what: "rate card",
+                path: shown.clone(),
+                diagnostics: vec![*diagnostic],
+            })?;
+            return Self::load(&file)
+                .map(Arc::new)
+                .map_err(|diagnostics| Error::Invalid {
+                    what: "rate card",
+                    path: shown,
+                    diagnostics,
+                });
         }
         if std::fs::symlink_metadata(workspace.cwd.join(choice)).is_err() {
             let ids: Vec<&str> = builtin.iter().map(|c| c.id.as_str()).collect();
@@ -301,21 +343,21 @@ mod tests {
         let cwd = &Workspace::detached(Path::new("."));
         let as_of: Date = "2026-11-25".parse().unwrap();
         assert_eq!(
-            RateCard::select(None, as_of, cwd).unwrap().id,
+            RateCard::select(None, as_of, cwd, None).unwrap().id,
             "openai-2026-11-23"
         );
         let before: Date = "2026-01-01".parse().unwrap();
         assert!(
-            matches!(RateCard::select(None, before, cwd), Err(Error::Usage(m)) if m.contains("effective from 2026-11-04"))
+            matches!(RateCard::select(None, before, cwd, None), Err(Error::Usage(m)) if m.contains("effective from 2026-11-04"))
         );
         assert_eq!(
-            RateCard::select(Some("openai-2026-11-23"), before, cwd)
+            RateCard::select(Some("openai-2026-11-23"), before, cwd, None)
                 .unwrap()
                 .id,
             "openai-2026-11-23"
         );
         assert!(matches!(
-            RateCard::select(Some("nope"), as_of, cwd),
+            RateCard::select(Some("nope"), as_of, cwd, None),
             Err(Error::Usage(_))
         ));
     }

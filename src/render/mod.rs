@@ -12,3 +12,122 @@ pub mod markdown;
 pub mod quote;
 pub mod ratecard;
 pub mod sarif;
+
+/// Keeps a report from giving orders to the CI log it is printed to. GitHub's runner acts on
+/// `##[command]` anywhere in a line of a step's output (its older syntax, still honoured), and
+/// a report quotes manifests, names and messages the change wrote. Every output passes through
+/// this writer, which breaks each `##[` with what its format reads as the same `#` (an
+/// escape in JSON, a character reference in XML and Markdown, a zero-width space in plain
+/// text), so no data changes meaning.
+pub struct InertLogCommands<'a> {
+    inner: &'a mut dyn std::io::Write,
+    /// What replaces the first `#` of `##[`.
+    hash: &'static [u8],
+    /// The last bytes written, when they could start a `##[` that the next write completes.
+    pending: Vec<u8>,
+}
+
+impl<'a> InertLogCommands<'a> {
+    /// A writer for plain text (human output, GitHub annotations).
+    #[must_use]
+    pub fn text(inner: &'a mut dyn std::io::Write) -> Self {
+        Self::with(inner, "#\u{200b}".as_bytes())
+    }
+
+    /// A writer for JSON (the report, SARIF): `#` as `\u0023`, inside strings only, where JSON
+    /// has its `#`s.
+    #[must_use]
+    pub fn json(inner: &'a mut dyn std::io::Write) -> Self {
+        Self::with(inner, b"\\u0023")
+    }
+
+    /// A writer for XML and Markdown: `#` as `&#35;`.
+    #[must_use]
+    pub fn markup(inner: &'a mut dyn std::io::Write) -> Self {
+        Self::with(inner, b"&#35;")
+    }
+
+    fn with(inner: &'a mut dyn std::io::Write, hash: &'static [u8]) -> Self {
+        Self {
+            inner,
+            hash,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl std::io::Write for InertLogCommands<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut data = std::mem::take(&mut self.pending);
+        data.extend_from_slice(buf);
+        // Up to two trailing bytes (`#`, `##`) may be the start of a `##[` the next write ends.
+        let keep = if data.ends_with(b"##") {
+            2
+        } else {
+            usize::from(data.ends_with(b"#"))
+        };
+        let (ready, rest) = data.split_at(data.len() - keep);
+        let mut start = 0;
+        for found in memchr::memmem::find_iter(ready, b"##[") {
+            self.inner.write_all(&ready[start..found])?;
+            self.inner.write_all(self.hash)?;
+            start = found + 1;
+        }
+        self.inner.write_all(&ready[start..])?;
+        self.pending = rest.to_vec();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::InertLogCommands;
+
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Text,
+        Json,
+        Markup,
+    }
+
+    fn through(kind: Kind, pieces: &[&str]) -> String {
+        let mut out = Vec::new();
+        {
+            let mut writer = match kind {
+                Kind::Text => InertLogCommands::text(&mut out),
+                Kind::Json => InertLogCommands::json(&mut out),
+                Kind::Markup => InertLogCommands::markup(&mut out),
+            };
+            for piece in pieces {
+                writer.write_all(piece.as_bytes()).unwrap();
+            }
+            writer.flush().unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn log_commands_are_broken_however_the_writes_split_them() {
+        let text = "a ##[add-mask]x ## [ok] ###[y] #";
+        let expected = "a #\u{200b}#[add-mask]x ## [ok] ##\u{200b}#[y] #";
+        assert_eq!(through(Kind::Text, &[text]), expected);
+        for split in 0..=text.len() {
+            let (a, b) = text.split_at(split);
+            assert_eq!(through(Kind::Text, &[a, b]), expected, "{split}");
+        }
+        assert_eq!(
+            through(Kind::Json, &["\"##[error]\""]),
+            "\"\\u0023#[error]\""
+        );
+        assert_eq!(through(Kind::Markup, &["<a>##[x</a>"]), "<a>&#35;#[x</a>");
+        assert_eq!(through(Kind::Text, &["plain"]), "plain");
+    }
+}

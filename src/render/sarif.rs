@@ -10,6 +10,23 @@ use serde_json::{Value, json};
 use super::json::{pretty_at, write_list};
 use crate::{Diagnostic, Label, Report, Severity, rules};
 
+/// Message text as SARIF reads it literally: a viewer turns `[text](url)` into a link, and
+/// `[text](1)` into a link to a related location (SARIF 2.1.0, §3.11.6), so the brackets of
+/// text the change wrote are escaped (`\[`, `\]`, and `\\` before them).
+fn literal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['[', ']', '\\']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -50,10 +67,10 @@ fn result(diagnostic: &Diagnostic) -> Value {
         .iter()
         .position(|rule| rule.code == diagnostic.rule.code)
         .unwrap_or(0);
-    let mut text = diagnostic.message.clone();
+    let mut text = literal(&diagnostic.message).into_owned();
     if let Some(help) = &diagnostic.help {
         text.push_str("\nhelp: ");
-        text.push_str(help);
+        text.push_str(&literal(help));
     }
     let related: Vec<Value> = diagnostic
         .related
@@ -62,7 +79,7 @@ fn result(diagnostic: &Diagnostic) -> Value {
         .map(|(id, label)| {
             let mut place = location(label);
             place["id"] = json!(id + 1);
-            place["message"] = json!({ "text": label.message });
+            place["message"] = json!({ "text": literal(&label.message) });
             place
         })
         .collect();

@@ -1031,3 +1031,498 @@ fn a_manifest_of_more_than_a_thousand_workflows_is_refused() {
     );
     assert_eq!(report["summary"]["workflows"], 0);
 }
+
+// --- Found by the review of the fixes (an attacker's second pass) ----------------------------
+
+/// A repository with a strict policy and two projects, `apps/shop` (cheap) and `apps/legacy`
+/// (whose over-limit workflow is exempted, at its path).
+fn reviewed_repo() -> Test {
+    let t = Test::new()
+        .file(
+            ".imgcost/policy.yaml",
+            "version: 1\nname: team\nrules:\n  limits: {workflow_monthly_usd: 100}\n  diff: {max_increase_percent: 25}\nexemptions:\n  - rule: IC304\n    workflows: [\"legacy/*\"]\n    paths: [\"apps/legacy/**\"]\n    reason: retiring\n    approved_by: \"@boss\"\n    expires: 2099-01-01\n",
+        )
+        .file(
+            "apps/shop/imgcost.yaml",
+            "version: 1\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n",
+        )
+        .file(
+            "apps/legacy/imgcost.yaml",
+            "version: 1\nworkflows:\n  old:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 100000}\n",
+        );
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    t
+}
+
+/// Rule and file of each active (not exempted) finding of error severity.
+fn active_errors(report: &Value) -> Vec<(String, String)> {
+    error_places(report)
+        .into_iter()
+        .map(|(rule, file, _, _)| (rule, file))
+        .collect()
+}
+
+fn raise_shop(t: &Test) {
+    let path = t.path().join("apps/shop/imgcost.yaml");
+    let text = std::fs::read_to_string(&path).expect("shop");
+    std::fs::write(
+        path,
+        text.replace("quality: low", "quality: high")
+            .replace("requests_per_month: 100}", "requests_per_month: 2400}"),
+    )
+    .expect("write");
+}
+
+/// Gate integrity, class 1 (review): a link to a manifest is another manifest, judged at its
+/// own place; it can no longer make the file it points at be judged only under its name.
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_manifest_does_not_take_its_place() {
+    let t = reviewed_repo();
+    raise_shop(&t);
+    std::os::unix::fs::symlink(
+        "../shop/imgcost.yaml",
+        t.path().join("apps/legacy/a.imgcost.yaml"),
+    )
+    .expect("link");
+    commit_all(t.path(), "change");
+    // Two folders: the link and its target are both met, and both judged.
+    let report = run(
+        t.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--policy-ref",
+            "HEAD~1",
+            "apps/legacy",
+            "apps/shop",
+        ],
+        &[],
+    )
+    .status(1)
+    .json();
+    assert_eq!(report["summary"]["manifests"], 3);
+    assert_eq!(
+        active_errors(&report),
+        [("IC304".to_owned(), "apps/shop/imgcost.yaml".to_owned())]
+    );
+}
+
+/// Gate integrity, class 1 (review): a tracked manifest whose path is not UTF-8 is checked,
+/// not taken for deleted.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_manifest_whose_name_is_not_utf8_is_checked() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = reviewed_repo();
+    let odd = t.path().join(std::ffi::OsStr::from_bytes(b"apps/sh\xffop"));
+    std::fs::create_dir_all(&odd).expect("mkdir");
+    std::fs::rename(
+        t.path().join("apps/shop/imgcost.yaml"),
+        odd.join("imgcost.yaml"),
+    )
+    .expect("move");
+    std::fs::write(
+        odd.join("imgcost.yaml"),
+        "version: 1\nproject: shop\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 100000}\n",
+    )
+    .expect("write");
+    commit_all(t.path(), "move");
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    assert_eq!(report["summary"]["manifests"], 2);
+    assert_eq!(active_errors(&report)[0].0, "IC304");
+}
+
+/// Gate integrity, class 1 (review): a tracked manifest outside a sparse checkout is read from
+/// the index, not skipped (and not turned into a "removed" saving by `diff`).
+#[test]
+fn manifests_outside_a_sparse_checkout_are_read_from_the_index() {
+    let t = reviewed_repo();
+    raise_shop(&t);
+    commit_all(t.path(), "change");
+    git(
+        t.path(),
+        &[
+            "sparse-checkout",
+            "set",
+            "--no-cone",
+            "/apps/legacy/",
+            "/.imgcost/",
+        ],
+    );
+    assert!(!t.path().join("apps/shop/imgcost.yaml").exists());
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    assert_eq!(
+        active_errors(&report),
+        [("IC304".to_owned(), "apps/shop/imgcost.yaml".to_owned())]
+    );
+    let report = run(
+        t.path(),
+        &["diff", "--base", "HEAD~1", "--format", "json"],
+        &[],
+    )
+    .status(1)
+    .json();
+    assert_eq!(report["diff"]["workflows"][0]["status"], "changed");
+}
+
+/// Gate integrity, class 1 (review): a tracked manifest missing from the working tree (deleted
+/// by an earlier step of the job, not by the change's commits) fails closed.
+#[test]
+fn a_tracked_manifest_missing_from_the_working_tree_fails_closed() {
+    let t = reviewed_repo();
+    std::fs::remove_file(t.path().join("apps/shop/imgcost.yaml")).expect("remove");
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    let unreadable = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "IC005")
+        .expect("IC005");
+    assert_eq!(
+        unreadable["message"],
+        "cannot read apps/shop/imgcost.yaml: git tracks it, but it is missing from the working tree; commit its deletion (`git rm`) or restore it"
+    );
+}
+
+/// Gate integrity, class 2 (review): a manifest at the repository's top takes the folder's
+/// name as its project; with `--policy-ref` that project is bound to the top alone.
+#[test]
+fn the_top_folders_project_cannot_be_claimed_from_below() {
+    let t = reviewed_repo();
+    let top = t
+        .path()
+        .file_name()
+        .expect("a folder name")
+        .to_string_lossy()
+        .into_owned();
+    std::fs::write(
+        t.path().join("imgcost.yaml"),
+        "version: 1\nworkflows:\n  old:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 10}\n",
+    )
+    .expect("write");
+    commit_all(t.path(), "top");
+    let shop = t.path().join("apps/shop/imgcost.yaml");
+    let text = std::fs::read_to_string(&shop).expect("shop");
+    std::fs::write(
+        &shop,
+        text.replace("version: 1\n", &format!("version: 1\nproject: {top}\n")),
+    )
+    .expect("write");
+    let report = run(
+        t.path(),
+        &["check", "--format", "json", "--policy-ref", "HEAD"],
+        &[],
+    )
+    .status(1)
+    .json();
+    assert_eq!(
+        active_errors(&report),
+        [("IC308".to_owned(), "apps/shop/imgcost.yaml".to_owned())]
+    );
+}
+
+/// Gate integrity, class 3 (review): a renamed workflow moved to a sibling manifest of its
+/// project is still a rename, and a decoy added beside it cannot take the pairing away: the
+/// group of what vanished and what appeared is gated as a whole.
+#[test]
+fn renames_across_a_projects_manifests_and_decoys_are_gated() {
+    let t = reviewed_repo();
+    let shop = t.path().join("apps/shop/imgcost.yaml");
+    let text = std::fs::read_to_string(&shop).expect("shop");
+    // Moved to a sibling file, ten times the volume.
+    std::fs::write(
+        t.path().join("apps/shop/hero.imgcost.yaml"),
+        text.replace("hero:", "hero-v2:")
+            .replace("requests_per_month: 100}", "requests_per_month: 1000}"),
+    )
+    .expect("write");
+    // The old file keeps a decoy of the same model, cheaper than what vanished.
+    std::fs::write(
+        &shop,
+        text.replace("hero:", "banner:")
+            .replace("requests_per_month: 100}", "requests_per_month: 20}"),
+    )
+    .expect("write");
+    commit_all(t.path(), "move and raise");
+    let report = run(
+        t.path(),
+        &["diff", "--base", "HEAD~1", "--format", "json"],
+        &[],
+    )
+    .status(1)
+    .json();
+    let gates: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "IC501")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        gates,
+        [
+            "`shop/banner`, `shop/hero-v2` replace `shop/hero` (same project, model and endpoint): their monthly cost rises by $5.41 (+916.9 %), over the limit of 25 %"
+        ]
+    );
+}
+
+/// Gate integrity, class 7 (review): a symbolic link must lead to a file git tracks, and never
+/// into `.git`: a credentials file an earlier step wrote, or `.git/config`, is never quoted.
+#[cfg(unix)]
+#[test]
+fn links_lead_only_to_tracked_files_and_never_into_dot_git() {
+    let t = reviewed_repo();
+    std::os::unix::fs::symlink("../../key.json", t.path().join("apps/shop/k.imgcost.yaml"))
+        .expect("link");
+    std::os::unix::fs::symlink(
+        "../../.git/config",
+        t.path().join("apps/shop/g.imgcost.yaml"),
+    )
+    .expect("link");
+    commit_all(t.path(), "links");
+    // What an earlier step of the job wrote into the checkout, untracked.
+    std::fs::write(t.path().join("key.json"), "version: \"sk-live-SECRET\"\n").expect("write");
+    for format in ["json", "human", "github"] {
+        let output = run(t.path(), &["check", "--format", format], &[]);
+        output.status(1);
+        assert!(
+            !output.stdout.contains("SECRET") && !output.stdout.contains("repositoryformatversion"),
+            "{}",
+            output.stdout
+        );
+    }
+    let report = run(t.path(), &["check", "--format", "json"], &[]).json();
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "IC005")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "cannot read apps/shop/g.imgcost.yaml: it is a symbolic link into `.git`; imgcost does not follow it",
+            "cannot read apps/shop/k.imgcost.yaml: it is a symbolic link to a file git does not track; imgcost follows links only to tracked files",
+        ]
+    );
+}
+
+/// Gate integrity, class 7 (review): a folder named on the command line that is a link out of
+/// the repository is refused however it is written (`apps/`, `apps/.`, a file under it), and
+/// `--output` never writes through a folder link.
+#[cfg(unix)]
+#[test]
+fn folder_links_out_of_the_repository_are_refused_however_named() {
+    let t = Test::new()
+        .file("outside/imgcost.yaml", "SECRET: 1\n")
+        .file("repo/shop/imgcost.yaml", VALID);
+    let repo = t.path().join("repo");
+    git(&repo, &["init", "-q"]);
+    std::os::unix::fs::symlink(t.path().join("outside"), repo.join("apps")).expect("link");
+    commit_all(&repo, "base");
+    for path in ["apps", "apps/", "apps/.", "apps/imgcost.yaml"] {
+        let output = run(&repo, &["check", "--format", "json", path], &[]);
+        assert!(
+            !output.stdout.contains("SECRET"),
+            "{path}: {}",
+            output.stdout
+        );
+        assert!(
+            output
+                .stdout
+                .contains("a symbolic link to a place outside the repository"),
+            "{path}: {}",
+            output.stdout
+        );
+    }
+    std::fs::write(t.path().join("outside/report.json"), "precious").expect("write");
+    run(
+        &repo,
+        &["check", "shop", "--output", "json=apps/report.json"],
+        &[],
+    )
+    .status(2)
+    .stderr_has("its folder is a symbolic link to a place outside the repository");
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("outside/report.json")).expect("read"),
+        "precious"
+    );
+}
+
+/// Gate integrity, class 7 (review): with `--policy-ref`, a rate card kept in the repository is
+/// read at the ref, like the policies: a change cannot lower the prices it is judged by; a
+/// repository policy that is broken at the ref (a link to nothing) fails the run.
+#[cfg(unix)]
+#[test]
+fn the_policy_ref_pins_rate_cards_and_refuses_broken_policies() {
+    let t = reviewed_repo();
+    let card =
+        std::fs::read_to_string(crate::test::repo().join("ratecards/openai-2026-11-23.yaml"))
+            .expect("card");
+    std::fs::write(t.path().join(".imgcost/card.yaml"), &card).expect("write");
+    commit_all(t.path(), "card");
+    // The change prices every output token at nothing.
+    let free = card.replace("output: 30.00", "output: 0");
+    assert_ne!(free, card);
+    std::fs::write(t.path().join(".imgcost/card.yaml"), free).expect("write");
+    raise_shop(&t);
+    commit_all(t.path(), "cheaper prices");
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--ratecard",
+        ".imgcost/card.yaml",
+    ];
+    run(t.path(), &args, &[]).status(0);
+    let mut pinned = args.to_vec();
+    pinned.extend(["--policy-ref", "HEAD~1"]);
+    run(t.path(), &pinned, &[]).status(1);
+    // A broken repository policy at the ref is not an absent one.
+    std::fs::remove_file(t.path().join(".imgcost/policy.yaml")).expect("remove");
+    std::os::unix::fs::symlink("nowhere.yaml", t.path().join(".imgcost/policy.yaml"))
+        .expect("link");
+    commit_all(t.path(), "broken policy");
+    run(t.path(), &["check", "--policy-ref", "HEAD"], &[])
+        .status(2)
+        .stderr_has("it is a broken symbolic link at that revision");
+}
+
+/// Gate integrity, class 13 (review): no output gives orders to a CI log (`##[error]…` in a
+/// value), bidirectional controls in a file are refused where they are, and SARIF message text
+/// cannot make links.
+#[test]
+fn outputs_give_no_log_commands_and_no_bidi_and_sarif_makes_no_links() {
+    let t = Test::new().file(
+        "imgcost.yaml",
+        "version: 1\nproject: p\nowner: \"##[error]approved\"\nworkflows:\n  hero:\n    model: gpt-image-2\n    volume: {requests_per_month: 1}\n    \"[ok](https://evil.example) ##[add-mask]x\": 1\n",
+    );
+    for format in ["human", "json", "sarif", "github", "markdown", "junit"] {
+        let output = run(t.path(), &["check", "--format", format], &[]);
+        output.status(1);
+        assert!(
+            !output.stdout.contains("##["),
+            "{format}:\n{}",
+            output.stdout
+        );
+    }
+    let sarif: Value =
+        serde_json::from_str(&run(t.path(), &["check", "--format", "sarif"], &[]).stdout)
+            .expect("SARIF");
+    let text = sarif["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .expect("text");
+    assert!(
+        text.starts_with("unknown key `\\[ok\\](https://evil.example) ##\\[add-mask\\]x`"),
+        "{text}"
+    );
+    let t = Test::new().file(
+        "imgcost.yaml",
+        "version: 1\nproject: p\n# a\u{202e}b\nworkflows: {}\n",
+    );
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    assert_eq!(
+        report["diagnostics"][0]["message"],
+        "the bidirectional control character U+202E reorders how the file is shown; imgcost refuses it"
+    );
+    assert_eq!(
+        (
+            &report["diagnostics"][0]["line"],
+            &report["diagnostics"][0]["column"]
+        ),
+        (&3.into(), &4.into())
+    );
+}
+
+/// Gate integrity, class 9 (review): an active error is never the finding left out for
+/// exempted ones; and a manifest's path is bounded.
+#[test]
+fn active_errors_are_shown_before_exempted_ones_and_paths_are_bounded() {
+    let mut text = String::from("version: 1\nproject: legacy\nworkflows:\n");
+    for i in 0..600 {
+        text.push_str(&format!(
+            "  w{i}: {{model: gpt-image-2, request: {{size: 1024x1024, quality: high}}, volume: {{requests_per_month: 100000}}}}\n"
+        ));
+    }
+    text.push_str("  zz: {model: gpt-image-2, request: {size: 1024x1024, quality: high}, volume: {requests_per_month: 100000}, budget: {monthly_usd: 1}}\n");
+    let t = Test::new().file("apps/legacy/imgcost.yaml", text).file(
+        "policy.yaml",
+        "version: 1\nname: team\nrules:\n  limits: {workflow_monthly_usd: 100}\nexemptions:\n  - rule: IC304\n    workflows: [\"legacy/*\"]\n    reason: retiring\n    approved_by: \"@boss\"\n    expires: 2099-01-01\n",
+    );
+    let report = run(
+        t.path(),
+        &["check", "--format", "json", "--policy", "policy.yaml"],
+        &[],
+    )
+    .status(1)
+    .json();
+    let active: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error" && d["exempted"].is_null())
+        .collect();
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0]["rule"], "IC201");
+    let long = format!(
+        "{}/imgcost.yaml",
+        "d".repeat(200) + "/" + &"e".repeat(200) + "/" + &"f".repeat(200)
+    );
+    let t = Test::new().file(&long, VALID);
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    assert_eq!(
+        report["diagnostics"][0]["message"]
+            .as_str()
+            .map(|m| m.ends_with("its path is longer than 512 bytes; move it somewhere shorter")),
+        Some(true)
+    );
+}
+
+/// Gate integrity, class 1 (review): a manifest inside a submodule (another repository) is said
+/// so, as an error, not skipped.
+#[test]
+fn manifests_inside_submodules_are_not_skipped_silently() {
+    let t = reviewed_repo();
+    let other = Test::new().file("imgcost.yaml", VALID);
+    git(other.path(), &["init", "-q"]);
+    commit_all(other.path(), "other");
+    git(
+        t.path(),
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            other.path().to_str().expect("utf-8"),
+            "vendor/other",
+        ],
+    );
+    let report = run(t.path(), &["check", "--format", "json"], &[])
+        .status(1)
+        .json();
+    let unreadable = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "IC005")
+        .expect("IC005");
+    assert_eq!(
+        unreadable["message"],
+        "cannot read vendor/other/imgcost.yaml: it is inside a submodule, another repository; imgcost checks this repository's files only (check the submodule in its own repository, or keep the manifest here)"
+    );
+}
