@@ -25,6 +25,7 @@ pub struct InertLogCommands<'a> {
     hash: &'static [u8],
     /// The last bytes written, when they could start a `##[` that the next write completes.
     pending: Vec<u8>,
+    finder: memchr::memmem::Finder<'static>,
 }
 
 impl<'a> InertLogCommands<'a> {
@@ -52,15 +53,13 @@ impl<'a> InertLogCommands<'a> {
             inner,
             hash,
             pending: Vec::new(),
+            finder: memchr::memmem::Finder::new(b"##["),
         }
     }
-}
 
-impl std::io::Write for InertLogCommands<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut data = std::mem::take(&mut self.pending);
-        data.extend_from_slice(buf);
-        // Up to two trailing bytes (`#`, `##`) may be the start of a `##[` the next write ends.
+    /// Writes `data` with every `##[` broken, but for up to two trailing bytes (`#`, `##`) that a
+    /// later write may complete, which are kept.
+    fn emit(&mut self, data: &[u8]) -> std::io::Result<()> {
         let keep = if data.ends_with(b"##") {
             2
         } else {
@@ -68,13 +67,27 @@ impl std::io::Write for InertLogCommands<'_> {
         };
         let (ready, rest) = data.split_at(data.len() - keep);
         let mut start = 0;
-        for found in memchr::memmem::find_iter(ready, b"##[") {
+        for found in self.finder.find_iter(ready) {
             self.inner.write_all(&ready[start..found])?;
             self.inner.write_all(self.hash)?;
             start = found + 1;
         }
         self.inner.write_all(&ready[start..])?;
-        self.pending = rest.to_vec();
+        rest.clone_into(&mut self.pending);
+        Ok(())
+    }
+}
+
+impl std::io::Write for InertLogCommands<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            self.emit(buf)?;
+        } else {
+            // Rare: the last write ended with `#`.
+            let mut data = std::mem::take(&mut self.pending);
+            data.extend_from_slice(buf);
+            self.emit(&data)?;
+        }
         Ok(buf.len())
     }
 
