@@ -8,6 +8,9 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub use imgcost_yaml as yaml;
+pub use imgcost_yaml::Span;
+
 mod check;
 mod date;
 pub mod decimal;
@@ -34,10 +37,8 @@ pub mod rules;
 mod schema;
 mod severity;
 mod source_file;
-mod span;
 mod workflow;
 mod workspace;
-pub mod yaml;
 
 pub use check::{
     CheckOptions, Context, ManifestInput, check, check_inputs, evaluate, evaluate_paths,
@@ -58,7 +59,6 @@ pub use rule::Rule;
 pub use schema::{Schema, closest};
 pub use severity::{Severity, SeveritySetting};
 pub use source_file::{DecodeError, LineColumn, SourceFile};
-pub use span::Span;
 pub use workflow::{
     Endpoint, InputImage, Inputs, Latency, Mainline, Volume, Workflow, WorkflowBudget, WorkflowSpec,
 };

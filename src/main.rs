@@ -14,17 +14,22 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// reopens a closed one on `/dev/null` (it does, before `main`): `imgcost check >&-` would
 /// otherwise write its verdict nowhere and exit 0. Runs as a C constructor, which the loader
 /// calls before `main`; on other platforms stdout is taken as open.
+// The one unsafe code of imgcost: a constructor placed in the loader's table, and the fcntl it
+// makes. Both are as small as they can be; nothing else needs to run before `main`.
 #[cfg(any(target_os = "linux", target_os = "android"))]
+#[allow(unsafe_code)]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static PROBE_STDOUT: extern "C" fn() = probe_stdout;
 
 #[cfg(target_vendor = "apple")]
+#[allow(unsafe_code)]
 #[used]
 #[unsafe(link_section = "__DATA,__mod_init_func")]
 static PROBE_STDOUT: extern "C" fn() = probe_stdout;
 
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+#[allow(unsafe_code)]
 extern "C" fn probe_stdout() {
     // SAFETY: F_GETFD only asks whether the descriptor is open; it changes nothing.
     let open = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } != -1;

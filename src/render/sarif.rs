@@ -2,9 +2,11 @@
 //! physical location and region, related places, and exemptions as suppressions. Columns count
 //! Unicode code points (`columnKind`), as everywhere in imgcost.
 
-use std::borrow::Cow;
+use Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::borrow::Cow;
+
 use serde_json::{Value, json};
 
 use super::json::{pretty_at, write_list};
@@ -13,9 +15,9 @@ use crate::{Diagnostic, Label, Report, Severity, rules};
 /// Message text as SARIF reads it literally: a viewer turns `[text](url)` into a link, and
 /// `[text](1)` into a link to a related location (SARIF 2.1.0, §3.11.6), so the brackets of
 /// text the change wrote are escaped (`\[`, `\]`, and `\\` before them).
-fn literal(text: &str) -> std::borrow::Cow<'_, str> {
+fn literal(text: &str) -> Cow<'_, str> {
     if !text.contains(['[', ']', '\\']) {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut escaped = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -24,7 +26,7 @@ fn literal(text: &str) -> std::borrow::Cow<'_, str> {
         }
         escaped.push(c);
     }
-    std::borrow::Cow::Owned(escaped)
+    Cow::Owned(escaped)
 }
 
 fn level(severity: Severity) -> &'static str {

@@ -289,7 +289,7 @@ impl Default for Node {
 
 #[cfg(test)]
 mod tests {
-    use crate::yaml::load;
+    use crate::load;
 
     #[test]
     fn the_pointer_index_finds_what_pointer_finds() {

@@ -250,7 +250,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
-    use crate::yaml::load;
+    use crate::load;
 
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(deny_unknown_fields)]

@@ -1,7 +1,6 @@
-//! Byte ranges into a [`SourceFile`](crate::SourceFile).
+//! Byte ranges into a file's text.
 //!
-//! Every node the YAML loader builds, and every label a [`Diagnostic`](crate::Diagnostic)
-//! carries, is a `Span`. Spans are byte offsets so they can be handed to miette as they are;
+//! Every node the YAML loader builds is a `Span` (and so is every label of imgcost's findings). Spans are byte offsets so they can be handed to miette as they are;
 //! line and column (counted in characters) are computed from them by the source file.
 
 use std::ops::Range;
