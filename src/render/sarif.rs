@@ -2,8 +2,6 @@
 //! physical location and region, related places, and exemptions as suppressions. Columns count
 //! Unicode code points (`columnKind`), as everywhere in imgcost.
 
-use Cow;
-
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::borrow::Cow;
 

@@ -8,10 +8,10 @@
 //! structs from the same tree with serde. Nothing here knows what a manifest is.
 
 mod deserializer;
-mod span;
 mod ignored;
 mod loader;
 mod node;
+mod span;
 mod text_input;
 
 pub use deserializer::{DeError, from_node};
