@@ -11,55 +11,38 @@
 pub use imgcost_yaml as yaml;
 pub use imgcost_yaml::Span;
 
-mod check;
-mod date;
-pub mod decimal;
-mod diagnostic;
-pub mod diff;
-mod dimensions;
-pub mod discovery;
-mod error;
-mod explain;
-mod field_spans;
-pub mod file_reader;
-pub mod git;
-pub mod init;
-mod manifest;
+pub mod foundation;
+pub mod input;
+pub mod model;
 pub mod policy;
-pub mod projection;
-mod quote;
-pub mod ratecard;
+pub mod pricing;
 pub mod render;
-mod report;
-mod request;
-mod rule;
+pub mod report;
 pub mod rules;
-mod schema;
-mod severity;
-mod source_file;
-mod workflow;
-mod workspace;
+pub mod run;
 
-pub use check::{
-    CheckOptions, Context, ManifestInput, check, check_inputs, evaluate, evaluate_paths,
+// The modules of earlier releases, kept under their names for library users.
+pub use foundation::decimal;
+pub use input::{discovery, file_reader, git};
+pub use pricing::{projection, ratecard};
+pub use run::{diff, init};
+
+pub use foundation::{
+    Date, DecodeError, Diagnostic, Error, Exempted, Label, LineColumn, Rule, Severity,
+    SeveritySetting, SourceFile, printable, sort_and_dedup,
 };
-pub use date::Date;
-pub use diagnostic::{Diagnostic, Exempted, Label, printable, sort_and_dedup};
-pub use dimensions::Dimensions;
-pub use error::Error;
-pub use explain::{Explanation, UnknownWorkflow, explain};
-pub use field_spans::{FIELD_PATHS, FieldSpans};
-pub use manifest::{Manifest, load_tree, typed_error};
-pub use projection::{ByKind, PricingError, Projection, Step, Tier, project};
-pub use quote::{QuoteRequest, quote};
-pub use ratecard::{Confidence, RateCard};
+pub use input::Workspace;
+pub use model::{
+    Background, Dimensions, Endpoint, FIELD_PATHS, Fidelity, FieldSpans, InputImage, Inputs,
+    Latency, Mainline, Manifest, Moderation, OutputFormat, Quality, Request, Schema, Size, Volume,
+    Workflow, WorkflowBudget, WorkflowSpec, closest, load_tree, typed_error,
+};
+pub use pricing::{
+    ByKind, Confidence, PricingError, Projection, QuoteRequest, RateCard, Step, Tier, project,
+    quote,
+};
 pub use report::{Counts, Report, WorkflowEntry};
-pub use request::{Background, Fidelity, Moderation, OutputFormat, Quality, Request, Size};
-pub use rule::Rule;
-pub use schema::{Schema, closest};
-pub use severity::{Severity, SeveritySetting};
-pub use source_file::{DecodeError, LineColumn, SourceFile};
-pub use workflow::{
-    Endpoint, InputImage, Inputs, Latency, Mainline, Volume, Workflow, WorkflowBudget, WorkflowSpec,
+pub use run::{
+    CheckOptions, Context, Explanation, ManifestInput, UnknownWorkflow, check, check_inputs,
+    evaluate, evaluate_paths, explain,
 };
-pub use workspace::Workspace;

@@ -6,6 +6,8 @@ mod test;
 
 #[path = "integration/action.rs"]
 mod action;
+#[path = "integration/architecture.rs"]
+mod architecture;
 #[path = "integration/diagnostics.rs"]
 mod diagnostics;
 #[path = "integration/diff.rs"]

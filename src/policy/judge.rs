@@ -10,9 +10,11 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::{FAIL_CLOSED_RULES, PolicySet, kept};
-use crate::rules::{self, WorkflowContext};
-use crate::{Diagnostic, Exempted, Label, Report, Severity, sort_and_dedup};
+use super::checks::{self, WorkflowContext};
+use super::{PolicySet, kept};
+use crate::foundation::{Diagnostic, Exempted, Label, Severity, sort_and_dedup};
+use crate::report::Report;
+use crate::rules;
 
 /// Runs every rule on `report` and returns its findings (unsettled: see [`settle`]).
 #[must_use]
@@ -30,16 +32,20 @@ pub fn judge(report: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
                 as_of: report.as_of,
             };
             let mut found = Vec::new();
-            for check in rules::WORKFLOW_CHECKS {
+            for check in checks::workflow_checks() {
                 check(&context, &mut found);
             }
             found
         })
         .collect();
     for index in 0..report.manifests.len() {
-        rules::check_manifest(report, index, policies, &mut found);
+        for check in checks::manifest_checks() {
+            check(report, index, policies, &mut found);
+        }
     }
-    rules::check_run(report, policies, &mut found);
+    for check in checks::run_checks() {
+        check(report, policies, &mut found);
+    }
     found
 }
 
@@ -161,7 +167,7 @@ fn drop_indexes(
     dropped
 }
 
-fn count(diagnostics: &[Diagnostic], dropped: &[usize], counts: &mut crate::Counts) {
+fn count(diagnostics: &[Diagnostic], dropped: &[usize], counts: &mut crate::report::Counts) {
     for &i in dropped {
         let diagnostic = &diagnostics[i];
         if !diagnostic.is_active() {
@@ -182,7 +188,7 @@ fn omitted_note(
     scope: &str,
     limit: &str,
 ) -> Diagnostic {
-    let mut by_severity = crate::Counts::default();
+    let mut by_severity = crate::report::Counts::default();
     count(diagnostics, dropped, &mut by_severity);
     let exempted = dropped
         .iter()
@@ -244,9 +250,7 @@ fn apply_exemptions(report: &mut Report, policies: &PolicySet) {
             }
             let mut used = false;
             for diagnostic in &mut report.diagnostics {
-                if diagnostic.exempted.is_some()
-                    || FAIL_CLOSED_RULES.contains(&diagnostic.rule.code)
-                {
+                if diagnostic.exempted.is_some() || diagnostic.rule.fail_closed {
                     continue;
                 }
                 let Some(subject) = diagnostic.workflow.as_deref() else {

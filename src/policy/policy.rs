@@ -10,17 +10,13 @@ use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::yaml::{self, Node};
-use crate::{
-    Date, Diagnostic, Label, Quality, Schema, SeveritySetting, Size, SourceFile, Span, decimal,
-    load_tree, rules, typed_error,
-};
+use crate::yaml;
 
-/// Rules whose findings keep a workflow from being read or priced: lowering them, or exempting
-/// them, would let a workflow pass unpriced. Policies may not.
-pub const FAIL_CLOSED_RULES: &[&str] = &[
-    "IC001", "IC002", "IC003", "IC004", "IC005", "IC101", "IC107", "IC108", "IC308",
-];
+use crate::foundation::{Date, Diagnostic, Label, SeveritySetting, SourceFile, decimal};
+use crate::model::{Quality, Schema, Size, load_tree, typed_error};
+use crate::rules;
+use crate::yaml::Node;
+use crate::yaml::Span;
 
 /// `rules.models` compiled once: each list's patterns with their globs.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +37,7 @@ impl ModelPattern {
     /// either name, or, when the pattern is itself a model's id or alias on the card, by the
     /// canonical ids of both sides, so that a dated alias and its model are one model.
     #[must_use]
-    pub fn matches(&self, written: &str, canonical: &str, card: &crate::RateCard) -> bool {
+    pub fn matches(&self, written: &str, canonical: &str, card: &crate::pricing::RateCard) -> bool {
         self.glob.is_match(written)
             || self.glob.is_match(canonical)
             || card
@@ -279,22 +275,23 @@ impl Policy {
         let mut severity = BTreeMap::new();
         for (code, setting) in parsed.severity {
             let pointer = format!("/severity/{code}");
-            if rules::find(&code).is_none() {
+            let Some(rule) = rules::find(&code) else {
                 problems.push(problem(
                     &pointer,
                     format!("unknown rule code `{code}`"),
                     "`imgcost rules` lists the rule codes",
                 ));
                 continue;
-            }
+            };
             let setting: SeveritySetting = setting.parse().unwrap_or(SeveritySetting::Off);
-            if FAIL_CLOSED_RULES.contains(&code.as_str())
-                && setting != SeveritySetting::On(crate::Severity::Error)
+            if rule.fail_closed
+                && setting != SeveritySetting::On(crate::foundation::Severity::Error)
             {
-                problems.push(problem(&pointer, format!("{code} cannot be lowered: a workflow that cannot be read or priced would pass unchecked"), "remove this line"));
+                problems.push(problem(&pointer, format!("{} cannot be lowered: a workflow that cannot be read or priced would pass unchecked", rule.code), "remove this line"));
                 continue;
             }
-            severity.insert(code, setting);
+            // Keyed by the rule's own spelling: `ic201` in a policy is IC201.
+            severity.insert(rule.code.to_owned(), setting);
         }
         let mut models = ModelRules::default();
         if let Some(lists) = &parsed.rules.models {
@@ -326,16 +323,16 @@ impl Policy {
         let mut exemptions = Vec::new();
         for (index, exemption) in parsed.exemptions.into_iter().enumerate() {
             let pointer = format!("/exemptions/{index}");
-            if rules::find(&exemption.rule).is_none() {
+            let Some(rule) = rules::find(&exemption.rule) else {
                 problems.push(problem(
                     &format!("{pointer}/rule"),
                     format!("unknown rule code `{}`", exemption.rule),
                     "`imgcost rules` lists the rule codes",
                 ));
                 continue;
-            }
-            if FAIL_CLOSED_RULES.contains(&exemption.rule.as_str()) {
-                problems.push(problem(&format!("{pointer}/rule"), format!("{} cannot be exempted: a workflow that cannot be read or priced would pass unchecked", exemption.rule), "fix the finding instead"));
+            };
+            if rule.fail_closed {
+                problems.push(problem(&format!("{pointer}/rule"), format!("{} cannot be exempted: a workflow that cannot be read or priced would pass unchecked", rule.code), "fix the finding instead"));
                 continue;
             }
             let mut builder = GlobSetBuilder::new();
@@ -364,7 +361,7 @@ impl Policy {
             };
             match builder.build() {
                 Ok(globs) => exemptions.push(Exemption {
-                    rule: exemption.rule,
+                    rule: rule.code.to_owned(),
                     workflows: exemption.workflows,
                     globs,
                     paths,

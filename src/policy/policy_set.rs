@@ -10,9 +10,11 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::{Policy, Required};
-use crate::file_reader::{LINK_OUTSIDE, MAX_FILE_BYTES};
-use crate::git::{self, Object};
-use crate::{Error, Rule, Severity, SeveritySetting, SourceFile, Workspace, file_reader};
+use crate::foundation::{Error, Rule, Severity, SeveritySetting, SourceFile};
+use crate::input::file_reader::{LINK_OUTSIDE, MAX_FILE_BYTES};
+use crate::input::git;
+use crate::input::git::Object;
+use crate::input::{Workspace, file_reader};
 
 /// The built-in default policy: it only warns.
 pub const DEFAULT_POLICY: (&str, &str) = (
@@ -72,7 +74,7 @@ impl PolicySet {
         let cwd = workspace.cwd.as_path();
         let mut policies = Vec::new();
         for path in &paths {
-            let display = crate::discovery::display_path(&cwd.join(path), cwd);
+            let display = crate::input::discovery::display_path(&cwd.join(path), cwd);
             let unreadable = |path: String, message: &str| Error::Unreadable {
                 what: "policy",
                 path,
@@ -249,7 +251,7 @@ pub const fn kept(setting: SeveritySetting) -> Option<Severity> {
     }
 }
 
-fn invalid(path: &str, diagnostics: Vec<crate::Diagnostic>) -> Error {
+fn invalid(path: &str, diagnostics: Vec<crate::foundation::Diagnostic>) -> Error {
     Error::Invalid {
         what: "policy",
         path: path.to_owned(),

@@ -14,11 +14,17 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::PolicySet;
-use crate::discovery::is_manifest_name;
-use crate::git::{self, CatFile, Object};
+use crate::foundation::{Diagnostic, Error, Label};
+use crate::input::Workspace;
+use crate::input::discovery::is_manifest_name;
+use crate::input::git;
+use crate::input::git::{CatFile, Object};
+use crate::model::Manifest;
+use crate::report::Report;
 use crate::rules::IC308;
-use crate::yaml::{self, NodeKind};
-use crate::{Diagnostic, Error, Label, Manifest, Report, Span, Workspace};
+use crate::yaml;
+use crate::yaml::NodeKind;
+use crate::yaml::Span;
 
 /// The folders (relative to the repository's top, `""` for the top itself) that held each
 /// project's manifests at a revision.

@@ -6,9 +6,9 @@ use std::io;
 use rust_decimal::Decimal;
 
 use super::human::{HumanStyle, table as text_table, write_diagnostics};
-use crate::Report;
-use crate::decimal::{format_fixed, format_total, format_usd};
-use crate::diff::{Diff, Status};
+use crate::foundation::decimal::{format_fixed, format_total, format_usd};
+use crate::report::Report;
+use crate::run::diff::{Diff, Status};
 
 fn signed(value: Decimal) -> String {
     if value > Decimal::ZERO {

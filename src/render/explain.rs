@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::Explanation;
 use crate::render::human::usd;
+use crate::run::Explanation;
 
 /// Renders an explanation for a terminal or a code review.
 #[must_use]

@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::{Diagnostic, Report, Severity};
+use crate::foundation::{Diagnostic, Severity};
+
+use crate::report::Report;
 
 /// `%`, CR and LF, as in `escapeData`.
 fn escape_data(text: &str) -> Cow<'_, str> {
@@ -90,7 +92,7 @@ pub fn render(report: &Report, deny_warnings: bool) -> String {
     let _ = writeln!(
         out,
         "imgcost {verdict}: {} a month across {} workflow(s) in {} manifest(s); {} error(s), {} warning(s), {} note(s) (rate card {}, as of {})",
-        crate::decimal::format_total(report.monthly_usd()),
+        crate::foundation::decimal::format_total(report.monthly_usd()),
         report.workflows.len(),
         report.manifest_count,
         counts.errors,

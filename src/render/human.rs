@@ -16,8 +16,10 @@ use rayon::prelude::*;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use snippet::{CONTEXT_LINES, Snippet};
 
-pub use crate::decimal::format_usd as usd;
-use crate::{Confidence, Diagnostic, Label, Report, Severity, Tier};
+pub use crate::foundation::decimal::format_usd as usd;
+use crate::foundation::{Diagnostic, Label, Severity};
+use crate::pricing::{Confidence, Tier};
+use crate::report::Report;
 
 /// How the human renderer draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +118,7 @@ fn cost_table(report: &Report) -> String {
             }
             None => vec![
                 entry.workflow.id.clone(),
-                crate::printable(&spec.model).into_owned(),
+                crate::foundation::printable(&spec.model).into_owned(),
                 "not priced (see above)".to_owned(),
                 "-".to_owned(),
                 "-".to_owned(),
@@ -143,7 +145,7 @@ fn cost_table(report: &Report) -> String {
         &rows,
         &[3, 4, 5],
     ));
-    let total = crate::decimal::format_total(report.monthly_usd());
+    let total = crate::foundation::decimal::format_total(report.monthly_usd());
     let _ = writeln!(out, "\n Total: {total} a month");
     if rows.iter().any(|row| row[3].ends_with(" ~")) {
         out.push_str(" ~ low-confidence estimate (see IC405)\n");

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::{Diagnostic, Report, Severity};
+use crate::foundation::{Diagnostic, Severity};
+
+use crate::report::Report;
 
 /// Whether `c` may stand in the document: XML 1.0's `Char` production refuses C0 controls
 /// other than tab, line feed and carriage return, and U+FFFE and U+FFFF (Rust strings hold no

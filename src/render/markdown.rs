@@ -11,9 +11,10 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use crate::decimal::{format_fixed, format_total, format_usd, sum_usd};
-use crate::diff::{Diff, Status};
-use crate::{Diagnostic, Report, Severity};
+use crate::foundation::decimal::{format_fixed, format_total, format_usd, sum_usd};
+use crate::foundation::{Diagnostic, Severity};
+use crate::report::Report;
+use crate::run::diff::{Diff, Status};
 use escape::{Code, MermaidLabel, Message, Place, Text};
 
 /// The hidden first line of every diff comment; CI looks for it to update its own comment.
@@ -349,7 +350,7 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
                     p.quality,
                     p.size,
                     p.n,
-                    if p.tier == crate::Tier::Batch {
+                    if p.tier == crate::pricing::Tier::Batch {
                         " batch"
                     } else {
                         ""
@@ -363,7 +364,7 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
                 None => format!(
                     "| {} | {} | not priced | – | – | {} | – |\n",
                     Code(&entry.workflow.id, Place::Cell),
-                    Text(&crate::printable(&entry.workflow.spec.model)),
+                    Text(&crate::foundation::printable(&entry.workflow.spec.model)),
                     money(entry.budget_usd())
                 ),
             };

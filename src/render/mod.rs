@@ -1,4 +1,4 @@
-//! Renderers: the same [`Report`](crate::Report) as human text, JSON, SARIF, GitHub annotations,
+//! Renderers: the same [`Report`](crate::report::Report) as human text, JSON, SARIF, GitHub annotations,
 //! Markdown or JUnit, and the texts of `explain`, `quote` and `ratecard`. Each is a pure function
 //! from data to text, golden-tested.
 

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::Projection;
-use crate::decimal::format_plain;
+use crate::foundation::decimal::format_plain;
+use crate::pricing::Projection;
 
 /// `imgcost quote --format json` (SPEC §3 / issue contract). `usd` is exact, not rounded: a
 /// single request costs fractions of a cent.
@@ -92,7 +92,7 @@ pub fn human(projection: &Projection) -> String {
         .assumptions
         .weakest
         .iter()
-        .filter(|_| projection.confidence != crate::Confidence::High)
+        .filter(|_| projection.confidence != crate::pricing::Confidence::High)
     {
         let _ = writeln!(out, "  weakest rule ({what}): {source}");
     }

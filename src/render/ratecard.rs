@@ -2,10 +2,11 @@
 
 use std::fmt::Write as _;
 
-use crate::decimal::format_plain;
-use crate::ratecard::{ImageModel, OutputRule, SizeRuleKind, TokenRates};
+use crate::foundation::Date;
+use crate::foundation::decimal::format_plain;
+use crate::pricing::RateCard;
+use crate::pricing::ratecard::{ImageModel, OutputRule, SizeRuleKind, TokenRates};
 use crate::render::human::table;
-use crate::{Date, RateCard};
 
 /// Lists the built-in cards and the models of the chosen one.
 #[must_use]
@@ -193,8 +194,12 @@ pub fn show(card: &RateCard, id: &str, model: &ImageModel) -> String {
     let _ = writeln!(out, "sizes [{}]: {sizes}", model.sizes.confidence);
     if let Some(rule) = &model.input_images {
         let name = match rule.rule {
-            crate::ratecard::InputImageRuleKind::Patches => "16 px patches (gpt-image-2 rule)",
-            crate::ratecard::InputImageRuleKind::Tiles => "512 px tiles (gpt-image-1 rule)",
+            crate::pricing::ratecard::InputImageRuleKind::Patches => {
+                "16 px patches (gpt-image-2 rule)"
+            }
+            crate::pricing::ratecard::InputImageRuleKind::Tiles => {
+                "512 px tiles (gpt-image-1 rule)"
+            }
         };
         let _ = writeln!(
             out,

@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use serde_json::{Value, json};
 
 use super::json::{pretty_at, write_list};
-use crate::{Diagnostic, Label, Report, Severity, rules};
+use crate::foundation::{Diagnostic, Label, Severity};
+use crate::report::Report;
+use crate::rules;
 
 /// Message text as SARIF reads it literally: a viewer turns `[text](url)` into a link, and
 /// `[text](1)` into a link to a related location (SARIF 2.1.0, §3.11.6), so the brackets of
@@ -138,7 +140,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let properties = json!({
         "ratecard": report.ratecard.id,
         "as_of": report.as_of.to_string(),
-        "monthly_usd": report.monthly_usd().map(|v| crate::decimal::format_fixed(v, 2)),
+        "monthly_usd": report.monthly_usd().map(|v| crate::foundation::decimal::format_fixed(v, 2)),
     });
     // The one run is written by hand around its parts, in the layout serde_json would give.
     let mut part = Vec::new();

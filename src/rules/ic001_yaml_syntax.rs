@@ -3,12 +3,14 @@
 //! Found by the loader (`yaml::load`) and by the file reader; this file holds the rule's
 //! documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC001: Rule = Rule {
     code: "IC001",
     name: "yaml-syntax",
     default_severity: Severity::Error,
+    stage: Stage::Loading,
+    fail_closed: true,
     summary: "YAML syntax error, non-UTF-8 text, several documents, too deep, too large, or an alias bomb",
     doc: r#"## Why it matters
 A file imgcost cannot read cannot be priced or checked. imgcost fails closed: an unreadable

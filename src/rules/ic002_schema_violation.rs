@@ -2,12 +2,14 @@
 //!
 //! Found by `Schema::validate`; this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC002: Rule = Rule {
     code: "IC002",
     name: "schema-violation",
     default_severity: Severity::Error,
+    stage: Stage::Loading,
+    fail_closed: true,
     summary: "schema violation: wrong type, value out of range, unknown key or missing key",
     doc: r#"## Why it matters
 The schema is the contract between a manifest and the cost projection. A misspelt key

@@ -3,12 +3,14 @@
 //! Found by the loader (`yaml::load`), which reports both places; this file holds the rule's
 //! documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC003: Rule = Rule {
     code: "IC003",
     name: "duplicate-key",
     default_severity: Severity::Error,
+    stage: Stage::Loading,
+    fail_closed: true,
     summary: "duplicate key in a mapping",
     doc: r#"## Why it matters
 YAML forbids duplicate keys, yet many parsers silently keep the last one. In a cost manifest

@@ -3,12 +3,14 @@
 //! Found when all manifests of a run are gathered (`check`); this file holds the rule's
 //! documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC004: Rule = Rule {
     code: "IC004",
     name: "duplicate-workflow-id",
     default_severity: Severity::Error,
+    stage: Stage::Run,
+    fail_closed: true,
     summary: "duplicate workflow id across manifests",
     doc: r#"## Why it matters
 A workflow id (`<project>/<name>`) is how budgets, exemptions and pull-request diffs find a

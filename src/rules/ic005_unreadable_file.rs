@@ -2,12 +2,14 @@
 //!
 //! Found by the file reader; this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC005: Rule = Rule {
     code: "IC005",
     name: "unreadable-file",
     default_severity: Severity::Error,
+    stage: Stage::Loading,
+    fail_closed: true,
     summary: "unreadable file",
     doc: r#"## Why it matters
 A manifest that cannot be read cannot be checked, and a gate that skips what it cannot read

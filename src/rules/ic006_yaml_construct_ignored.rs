@@ -3,15 +3,14 @@
 //! Found by the loader (`yaml::load`, see `yaml::Ignored`) in every file it reads; this file
 //! holds the rule's documentation and the finding.
 
-use std::sync::Arc;
-
-use crate::yaml::{Ignored, IgnoredKind};
-use crate::{Diagnostic, Label, Rule, Severity, SourceFile};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC006: Rule = Rule {
     code: "IC006",
     name: "yaml-construct-ignored",
     default_severity: Severity::Warning,
+    stage: Stage::Loading,
+    fail_closed: false,
     summary: "YAML tag or directive that imgcost ignores (it reads YAML 1.2, core schema)",
     doc: r#"## Why it matters
 imgcost reads every file by the YAML 1.2 core schema. A custom tag (`!custom 3`, `!!binary …`),
@@ -36,29 +35,3 @@ Remove the tag or the directive, and write the value as plain YAML: a number, `t
 or text (quoted if it could be read as something else).
 "#,
 };
-
-/// The IC006 finding for one construct read past.
-#[must_use]
-pub fn finding(file: &Arc<SourceFile>, ignored: &Ignored) -> Diagnostic {
-    let shown = &ignored.shown;
-    let (message, label, help) = match ignored.kind {
-        IgnoredKind::Tag => (
-            format!(
-                "YAML tag `{shown}` is ignored: imgcost reads the value by the YAML 1.2 core schema"
-            ),
-            "ignored tag",
-            "remove the tag and write the value as plain YAML: a number, `true`/`false`, or text (quoted if it could be read as something else)",
-        ),
-        IgnoredKind::YamlVersion => (
-            format!("`{shown}` is ignored: imgcost reads every file as YAML 1.2 (core schema)"),
-            "ignored directive",
-            "remove the directive; in YAML 1.2 `yes`, `no`, `on` and `off` are text, not booleans, and `010` is ten",
-        ),
-        IgnoredKind::UnknownDirective => (
-            format!("unknown directive `{shown}` is ignored"),
-            "ignored directive",
-            "remove it; imgcost knows `%YAML 1.2` and `%TAG`",
-        ),
-    };
-    Diagnostic::new(&IC006, message, Label::new(file, ignored.span, label)).with_help(help)
-}

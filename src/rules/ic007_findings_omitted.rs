@@ -3,12 +3,14 @@
 //! Added when the findings are settled (`policy::settle`); this file holds the rule's
 //! documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC007: Rule = Rule {
     code: "IC007",
     name: "findings-omitted",
     default_severity: Severity::Note,
+    stage: Stage::Settling,
+    fail_closed: false,
     summary: "findings beyond the per-file or per-run limit are counted, not shown",
     doc: r#"## Why it matters
 One file can hold thousands of problems (a generated manifest, or a hostile one with thirty

@@ -2,12 +2,14 @@
 //!
 //! Found by `projection::project`; this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC101: Rule = Rule {
     code: "IC101",
     name: "unknown-model",
     default_severity: Severity::Error,
+    stage: Stage::Pricing,
+    fail_closed: true,
     summary: "unknown model",
     doc: r#"## Why it matters
 A model imgcost cannot find cannot be priced, and a cost tool that prices the unknown at $0

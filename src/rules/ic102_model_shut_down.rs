@@ -1,12 +1,13 @@
 //! IC102: the model is shut down as of the as-of date.
 
-use super::context::WorkflowContext;
-use crate::{Diagnostic, Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC102: Rule = Rule {
     code: "IC102",
     name: "model-shut-down",
     default_severity: Severity::Error,
+    stage: Stage::Workflow,
+    fail_closed: false,
     summary: "model shut down as of the as-of date",
     doc: r#"## Why it matters
 Calls to a shut-down model fail: the workflow does not work at all, whatever it costs. The rate
@@ -24,28 +25,3 @@ Move to the replacement the message names, and check the projection again: token
 prices differ between models.
 "#,
 };
-
-pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((id, model)) = ctx.card.image_model(&ctx.entry.workflow.spec.model) else {
-        return;
-    };
-    let Some(shutdown) = model.shutdown.filter(|day| *day <= ctx.as_of) else {
-        return;
-    };
-    let replacement = model
-        .replacement
-        .as_deref()
-        .map_or_else(String::new, |r| format!("; use {r}"));
-    out.push(
-        Diagnostic::new(
-            &IC102,
-            format!("{id} was shut down on {shutdown}{replacement}"),
-            ctx.value_label("model", "shut down"),
-        )
-        .with_help(model.replacement.as_deref().map_or_else(
-            || "choose an active model (`imgcost ratecard list`)".to_owned(),
-            |r| format!("replace it with `{r}` and review the new projection"),
-        ))
-        .with_workflow(ctx.id()),
-    );
-}

@@ -3,12 +3,14 @@
 //! Found by `projection::project` from the rate card's size rule; this file holds the rule's
 //! documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC104: Rule = Rule {
     code: "IC104",
     name: "size-not-accepted",
     default_severity: Severity::Error,
+    stage: Stage::Pricing,
+    fail_closed: true,
     summary: "size not accepted by the model",
     doc: r#"## Why it matters
 The API rejects a size the model does not accept, so the workflow would fail in production; and

@@ -2,12 +2,14 @@
 //!
 //! Found by `projection::project`; this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC105: Rule = Rule {
     code: "IC105",
     name: "quality-not-supported",
     default_severity: Severity::Error,
+    stage: Stage::Pricing,
+    fail_closed: true,
     summary: "quality not supported by the model",
     doc: r#"## Why it matters
 `xhigh` and `max` exist only on gpt-image-2.5 and later; gpt-image-2 and the 1.x models stop at

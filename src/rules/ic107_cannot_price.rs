@@ -2,12 +2,14 @@
 //!
 //! Found by `projection::project`; this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC107: Rule = Rule {
     code: "IC107",
     name: "cannot-price",
     default_severity: Severity::Error,
+    stage: Stage::Pricing,
+    fail_closed: true,
     summary: "the rate card cannot price this combination",
     doc: r#"## Why it matters
 A figure imgcost cannot compute is never shown as $0: that would let the budget gate pass. So a

@@ -3,12 +3,14 @@
 //! Found by `projection::project` (every operation is checked); this file holds the rule's
 //! documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC108: Rule = Rule {
     code: "IC108",
     name: "projection-overflow",
     default_severity: Severity::Error,
+    stage: Stage::Pricing,
+    fail_closed: true,
     summary: "the projection exceeds exact decimal arithmetic",
     doc: r#"## Why it matters
 imgcost computes money exactly with 28 significant digits and checks every operation. Volumes so

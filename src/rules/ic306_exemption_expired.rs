@@ -2,12 +2,14 @@
 //!
 //! Found when policies are applied (`policy::judge`); this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC306: Rule = Rule {
     code: "IC306",
     name: "exemption-expired",
     default_severity: Severity::Error,
+    stage: Stage::Settling,
+    fail_closed: false,
     summary: "exemption expired",
     doc: r#"## Why it matters
 An exemption is a decision with a deadline: "high quality is fine for the launch, until

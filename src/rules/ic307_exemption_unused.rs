@@ -2,12 +2,14 @@
 //!
 //! Found when policies are applied (`policy::judge`); this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC307: Rule = Rule {
     code: "IC307",
     name: "exemption-unused",
     default_severity: Severity::Warning,
+    stage: Stage::Settling,
+    fail_closed: false,
     summary: "exemption matches no finding",
     doc: r#"## Why it matters
 An exemption that matches nothing is either stale (the finding was fixed) or wrong (a misspelt

@@ -3,12 +3,14 @@
 //! Found by `policy::projects` before the policies are applied; this file holds the rule's
 //! documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC308: Rule = Rule {
     code: "IC308",
     name: "project-outside-its-paths",
     default_severity: Severity::Error,
+    stage: Stage::Run,
+    fail_closed: true,
     summary: "manifest claims a project bound to other paths",
     doc: r#"## Why it matters
 A workflow's id is `<project>/<name>`, and the project is chosen by the manifest itself (its

@@ -1,12 +1,13 @@
 //! IC401: `quality: auto` is budgeted at the worst case.
 
-use super::context::WorkflowContext;
-use crate::{Diagnostic, Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC401: Rule = Rule {
     code: "IC401",
     name: "auto-quality",
     default_severity: Severity::Warning,
+    stage: Stage::Workflow,
+    fail_closed: false,
     summary: "`quality: auto` budgeted at worst case",
     doc: r#"## Why it matters
 With `quality: auto` (the API's default when none is sent) the model picks the quality per
@@ -24,25 +25,3 @@ Write the quality the product needs (`quality: medium`); the projection then mat
 billed.
 "#,
 };
-
-pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(assumed) = ctx.projection().and_then(|p| p.assumptions.auto_quality) else {
-        return;
-    };
-    let how = if ctx.written("request/quality") {
-        "quality `auto`"
-    } else {
-        "no quality is set, so the API uses `auto`; it"
-    };
-    out.push(
-        Diagnostic::new(
-            &IC401,
-            format!("{how} is budgeted at `{assumed}`, the worst case"),
-            ctx.value_label("request/quality", "auto"),
-        )
-        .with_help(format!(
-            "write the quality the product needs, e.g. `quality: {assumed}` if that is intended"
-        ))
-        .with_workflow(ctx.id()),
-    );
-}

@@ -1,12 +1,13 @@
 //! IC402: `size: auto` is budgeted at the rate card's assumption.
 
-use super::context::WorkflowContext;
-use crate::{Diagnostic, Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC402: Rule = Rule {
     code: "IC402",
     name: "auto-size",
     default_severity: Severity::Warning,
+    stage: Stage::Workflow,
+    fail_closed: false,
     summary: "`size: auto` budgeted at the card's assumption",
     doc: r#"## Why it matters
 With `size: auto` (the API's default) the model picks the output size. Measurements show about
@@ -22,29 +23,3 @@ request: { quality: medium }     # size defaults to auto: budgeted at 1122x1402
 Write the size the product needs (`size: 1024x1024`).
 "#,
 };
-
-pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(projection) = ctx.projection() else {
-        return;
-    };
-    let Some(assumed) = projection.assumptions.auto_size else {
-        return;
-    };
-    let how = if ctx.written("request/size") {
-        "size `auto`"
-    } else {
-        "no size is set, so the API uses `auto`; it"
-    };
-    out.push(
-        Diagnostic::new(
-            &IC402,
-            format!(
-                "{how} is budgeted at {assumed}, the rate card's assumption for {}",
-                ctx.entry.workflow.spec.endpoint
-            ),
-            ctx.value_label("request/size", "auto"),
-        )
-        .with_help("write the size the product needs, e.g. `size: 1024x1024`")
-        .with_workflow(ctx.id()),
-    );
-}

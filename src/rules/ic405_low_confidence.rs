@@ -1,12 +1,13 @@
 //! IC405: the projection rests on low-confidence pricing.
 
-use super::context::WorkflowContext;
-use crate::{Confidence, Diagnostic, Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC405: Rule = Rule {
     code: "IC405",
     name: "low-confidence",
     default_severity: Severity::Note,
+    stage: Stage::Workflow,
+    fail_closed: false,
     summary: "low-confidence pricing (e.g. gpt-image-2.6, calculator tie sizes)",
     doc: r#"## Why it matters
 Every rule of the rate card carries a confidence: OpenAI's documentation and calculator are high,
@@ -26,38 +27,3 @@ Nothing is wrong. Calibrate with real `usage` figures from the API and, if neede
 own rate card (`--ratecard FILE`).
 "#,
 };
-
-/// `auto` assumptions have their own findings (IC401, IC402).
-const REPORTED_ELSEWHERE: &[&str] = &["auto quality", "auto size"];
-
-pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(projection) = ctx.projection().filter(|p| p.confidence == Confidence::Low) else {
-        return;
-    };
-    let weakest: Vec<&(&str, std::sync::Arc<str>)> = projection
-        .assumptions
-        .weakest
-        .iter()
-        .filter(|(what, _)| !REPORTED_ELSEWHERE.contains(what))
-        .collect();
-    if weakest.is_empty() {
-        return;
-    }
-    let rules: Vec<&str> = weakest.iter().map(|(what, _)| *what).collect();
-    let sources: Vec<String> = weakest
-        .iter()
-        .map(|(what, source)| format!("{what}: {source}"))
-        .collect();
-    out.push(
-        Diagnostic::new(
-            &IC405,
-            format!(
-                "the projection rests on low-confidence pricing ({})",
-                rules.join(", ")
-            ),
-            ctx.value_label("model", "low-confidence rules"),
-        )
-        .with_help(sources.join("; "))
-        .with_workflow(ctx.id()),
-    );
-}

@@ -2,12 +2,14 @@
 //!
 //! Found by `diff::gates`; this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC501: Rule = Rule {
     code: "IC501",
     name: "diff-increase",
     default_severity: Severity::Error,
+    stage: Stage::Diff,
+    fail_closed: false,
     summary: "diff: increase over `diff.max_increase_usd` or `max_increase_percent`",
     doc: r#"## Why it matters
 Reviewers decide on the change in cost, not the total. A pull request that adds $586 a month

@@ -2,12 +2,14 @@
 //!
 //! Found by `diff::policy_changes`; this file holds the rule's documentation.
 
-use crate::{Rule, Severity};
+use crate::foundation::{Rule, Severity, Stage};
 
 pub static IC502: Rule = Rule {
     code: "IC502",
     name: "policy-changed",
     default_severity: Severity::Note,
+    stage: Stage::Diff,
+    fail_closed: false,
     summary: "diff: a policy file changed in this comparison",
     doc: r#"## Why it matters
 A pull request that changes both the manifests and the policy that gates them deserves a second

@@ -13,7 +13,7 @@
 //!   tokens include text output the table cannot know; the table value must stay 1 568.
 
 use imgcost::ratecard::token_rules::calculator_output_tokens;
-use imgcost::yaml::{self, Node};
+use imgcost::yaml::{self, Node, NodeKind};
 use imgcost::{Confidence, Dimensions, Projection, RateCard, WorkflowSpec, project};
 use rust_decimal::Decimal;
 
@@ -41,7 +41,7 @@ fn points(file: &str, key: Option<&str>) -> Vec<Node> {
     let root = yaml::load(&text).unwrap().root;
     let list = key.map_or(&root, |k| root.get(k).unwrap());
     match &list.kind {
-        imgcost::yaml::NodeKind::Sequence(items) => items.clone(),
+        NodeKind::Sequence(items) => items.clone(),
         _ => panic!("{file} is not a list"),
     }
 }

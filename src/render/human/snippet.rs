@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::SourceFile;
+use crate::foundation::SourceFile;
 
 /// The longest line, in characters, drawn whole.
 const LINE_LIMIT: usize = 160;

@@ -1,0 +1,33 @@
+//! Failures of the run itself (exit code 2), as opposed to findings (diagnostics).
+
+use std::path::PathBuf;
+
+use crate::foundation::Diagnostic;
+
+/// Why a run could not produce a trustworthy report.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no manifests found under {searched}")]
+    NothingToCheck { searched: String },
+    #[error("path does not exist: {}", .0.display())]
+    MissingPath(PathBuf),
+    #[error("cannot read {what} {path}: {message}")]
+    Unreadable {
+        what: &'static str,
+        path: String,
+        message: String,
+    },
+    /// A policy, rate card or baseline that exists but is invalid; the diagnostics say where.
+    #[error("invalid {what} {path}")]
+    Invalid {
+        what: &'static str,
+        path: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("git: {0}")]
+    Git(String),
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,191 @@
+//! One image workflow of a manifest, as priced and judged.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::foundation::decimal;
+
+use crate::model::FieldSpans;
+
+use crate::yaml::Span;
+
+/// A workflow after `defaults:` were merged under it, with its id and its place.
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    /// `<project>/<name>`.
+    pub id: String,
+    pub name: String,
+    /// The span of the workflow's name key, where workflow-wide findings point.
+    pub key_span: Span,
+    /// Where its fields are written (after `defaults:` were merged under it).
+    pub fields: FieldSpans,
+    pub spec: Box<WorkflowSpec>,
+}
+
+impl Workflow {
+    /// The key and value spans of a field, by a path relative to the workflow
+    /// (`"request/quality"`). `None` when the field is not written (it has its default).
+    #[must_use]
+    pub fn field(&self, path: &str) -> Option<(Span, Span)> {
+        self.fields.get(path)
+    }
+
+    /// The span of a field's whole line content (`quality: high`) when written, else the
+    /// closest written parent, else the workflow's name key.
+    #[must_use]
+    pub fn place(&self, path: &str) -> Span {
+        let mut path = path;
+        loop {
+            if let Some((key, value)) = self.field(path) {
+                return Span::new(key.start, value.end.max(key.end));
+            }
+            match path.rsplit_once('/') {
+                Some((parent, _)) => path = parent,
+                None => return self.key_span,
+            }
+        }
+    }
+
+    /// The span of a field's value when written, else of [`Self::place`].
+    #[must_use]
+    pub fn value_place(&self, path: &str) -> Span {
+        self.field(path)
+            .map_or_else(|| self.place(path), |(_, value)| value)
+    }
+}
+
+/// The fields of a workflow (SPEC §2.1), read from the merged node.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowSpec {
+    pub description: Option<String>,
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    #[serde(default)]
+    pub endpoint: Endpoint,
+    pub model: String,
+    #[serde(default)]
+    pub batch: bool,
+    #[serde(default)]
+    pub latency: Latency,
+    #[serde(default)]
+    pub request: crate::model::Request,
+    pub volume: Volume,
+    #[serde(default)]
+    pub inputs: Inputs,
+    pub mainline: Option<Mainline>,
+    pub budget: Option<WorkflowBudget>,
+}
+
+/// `endpoint:` the API route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+pub enum Endpoint {
+    #[default]
+    #[serde(rename = "images.generate")]
+    ImagesGenerate,
+    #[serde(rename = "images.edit")]
+    ImagesEdit,
+    #[serde(rename = "responses")]
+    Responses,
+}
+
+impl Endpoint {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ImagesGenerate => "images.generate",
+            Self::ImagesEdit => "images.edit",
+            Self::Responses => "responses",
+        }
+    }
+}
+
+impl std::str::FromStr for Endpoint {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Self::ImagesGenerate, Self::ImagesEdit, Self::Responses]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| format!("`{s}` is not one of: images.generate, images.edit, responses"))
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `latency:` how long a result may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Latency {
+    #[default]
+    Interactive,
+    Minutes,
+    Hours,
+    Day,
+}
+
+/// `volume:`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    #[serde(deserialize_with = "decimal::deserialize")]
+    pub requests_per_month: Decimal,
+    #[serde(default, deserialize_with = "decimal::deserialize")]
+    pub retry_rate: Decimal,
+    #[serde(
+        default = "decimal::one",
+        deserialize_with = "decimal::deserialize_share"
+    )]
+    pub accepted_fraction: Decimal,
+}
+
+/// `inputs:`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    #[serde(default, deserialize_with = "decimal::deserialize_whole")]
+    pub prompt_tokens: Decimal,
+    #[serde(default, deserialize_with = "decimal::deserialize_share")]
+    pub cached_fraction: Decimal,
+    #[serde(default)]
+    pub images: Vec<InputImage>,
+}
+
+/// One entry of `inputs.images`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputImage {
+    pub size: crate::model::Dimensions,
+    #[serde(default = "decimal::one", deserialize_with = "decimal::deserialize")]
+    pub per_request: Decimal,
+}
+
+/// `mainline:` the text model of a `responses` workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mainline {
+    pub model: String,
+    #[serde(default, deserialize_with = "decimal::deserialize_whole")]
+    pub input_tokens: Decimal,
+    #[serde(default, deserialize_with = "decimal::deserialize_share")]
+    pub cached_fraction: Decimal,
+    #[serde(default, deserialize_with = "decimal::deserialize_whole")]
+    pub output_tokens: Decimal,
+}
+
+/// `budget:` of a workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowBudget {
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub monthly_usd: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub per_accepted_image_usd: Option<Decimal>,
+}

@@ -1,0 +1,292 @@
+//! One image model of a rate card: its prices and the rules that turn a request into tokens.
+
+use std::sync::Arc;
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::{Confidence, Money};
+use crate::foundation::Date;
+use crate::model::{Dimensions, Endpoint, OutputFormat, Quality};
+
+/// An image model as the rate card describes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageModel {
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub released: Option<Date>,
+    pub shutdown: Option<Date>,
+    pub replacement: Option<String>,
+    pub endpoints: Vec<EndpointName>,
+    pub rates: TokenRateTiers,
+    pub output: OutputSpec,
+    pub input_images: Option<InputImageRule>,
+    pub text_input: Option<TextInputRule>,
+    pub per_image_billing: Option<Sourced>,
+    pub partial_images: Option<PartialImageRule>,
+    pub sizes: SizeRule,
+    pub qualities: Vec<Quality>,
+    pub formats: Vec<OutputFormat>,
+    pub parameters: Parameters,
+    pub caching: Option<CachingRule>,
+    pub auto: AutoAssumptions,
+}
+
+/// An endpoint name as written in rate cards (`images.generate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(transparent)]
+pub struct EndpointName(pub Endpoint);
+
+impl ImageModel {
+    #[must_use]
+    pub fn serves(&self, endpoint: Endpoint) -> bool {
+        self.endpoints.iter().any(|e| e.0 == endpoint)
+    }
+
+    #[must_use]
+    pub fn caches(&self, endpoint: Endpoint) -> bool {
+        self.caching
+            .as_ref()
+            .is_some_and(|c| c.endpoints.iter().any(|e| e.0 == endpoint))
+    }
+}
+
+/// Where a rule comes from and how far to trust it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sourced {
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+/// Token prices of a tier, USD per 1M tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRates {
+    pub text_input: Money,
+    pub cached_text_input: Money,
+    pub text_output: Option<Money>,
+    pub image_input: Money,
+    pub cached_image_input: Money,
+    pub image_output: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRateTiers {
+    pub standard: TokenRates,
+    pub batch: Option<TokenRates>,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+/// The output rule as written; [`OutputSpec::rule`] gives the typed form. (A flat struct rather
+/// than a tagged enum: serde's tagged enums buffer numbers through `f64`.)
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    rule: OutputRuleKind,
+    bases: Option<BTreeMap<Quality, u32>>,
+    multipliers: Option<BTreeMap<Quality, Money>>,
+    tokens: Option<BTreeMap<Quality, BTreeMap<Dimensions, u64>>>,
+    prices: Option<PerImagePrices>,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OutputRuleKind {
+    Calculator,
+    Table,
+    PerImage,
+}
+
+/// Per-image prices by tier, quality and size.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerImagePrices {
+    pub standard: BTreeMap<Quality, BTreeMap<Dimensions, Money>>,
+    pub batch: Option<BTreeMap<Quality, BTreeMap<Dimensions, Money>>>,
+}
+
+/// How a request's image output is counted.
+#[derive(Debug, Clone, Copy)]
+pub enum OutputRule<'a> {
+    /// OpenAI's calculator formula, with an optional estimated multiplier per quality.
+    Calculator {
+        bases: &'a BTreeMap<Quality, u32>,
+        multipliers: Option<&'a BTreeMap<Quality, Money>>,
+    },
+    /// Tokens per image from a quality × size table.
+    Table {
+        tokens: &'a BTreeMap<Quality, BTreeMap<Dimensions, u64>>,
+    },
+    /// A price per image.
+    PerImage { prices: &'a PerImagePrices },
+}
+
+impl OutputSpec {
+    /// The typed rule. The schema guarantees the fields each rule needs; a card that lacks them
+    /// anyway prices nothing (the caller reports IC107).
+    #[must_use]
+    pub fn rule(&self) -> Option<OutputRule<'_>> {
+        match self.rule {
+            OutputRuleKind::Calculator => Some(OutputRule::Calculator {
+                bases: self.bases.as_ref()?,
+                multipliers: self.multipliers.as_ref(),
+            }),
+            OutputRuleKind::Table => Some(OutputRule::Table {
+                tokens: self.tokens.as_ref()?,
+            }),
+            OutputRuleKind::PerImage => Some(OutputRule::PerImage {
+                prices: self.prices.as_ref()?,
+            }),
+        }
+    }
+
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self.rule {
+            OutputRuleKind::Calculator => "calculator",
+            OutputRuleKind::Table => "table",
+            OutputRuleKind::PerImage => "per-image price",
+        }
+    }
+}
+
+/// How reference images become image input tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputImageRule {
+    pub rule: InputImageRuleKind,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputImageRuleKind {
+    /// gpt-image-2 family: 16 px patches.
+    Patches,
+    /// gpt-image-1: 512 px tiles.
+    Tiles,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextInputRule {
+    pub tokens_per_input_image: u32,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartialImageRule {
+    pub tokens: u32,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+/// Accepted output sizes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeRule {
+    pub rule: SizeRuleKind,
+    pub multiple_of: Option<u32>,
+    pub max_edge: Option<u32>,
+    pub max_aspect_ratio: Option<Money>,
+    pub min_pixels: Option<u64>,
+    pub max_pixels: Option<u64>,
+    #[serde(default)]
+    pub allowed: Vec<Dimensions>,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeRuleKind {
+    Custom,
+    Fixed,
+}
+
+impl SizeRule {
+    /// Why the model does not accept `size`, or `None` when it does.
+    #[must_use]
+    pub fn rejects(&self, size: Dimensions) -> Option<String> {
+        match self.rule {
+            SizeRuleKind::Fixed => (!self.allowed.contains(&size)).then(|| {
+                let allowed: Vec<String> = self.allowed.iter().map(ToString::to_string).collect();
+                format!("only {} are accepted", allowed.join(", "))
+            }),
+            SizeRuleKind::Custom => {
+                let multiple = self.multiple_of.unwrap_or(1);
+                if !size.width.is_multiple_of(multiple) || !size.height.is_multiple_of(multiple) {
+                    return Some(format!("both edges must be multiples of {multiple}"));
+                }
+                if let Some(max_edge) = self.max_edge.filter(|max| size.long_edge() > *max) {
+                    return Some(format!("the longest edge may be at most {max_edge} px"));
+                }
+                if let Some(ratio) = self.max_aspect_ratio
+                    && Decimal::from(size.long_edge()) > ratio.0 * Decimal::from(size.short_edge())
+                {
+                    return Some(format!(
+                        "the aspect ratio may be at most {}:1",
+                        ratio.0.normalize()
+                    ));
+                }
+                if let Some(min) = self.min_pixels.filter(|min| size.pixels() < *min) {
+                    return Some(format!(
+                        "it has {} pixels; at least {min} are needed",
+                        size.pixels()
+                    ));
+                }
+                if let Some(max) = self.max_pixels.filter(|max| size.pixels() > *max) {
+                    return Some(format!(
+                        "it has {} pixels; at most {max} are accepted",
+                        size.pixels()
+                    ));
+                }
+                None
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameters {
+    pub input_fidelity: bool,
+    pub transparent_background: bool,
+    pub max_input_images: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CachingRule {
+    pub endpoints: Vec<EndpointName>,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+/// What `auto` quality and size are budgeted at.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoAssumptions {
+    pub quality: Quality,
+    pub sizes: BTreeMap<EndpointName, Dimensions>,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+impl AutoAssumptions {
+    #[must_use]
+    pub fn size_for(&self, endpoint: Endpoint) -> Option<Dimensions> {
+        self.sizes.get(&EndpointName(endpoint)).copied()
+    }
+}

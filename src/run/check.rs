@@ -1,0 +1,381 @@
+//! `imgcost check`: the whole pipeline from paths to a [`Report`].
+//!
+//! Discover manifests; read, load and price each one (in parallel: files are independent);
+//! find workflow ids declared twice across files; gather every finding in file order. `diff` and
+//! `explain` start from the same function so they see exactly what `check` sees.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::input::discovery;
+
+use crate::foundation::{Date, Diagnostic, Error, Label, decimal};
+use crate::input::discovery::ManifestPath;
+use crate::input::{Workspace, file_reader};
+use crate::model::{Manifest, Workflow};
+use crate::policy;
+use crate::policy::PolicySet;
+use crate::pricing::{RateCard, project};
+use crate::report::{Report, WorkflowEntry};
+use crate::rules;
+
+/// Most workflows one run checks: twice the largest scale imgcost is measured at (100 000
+/// manifests of five workflows, docs/performance.md). A report lists each workflow, about a
+/// kilobyte of JSON, and `defaults:` lets a line declare one, so the run is bounded as a whole
+/// too.
+pub const MAX_WORKFLOWS_PER_RUN: usize = 1_000_000;
+
+/// What every manifest of a run is judged against.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub as_of: Date,
+    pub ratecard: Arc<RateCard>,
+    pub policies: Arc<PolicySet>,
+}
+
+/// What to check on disk and how.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    /// The working directory (paths and displayed file names are relative to it) and the
+    /// repository around it.
+    pub workspace: Workspace,
+    /// Finding no manifest is not an error.
+    pub allow_empty: bool,
+    pub context: Context,
+}
+
+/// A manifest to check: a file on disk, or bytes already read (from git, or a fuzzer).
+#[derive(Debug, Clone)]
+pub enum ManifestInput {
+    Path(ManifestPath),
+    Bytes {
+        display: String,
+        folder: String,
+        /// The file's place relative to the repository's top (see [`ManifestPath::place`]).
+        place: String,
+        bytes: Vec<u8>,
+    },
+}
+
+impl ManifestInput {
+    fn folder(&self) -> &str {
+        match self {
+            Self::Path(path) => &path.folder,
+            Self::Bytes { folder, .. } => folder,
+        }
+    }
+
+    fn place(&self) -> &str {
+        match self {
+            Self::Path(path) => &path.place,
+            Self::Bytes { place, .. } => place,
+        }
+    }
+
+    fn read(&self) -> Result<Arc<crate::foundation::SourceFile>, Box<Diagnostic>> {
+        match self {
+            Self::Path(ManifestPath {
+                in_index: Some((root, relative)),
+                display,
+                ..
+            }) => match crate::input::git::read_from_index(root, relative) {
+                Ok(crate::input::git::Object::File(bytes)) => file_reader::decode(display, bytes),
+                Ok(_) => Err(Box::new(file_reader::unreadable(
+                    display,
+                    "git tracks it outside the sparse checkout, but it is not a file in the index",
+                ))),
+                Err(error) => Err(Box::new(file_reader::unreadable(
+                    display,
+                    &error.to_string(),
+                ))),
+            },
+            Self::Path(path) => file_reader::read_source(&path.path, &path.display),
+            Self::Bytes { display, bytes, .. } => file_reader::decode(display, bytes.clone()),
+        }
+    }
+}
+
+/// One manifest's results before they are gathered.
+struct Loaded {
+    manifest: Option<Manifest>,
+    workflows: Vec<WorkflowEntry>,
+    diagnostics: Vec<Diagnostic>,
+    /// Bytes of text read.
+    bytes: u64,
+}
+
+/// Runs the check on the manifests found under `options.paths`.
+///
+/// # Errors
+/// When the run cannot produce a trustworthy report: a path that does not exist, or nothing to
+/// check (unless allowed).
+pub fn check(options: &CheckOptions) -> Result<Report, Error> {
+    let mut report = evaluate_paths(options)?;
+    policy::settle(&mut report, &options.context.policies);
+    Ok(report)
+}
+
+/// Discovers, loads, prices and judges the manifests under `options.paths`, leaving the
+/// policies' exemptions and severities to [`policy::settle`] (so that `diff` can add its own
+/// findings first).
+///
+/// # Errors
+/// As [`check`].
+pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
+    // Compiling the manifest schema takes as long as walking a small tree: do both at once.
+    let (found, _) = rayon::join(
+        || discovery::discover(&options.paths, &options.workspace),
+        || crate::model::Schema::Manifest.validator(),
+    );
+    let found = found?;
+    if found.manifests.is_empty() && found.diagnostics.is_empty() && !options.allow_empty {
+        let searched = if options.paths.is_empty() {
+            ".".to_owned()
+        } else {
+            options
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(Error::NothingToCheck { searched });
+    }
+    let inputs: Vec<ManifestInput> = found
+        .manifests
+        .into_iter()
+        .map(ManifestInput::Path)
+        .collect();
+    let mut report = evaluate(&inputs, found.diagnostics, &options.context);
+    if report.workflows.len() > MAX_WORKFLOWS_PER_RUN {
+        return Err(Error::Usage(format!(
+            "{} workflows in one run is more than the {MAX_WORKFLOWS_PER_RUN} imgcost checks at once; check the repository's folders in several runs",
+            report.workflows.len()
+        )));
+    }
+    let misplaced = policy::projects::check_places(
+        &report,
+        &options.context.policies,
+        Some(&options.workspace),
+    )?;
+    report.diagnostics.extend(misplaced);
+    Ok(report)
+}
+
+/// Loads, prices and judges manifests wherever their bytes come from, and settles the findings.
+#[must_use]
+pub fn check_inputs(
+    inputs: &[ManifestInput],
+    findings: Vec<Diagnostic>,
+    context: &Context,
+) -> Report {
+    let mut report = evaluate(inputs, findings, context);
+    // Bytes from elsewhere have no repository to read a revision from: explicit bindings only.
+    if let Ok(misplaced) = policy::projects::check_places(&report, &context.policies, None) {
+        report.diagnostics.extend(misplaced);
+    }
+    policy::settle(&mut report, &context.policies);
+    report
+}
+
+/// Loads, prices and judges manifests. `findings` are those already made (by discovery) and join
+/// the report; exemptions and severities are not applied yet.
+#[must_use]
+pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &Context) -> Report {
+    let loaded: Vec<Loaded> = inputs
+        .par_iter()
+        .map(|input| load_one(input, &context.ratecard))
+        .collect();
+    let mut report = Report {
+        as_of: context.as_of,
+        ratecard: Arc::clone(&context.ratecard),
+        policies: context
+            .policies
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        manifest_count: inputs.len(),
+        manifests: Vec::new(),
+        workflows: Vec::with_capacity(loaded.iter().map(|l| l.workflows.len()).sum()),
+        manifest_workflows: Vec::with_capacity(loaded.len()),
+        diagnostics: findings,
+        omitted: crate::report::Counts::default(),
+        input_bytes: loaded.iter().map(|l| l.bytes).sum(),
+    };
+    for loaded in loaded {
+        report.diagnostics.extend(loaded.diagnostics);
+        if let Some(manifest) = loaded.manifest {
+            let index = report.manifests.len();
+            let start = report.workflows.len();
+            report
+                .workflows
+                .extend(loaded.workflows.into_iter().map(|mut entry| {
+                    entry.manifest = index;
+                    entry
+                }));
+            report
+                .manifest_workflows
+                .push(start..report.workflows.len());
+            report.manifests.push(manifest);
+        }
+    }
+    // These only read the report: find duplicate ids and overflowing totals while the rules
+    // run.
+    let ((duplicates, overflows), judged) = rayon::join(
+        || (duplicate_ids(&report), overflowing_totals(&report)),
+        || policy::judge(&report, &context.policies),
+    );
+    report.diagnostics.extend(duplicates);
+    report.diagnostics.extend(overflows);
+    report.diagnostics.extend(judged);
+    report
+}
+
+fn priced(entries: &[WorkflowEntry]) -> Vec<&WorkflowEntry> {
+    entries.iter().filter(|e| e.projection.is_some()).collect()
+}
+
+/// IC108 where a manifest's or the run's total passes the largest amount imgcost reports: at
+/// the manifest's `workflows:` key, or at the workflow whose cost took the run's total over.
+fn overflowing_totals(report: &Report) -> Vec<Diagnostic> {
+    let over = |what: &str| {
+        format!(
+            "{what} exceeds {}, the largest amount imgcost reports",
+            decimal::format_usd(decimal::MAX_USD, 0)
+        )
+    };
+    let mut found = Vec::new();
+    for (index, manifest) in report.manifests.iter().enumerate() {
+        let entries = priced(report.workflows_of(index));
+        if let Err(at) = decimal::sum_usd(entries.iter().filter_map(|e| e.monthly_usd())) {
+            let entry = entries[at];
+            found.push(
+                Diagnostic::new(
+                    &rules::IC108,
+                    over("the manifest's monthly total"),
+                    Label::new(
+                        &manifest.file,
+                        manifest.workflows_span,
+                        "these workflows together",
+                    ),
+                )
+                .with_related(Label::new(
+                    &entry.file,
+                    entry.workflow.key_span,
+                    "the total passes the limit here",
+                ))
+                .with_help("check `requests_per_month` and the other volumes for a typo")
+                .with_workflow(format!("{}/*", manifest.project)),
+            );
+        }
+    }
+    let entries = priced(&report.workflows);
+    if let Err(at) = decimal::sum_usd(entries.iter().filter_map(|e| e.monthly_usd())) {
+        let entry = entries[at];
+        found.push(
+            Diagnostic::new(
+                &rules::IC108,
+                over("the run's monthly total"),
+                Label::new(
+                    &entry.file,
+                    entry.workflow.key_span,
+                    "the total passes the limit here",
+                ),
+            )
+            .with_help("check `requests_per_month` and the other volumes for a typo")
+            .with_workflow("*"),
+        );
+    }
+    found
+}
+
+/// Reads, loads and prices one manifest. Its workflows move into the report's flat list; the
+/// manifest keeps its tree and header for manifest-level rules.
+fn load_one(input: &ManifestInput, card: &RateCard) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut bytes = 0;
+    let mut manifest = match input.read() {
+        Ok(file) => {
+            bytes = file.text().len() as u64;
+            Manifest::load(file, input.folder(), &mut diagnostics).map(|mut manifest| {
+                input.place().clone_into(&mut manifest.place);
+                manifest
+            })
+        }
+        Err(diagnostic) => {
+            diagnostics.push(*diagnostic);
+            None
+        }
+    };
+    let workflows = manifest.as_mut().map_or_else(Vec::new, |manifest| {
+        std::mem::take(&mut manifest.workflows)
+            .into_iter()
+            .map(|workflow| price(manifest, workflow, card, &mut diagnostics))
+            .collect()
+    });
+    Loaded {
+        manifest,
+        workflows,
+        diagnostics,
+        bytes,
+    }
+}
+
+fn price(
+    manifest: &Manifest,
+    workflow: Workflow,
+    card: &RateCard,
+    out: &mut Vec<Diagnostic>,
+) -> WorkflowEntry {
+    let projection = match project(&workflow.spec, card, None) {
+        Ok(projection) => Some(projection),
+        Err(error) => {
+            let mut diagnostic = Diagnostic::new(
+                error.rule,
+                error.message,
+                Label::new(&manifest.file, workflow.value_place(error.field), "here"),
+            )
+            .with_workflow(&workflow.id);
+            diagnostic.set_help(error.help);
+            out.push(diagnostic);
+            None
+        }
+    };
+    let position = manifest.file.line_column(workflow.key_span.start);
+    WorkflowEntry {
+        workflow,
+        file: Arc::clone(&manifest.file),
+        manifest: 0,
+        line: position.line,
+        column: position.column,
+        projection: projection.map(Box::new),
+    }
+}
+
+/// IC004: the same `<project>/<name>` in two files (or twice in one, through `project:`).
+fn duplicate_ids(report: &Report) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut first_seen: HashMap<&str, &WorkflowEntry> = HashMap::new();
+    for entry in &report.workflows {
+        if let Some(first) = first_seen.get(entry.workflow.id.as_str()) {
+            found.push(
+                Diagnostic::new(
+                    &rules::IC004,
+                    format!("workflow id `{}` is also declared in {}", entry.workflow.id, first.file.path()),
+                    Label::new(&entry.file, entry.workflow.key_span, "declared again here"),
+                )
+                .with_related(Label::new(&first.file, first.workflow.key_span, "first declared here"))
+                .with_help("set a distinct `project:` in one of the manifests, or rename one of the workflows")
+                .with_workflow(&entry.workflow.id),
+            );
+        } else {
+            first_seen.insert(&entry.workflow.id, entry);
+        }
+    }
+    found
+}

@@ -1,0 +1,1157 @@
+//! `imgcost diff`: what a change does to the monthly cost, per workflow and in total.
+//!
+//! The head is the working tree, checked exactly as `check` does. The base is either the same
+//! paths as they are at a git revision (the files git tracks there, read through one
+//! `git cat-file --batch` process and checked in memory with the same rate card, policies and
+//! as-of date: the same rule as the head's discovery, which follows what git tracks), or a JSON
+//! report saved by `check` on the base. Workflows are matched by id and compared on the figures
+//! the JSON report carries, so both kinds of base compare alike; a workflow whose id vanished
+//! while a similar one appeared in the same file is a rename, compared and gated as a change.
+//! The policies' `diff:` gates become IC501 findings at the changed lines; a policy file that
+//! differs between base and head is IC502.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::foundation::decimal::{Fixed, MAX_USD, Plain, format_usd, parse_exact, sum_usd};
+use crate::foundation::{Diagnostic, Error, Label, SourceFile};
+use crate::input::discovery::is_manifest_name;
+use crate::input::file_reader::{LINK_OUTSIDE, MAX_FILE_BYTES};
+use crate::input::git;
+use crate::input::git::{CatFile, Object};
+use crate::input::{Workspace, file_reader};
+use crate::policy::{PolicySet, REPOSITORY_POLICY, settle};
+use crate::report::json::{JsonTokens, JsonWorkflow};
+use crate::report::{Report, WorkflowEntry};
+use crate::rules::{IC501, IC502};
+use crate::run::check::{Context, ManifestInput, evaluate};
+use crate::yaml::Span;
+
+/// Largest baseline report read: a saved report of 100 000 workflows is about 700 MB.
+pub const MAX_BASELINE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// How a workflow changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Added,
+    Removed,
+    /// The same workflow under a new id (see [`WorkflowChange::renamed_from`]).
+    Renamed,
+    Changed,
+    Unchanged,
+}
+
+impl Status {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Renamed => "renamed",
+            Self::Changed => "changed",
+            Self::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// One workflow compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowChange {
+    pub id: String,
+    pub status: Status,
+    /// The id at the base of a renamed workflow.
+    pub renamed_from: Option<String>,
+    /// Monthly cost at the base; `None` when absent or not priced there.
+    pub before: Option<Decimal>,
+    /// Monthly cost at the head; `None` when absent or not priced here.
+    pub after: Option<Decimal>,
+    /// What changed: `model`, `quality`, `size`, `n`, `endpoint`, `tier`, `volume`, `inputs`,
+    /// `budget`, or `pricing` when only the figure moved.
+    pub changed: Vec<&'static str>,
+}
+
+impl WorkflowChange {
+    /// After minus before, an absent side counting as zero. Both sides are at most
+    /// [`MAX_USD`] and never negative, so the difference cannot overflow.
+    #[must_use]
+    pub fn delta(&self) -> Decimal {
+        self.after.unwrap_or_default() - self.before.unwrap_or_default()
+    }
+
+    /// The change in percent of the base, when the base is known and not zero.
+    #[must_use]
+    pub fn percent(&self) -> Option<Decimal> {
+        percent(self.delta(), self.before?)
+    }
+}
+
+fn percent(delta: Decimal, before: Decimal) -> Option<Decimal> {
+    if before.is_zero() {
+        return None;
+    }
+    delta.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(before)
+}
+
+/// The comparison of a head report with its base, in cents as the reports show them.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    /// What was compared against: `HEAD~1 (1a2b3c4)` or the baseline report's path.
+    pub base: String,
+    /// The base's total; `None` when it passed the largest amount imgcost reports.
+    pub before: Option<Decimal>,
+    /// The head's total; `None` when it passed the largest amount imgcost reports (IC108).
+    pub after: Option<Decimal>,
+    /// Changed, renamed, added and removed workflows by size of change, then unchanged ones
+    /// by id.
+    pub workflows: Vec<WorkflowChange>,
+    /// Groups of workflows that vanished and appeared in one project with one model and
+    /// endpoint, more appearing than vanished: gated as a whole as well, so that no decoy can
+    /// take a rename's pairing and leave the renamed workflow "added".
+    pub replacements: Vec<Replacement>,
+    /// Errors found in the base (its figures may be incomplete).
+    pub base_errors: usize,
+}
+
+/// Workflows that appeared where others of the same project, model and endpoint vanished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+    /// The vanished ones' monthly cost at the base, and the new ones' at the head (each at most
+    /// a thousand workflows of a file at $10^24: no overflow).
+    pub before: Decimal,
+    pub after: Decimal,
+}
+
+impl Diff {
+    /// After minus before, when both totals are known.
+    #[must_use]
+    pub fn delta(&self) -> Option<Decimal> {
+        Some(self.after? - self.before?)
+    }
+
+    #[must_use]
+    pub fn percent(&self) -> Option<Decimal> {
+        percent(self.delta()?, self.before?)
+    }
+}
+
+/// A workflow of the base.
+#[derive(Debug, Clone)]
+pub struct BaseWorkflow {
+    pub id: String,
+    /// Its manifest, as the head names files (relative to the working directory).
+    pub file: String,
+    /// `None`: the workflow's file is unchanged since the base, so it is as at the head.
+    pub compared: Option<Compared>,
+}
+
+/// The base side: what the diff compares of each workflow.
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub label: String,
+    pub workflows: Vec<BaseWorkflow>,
+    /// The base's total, in cents as its report shows it; `None` when it passed the largest
+    /// amount imgcost reports.
+    pub total: Option<Decimal>,
+    pub errors: usize,
+    /// The repository's policy files as they are at the base. Empty for a baseline report.
+    pub policy_files: Vec<(PathBuf, Object)>,
+}
+
+/// The policy paths a run considers: the explicit ones, else the repository policy.
+fn policy_paths(explicit: &[PathBuf]) -> Vec<PathBuf> {
+    if explicit.is_empty() {
+        vec![PathBuf::from(REPOSITORY_POLICY)]
+    } else {
+        explicit.to_vec()
+    }
+}
+
+/// Checks `paths` as they are at `revision`, with the head's rate card, policies and date. Files
+/// that git reports unchanged since the revision are not read again: their figures are the
+/// head's, which the same rate card, policies and date make identical.
+///
+/// # Errors
+/// When the revision is not in the clone, or git fails.
+pub fn base_from_git(
+    workspace: &Workspace,
+    revision: &str,
+    paths: &[PathBuf],
+    policies: &[PathBuf],
+    context: &Context,
+    head: &Report,
+) -> Result<Base, Error> {
+    let cwd = workspace.cwd.as_path();
+    let commit = git::resolve(cwd, revision)?;
+    let specs: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let explicit_files: Vec<&str> = specs
+        .iter()
+        .filter(|s| cwd.join(s).is_file())
+        .map(String::as_str)
+        .collect();
+    let changes = git::changes(cwd, &commit, &specs)?;
+    let changed = &changes.changed;
+    let mut head_files: HashMap<&str, Vec<&WorkflowEntry>> = HashMap::new();
+    for entry in &head.workflows {
+        head_files.entry(entry.file.path()).or_default().push(entry);
+    }
+    let mut cat = CatFile::spawn(cwd)?;
+    let mut inputs = Vec::new();
+    let mut findings = Vec::new();
+    let mut reused: Vec<&WorkflowEntry> = Vec::new();
+    let mut reused_files: HashSet<&str> = HashSet::new();
+    let mut base_files: Vec<String> = Vec::new();
+    for file in git::list_files(cwd, &commit, &specs)? {
+        let name = file.path.rsplit('/').next().unwrap_or_default();
+        let explicit = explicit_files
+            .iter()
+            .any(|e| e.trim_start_matches("./") == file.path);
+        if !is_manifest_name(name) && !explicit {
+            continue;
+        }
+        if !file.symlink
+            && !changed.contains(&file.path)
+            && let Some((path, entries)) = head_files.get_key_value(file.path.as_str())
+        {
+            reused.extend(entries);
+            reused_files.insert(path);
+            continue;
+        }
+        let display = format!("{}:{}", short(&commit), file.path);
+        // A link inside the tree is followed, as in the working tree; one that leaves it is
+        // refused in both.
+        let bytes = match cat.read_bytes(&git::object_name_bytes(&commit, &file.raw))? {
+            Object::File(bytes) => bytes,
+            // Listed by `ls-tree` a moment ago: a file that cannot be read is said so.
+            Object::Missing => {
+                findings.push(file_reader::unreadable(
+                    &display,
+                    "git lists it at the base but cannot read it",
+                ));
+                continue;
+            }
+            Object::Dangling => {
+                findings.push(file_reader::unreadable(
+                    &display,
+                    "it is a broken symbolic link at the base",
+                ));
+                continue;
+            }
+            Object::LinkOutside => {
+                findings.push(file_reader::unreadable(&display, LINK_OUTSIDE));
+                continue;
+            }
+            Object::NotAFile => {
+                findings.push(file_reader::unreadable(
+                    &display,
+                    "it is not a file at the base (a folder, a submodule or a link loop)",
+                ));
+                continue;
+            }
+        };
+        let folder = crate::foundation::printable(&match file.path.rsplit_once('/') {
+            Some((parent, _)) => parent.rsplit('/').next().unwrap_or(parent).to_owned(),
+            None => cwd
+                .file_name()
+                .map_or_else(|| "root".to_owned(), |n| n.to_string_lossy().into_owned()),
+        })
+        .into_owned();
+        let place = workspace
+            .root_relative(Path::new(&file.path))
+            .unwrap_or_else(|| file.path.clone());
+        base_files.push(file.path);
+        inputs.push(ManifestInput::Bytes {
+            display,
+            folder,
+            place,
+            bytes,
+        });
+    }
+    let mut report = evaluate(&inputs, findings, context);
+    settle(&mut report, &context.policies);
+    let mut policy_files = Vec::new();
+    for path in policy_paths(policies) {
+        let object = cat.read(&git::object_name(&commit, &path))?;
+        policy_files.push((path, object));
+    }
+    let reused_errors = head
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.is_active()
+                && d.severity == crate::foundation::Severity::Error
+                && reused_files.contains(&d.primary.file.path())
+        })
+        .count();
+    // The base's own files are named `<commit>:<path>` in its report; the diff names them as
+    // the head does, after git's rename detection (so a workflow renamed in a manifest that
+    // also moved is still found in "its" file).
+    let base_file = |entry: &WorkflowEntry| {
+        let path = entry
+            .file
+            .path()
+            .split_once(':')
+            .map_or(entry.file.path(), |(_, path)| path);
+        changes
+            .renamed
+            .get(path)
+            .map_or_else(|| path.to_owned(), Clone::clone)
+    };
+    let mut workflows: Vec<BaseWorkflow> = report
+        .workflows
+        .par_iter()
+        .map(|entry| BaseWorkflow {
+            id: entry.workflow.id.clone(),
+            file: base_file(entry),
+            compared: Some(Compared::of_workflow(&JsonWorkflow::of(entry))),
+        })
+        .collect();
+    workflows.extend(reused.iter().map(|entry| BaseWorkflow {
+        id: entry.workflow.id.clone(),
+        file: entry.file.path().to_owned(),
+        compared: None,
+    }));
+    let total = sum_usd(
+        report
+            .workflows
+            .iter()
+            .chain(reused.iter().copied())
+            .filter_map(WorkflowEntry::monthly_usd),
+    )
+    .ok();
+    Ok(Base {
+        label: format!("{revision} ({})", short(&commit)),
+        workflows,
+        total: total.map(cents),
+        errors: report.counts().errors + reused_errors,
+        policy_files,
+    })
+}
+
+impl Base {
+    /// A base taken from a report checked in this process (its workflows compared as a saved
+    /// report of it would be): for comparing two reports built in memory.
+    #[must_use]
+    pub fn of_report(report: &Report, label: &str) -> Self {
+        Self {
+            label: label.to_owned(),
+            workflows: report
+                .workflows
+                .par_iter()
+                .map(|entry| BaseWorkflow {
+                    id: entry.workflow.id.clone(),
+                    file: entry.file.path().to_owned(),
+                    compared: Some(Compared::of_workflow(&JsonWorkflow::of(entry))),
+                })
+                .collect(),
+            total: report.monthly_usd().map(cents),
+            errors: report.counts().errors,
+            policy_files: Vec::new(),
+        }
+    }
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..7).unwrap_or(commit)
+}
+
+/// Reads a JSON report saved by `imgcost check --format json` on the base, with the guards of
+/// every file imgcost reads that is not a manifest (a regular file, no link out of the
+/// repository, at most [`MAX_BASELINE_BYTES`]).
+///
+/// # Errors
+/// When the file cannot be read, is not a version 1 report, or holds an amount that is negative
+/// or beyond what imgcost reports.
+pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Error> {
+    let display = crate::input::discovery::display_path(&workspace.cwd.join(path), &workspace.cwd);
+    let unreadable = |message: String| Error::Unreadable {
+        what: "baseline report",
+        path: display.clone(),
+        message,
+    };
+    let bytes =
+        file_reader::read_confined(workspace, path, MAX_BASELINE_BYTES).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_BASELINE_BYTES {
+        return Err(unreadable(format!(
+            "it is larger than the {} MiB limit for a baseline report",
+            MAX_BASELINE_BYTES / (1024 * 1024)
+        )));
+    }
+    let report: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Usage(format!("baseline {display} is not JSON: {e}")))?;
+    drop(bytes);
+    let problems: Vec<String> = crate::model::Schema::Report
+        .validator()
+        .iter_errors(&report)
+        .take(3)
+        .map(|e| format!("{} at `{}`", e, e.instance_path().as_str()))
+        .collect();
+    if !problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "baseline {display} is not an imgcost report (version 1): {}",
+            problems.join("; ")
+        )));
+    }
+    let amount = |value: &Value, pointer: &str| -> Result<Option<Decimal>, Error> {
+        if value.is_null() {
+            return Ok(None);
+        }
+        money(value)
+            .filter(|v| !v.is_sign_negative() && *v <= MAX_USD)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "baseline {display}: `{pointer}` is not an amount imgcost reports (from $0.00 to {})",
+                    format_usd(MAX_USD, 2)
+                ))
+            })
+    };
+    let mut workflows = Vec::new();
+    for (index, workflow) in report["workflows"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .enumerate()
+    {
+        amount(
+            &workflow["monthly_usd"],
+            &format!("/workflows/{index}/monthly_usd"),
+        )?;
+        let Some(id) = workflow["id"].as_str() else {
+            continue;
+        };
+        workflows.push(BaseWorkflow {
+            id: id.to_owned(),
+            file: workflow["file"].as_str().unwrap_or_default().to_owned(),
+            compared: Some(Compared::of(workflow)),
+        });
+    }
+    let errors = report["summary"]["errors"]
+        .as_u64()
+        .and_then(|e| usize::try_from(e).ok())
+        .unwrap_or(0);
+    let total = amount(&report["summary"]["monthly_usd"], "/summary/monthly_usd")?;
+    Ok(Base {
+        label: display.clone(),
+        workflows,
+        total,
+        errors,
+        policy_files: Vec::new(),
+    })
+}
+
+/// A figure as the reports show it: rounded half away from zero to cents. The diff works on
+/// these, so that its figures equal `check` at each side subtracted.
+fn cents(value: Decimal) -> Decimal {
+    crate::foundation::decimal::round_half_away(value, 2)
+}
+
+/// What `compare` looks at in a workflow. It is taken from the workflow's JSON report form, so
+/// that a base read from git and one read from a saved report compare alike; the full form is
+/// dropped at once, since holding it for every workflow of both sides took most of a large
+/// diff's time and memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    /// `model`, `endpoint`, `tier`, `quality`, `size`, `n`, in [`SHAPE`]'s order.
+    shape: [Value; 6],
+    volume: Value,
+    inputs_per_attempt: Option<Decimal>,
+    budget: Value,
+    monthly: Option<Decimal>,
+}
+
+/// The request fields whose change a diff names, as the report spells them.
+const SHAPE: [&str; 6] = ["model", "endpoint", "tier", "quality", "size", "n"];
+
+impl Compared {
+    /// From a workflow of a saved report (a baseline).
+    fn of(workflow: &Value) -> Self {
+        Self {
+            shape: SHAPE.map(|key| workflow[key].clone()),
+            volume: workflow["volume"].clone(),
+            inputs_per_attempt: inputs_per_attempt(&workflow["volume"], &workflow["tokens"]),
+            budget: workflow["budget_usd"].clone(),
+            monthly: money(&workflow["monthly_usd"]),
+        }
+    }
+
+    /// From a workflow about to be reported, without writing it out: the JSON of the fields
+    /// compared as values, and its figures as the decimals [`Compared::of`] would read back from
+    /// their text (normalized, rounded to cents). Serializing whole workflows of a large run for
+    /// this was most of what `diff` cost beyond `check`.
+    fn of_workflow(workflow: &JsonWorkflow<'_>) -> Self {
+        let attempts = workflow.volume.as_ref().map(|v| v.attempts.0.normalize());
+        let inputs = INPUT_TOKENS.map(|(_, tokens_of)| {
+            workflow
+                .tokens
+                .as_ref()
+                .map(|tokens| tokens_of(tokens).0.normalize())
+        });
+        Self {
+            shape: [
+                json(workflow.model),
+                json(workflow.endpoint),
+                json(workflow.tier),
+                json(workflow.quality),
+                json(&workflow.size),
+                json(workflow.n),
+            ],
+            volume: json(&workflow.volume),
+            inputs_per_attempt: per_attempt(attempts, inputs),
+            budget: json(workflow.budget_usd),
+            monthly: workflow.monthly_usd.map(Fixed::rounded),
+        }
+    }
+}
+
+fn json(value: impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+fn money(value: &Value) -> Option<Decimal> {
+    value.as_str().and_then(|s| parse_exact(s).ok())
+}
+
+/// A token count of a workflow, by its name in the report and its field.
+type TokenField = (&'static str, fn(&JsonTokens) -> Plain);
+
+/// The token counts a workflow reads as input.
+const INPUT_TOKENS: [TokenField; 6] = [
+    ("text_input", |t| t.text_input),
+    ("cached_text_input", |t| t.cached_text_input),
+    ("image_input", |t| t.image_input),
+    ("cached_image_input", |t| t.cached_image_input),
+    ("mainline_input", |t| t.mainline_input),
+    ("mainline_cached_input", |t| t.mainline_cached_input),
+];
+
+/// Input tokens per attempt, read from a report's `volume` and `tokens`.
+fn inputs_per_attempt(volume: &Value, tokens: &Value) -> Option<Decimal> {
+    per_attempt(
+        money(&volume["attempts"]),
+        INPUT_TOKENS.map(|(name, _)| money(&tokens[name])),
+    )
+}
+
+/// Input tokens per attempt: changes when prompts or reference images change, not with volume.
+fn per_attempt(attempts: Option<Decimal>, inputs: [Option<Decimal>; 6]) -> Option<Decimal> {
+    let attempts = attempts.filter(|a| !a.is_zero())?;
+    let total = inputs
+        .into_iter()
+        .flatten()
+        .fold(Decimal::ZERO, |sum, v| sum + v);
+    total.checked_div(attempts)
+}
+
+fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
+    let mut changed: Vec<&'static str> = SHAPE
+        .into_iter()
+        .zip(before.shape.iter().zip(&after.shape))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(key, _)| key)
+        .collect();
+    if before.volume != after.volume {
+        changed.push("volume");
+    }
+    if before.inputs_per_attempt != after.inputs_per_attempt {
+        changed.push("inputs");
+    }
+    if before.budget != after.budget {
+        changed.push("budget");
+    }
+    if changed.is_empty() && before.monthly != after.monthly {
+        changed.push("pricing");
+    }
+    changed
+}
+
+/// How alike two workflows are, for pairing renames: in the same manifest (followed through
+/// git's file renames) first, then by how many of the six request fields (model, endpoint,
+/// tier, quality, size, n) are equal, then how many of volume, inputs and budget.
+fn likeness(same_file: bool, before: &Compared, after: &Compared) -> (bool, usize, usize) {
+    let request = before
+        .shape
+        .iter()
+        .zip(&after.shape)
+        .filter(|(b, a)| b == a)
+        .count();
+    let rest = usize::from(before.volume == after.volume)
+        + usize::from(before.inputs_per_attempt == after.inputs_per_attempt)
+        + usize::from(before.budget == after.budget);
+    (same_file, request, rest)
+}
+
+/// The project of a workflow id (`storefront/hero` → `storefront`).
+fn project_of(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(project, _)| project)
+}
+
+/// Workflows of one project, model and endpoint: indexes of those that vanished and of those
+/// that appeared.
+type Group = (Vec<usize>, Vec<usize>);
+
+/// Pairs scored in a group beyond this many are paired in id order instead, so that a change
+/// of a thousand workflows of one model costs no million comparisons.
+const SCORED_PAIRS: usize = 4096;
+
+/// Pairs workflows that vanished from the base with workflows new at the head that are the same
+/// workflow renamed, as git pairs a deleted and an added file. A rename stays in its project
+/// (which is tied to its place, IC308) and keeps its model and endpoint; whatever else it
+/// changes (its manifest, quality, size, n, volume) is gated as a change. Within such a group
+/// the most alike pairs come first. Returns (index into `removed`, index into `added`).
+fn renames(
+    removed: &[(&BaseWorkflow, &Compared)],
+    added: &[(&WorkflowEntry, &Compared)],
+) -> (Vec<(usize, usize)>, Vec<Group>) {
+    type Key<'a> = (&'a str, &'a Value, &'a Value);
+    let mut groups: HashMap<Key<'_>, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (r, (before, compared)) in removed.iter().enumerate() {
+        let key = (
+            project_of(&before.id),
+            &compared.shape[0],
+            &compared.shape[1],
+        );
+        groups.entry(key).or_default().0.push(r);
+    }
+    for (a, (entry, compared)) in added.iter().enumerate() {
+        let key = (
+            project_of(&entry.workflow.id),
+            &compared.shape[0],
+            &compared.shape[1],
+        );
+        if let Some(group) = groups.get_mut(&key) {
+            group.1.push(a);
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut replacing = Vec::new();
+    for (gone, new) in groups.into_values() {
+        if new.is_empty() {
+            continue;
+        }
+        if new.len() > gone.len() {
+            // More appeared than vanished: some are new whatever the pairing, and a decoy could
+            // take the pairing from the real rename. The group is also gated as a whole.
+            replacing.push((gone.clone(), new.clone()));
+        }
+        if gone.len().saturating_mul(new.len()) > SCORED_PAIRS {
+            let mut gone = gone;
+            let mut new = new;
+            gone.sort_by(|x, y| removed[*x].0.id.cmp(&removed[*y].0.id));
+            new.sort_by(|x, y| added[*x].0.workflow.id.cmp(&added[*y].0.workflow.id));
+            pairs.extend(gone.into_iter().zip(new));
+            continue;
+        }
+        let mut candidates: Vec<((bool, usize, usize), usize, usize)> = Vec::new();
+        for &r in &gone {
+            for &a in &new {
+                let (before, before_compared) = removed[r];
+                let (entry, after_compared) = added[a];
+                let same_file = before.file == entry.file.path();
+                candidates.push((likeness(same_file, before_compared, after_compared), r, a));
+            }
+        }
+        // Most alike first; ties in the order of the ids, so the pairing is deterministic.
+        candidates.sort_by(|x, y| {
+            y.0.cmp(&x.0)
+                .then_with(|| removed[x.1].0.id.cmp(&removed[y.1].0.id))
+                .then_with(|| added[x.2].0.workflow.id.cmp(&added[y.2].0.workflow.id))
+        });
+        let mut taken_removed = HashSet::new();
+        let mut taken_added = HashSet::new();
+        for (_, r, a) in candidates {
+            if !taken_removed.contains(&r) && !taken_added.contains(&a) {
+                taken_removed.insert(r);
+                taken_added.insert(a);
+                pairs.push((r, a));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    replacing.sort_unstable();
+    (pairs, replacing)
+}
+
+/// Compares the head with its base, workflow by workflow.
+#[must_use]
+pub fn compare(base: &Base, head: &Report) -> Diff {
+    let head_workflows: Vec<Compared> = head
+        .workflows
+        .par_iter()
+        .map(|entry| Compared::of_workflow(&JsonWorkflow::of(entry)))
+        .collect();
+    let before_by_id: HashMap<&str, &BaseWorkflow> = base
+        .workflows
+        .iter()
+        .map(|workflow| (workflow.id.as_str(), workflow))
+        .collect();
+    let after_ids: HashSet<&str> = head
+        .workflows
+        .iter()
+        .map(|entry| entry.workflow.id.as_str())
+        .collect();
+    let mut workflows = Vec::new();
+    let mut added: Vec<(&WorkflowEntry, &Compared)> = Vec::new();
+    for (entry, after) in head.workflows.iter().zip(&head_workflows) {
+        let id = &entry.workflow.id;
+        let Some(before) = before_by_id.get(id.as_str()) else {
+            added.push((entry, after));
+            continue;
+        };
+        let before = before.compared.as_ref().unwrap_or(after);
+        let changed = changed_fields(before, after);
+        let status = if changed.is_empty() {
+            Status::Unchanged
+        } else {
+            Status::Changed
+        };
+        workflows.push(WorkflowChange {
+            id: id.clone(),
+            status,
+            renamed_from: None,
+            before: before.monthly,
+            after: after.monthly,
+            changed,
+        });
+    }
+    let removed: Vec<(&BaseWorkflow, &Compared)> = base
+        .workflows
+        .iter()
+        .filter(|workflow| !after_ids.contains(workflow.id.as_str()))
+        .filter_map(|workflow| Some((workflow, workflow.compared.as_ref()?)))
+        .collect();
+    let (pairs, replacing) = renames(&removed, &added);
+    // A group whose sum passes the largest amount has an IC108 already; it is not gated twice.
+    let replacements = replacing
+        .into_iter()
+        .filter_map(|(gone, new)| {
+            let ids = |mut ids: Vec<String>| {
+                ids.sort_unstable();
+                ids
+            };
+            Some(Replacement {
+                removed: ids(gone.iter().map(|&r| removed[r].0.id.clone()).collect()),
+                added: ids(new
+                    .iter()
+                    .map(|&a| added[a].0.workflow.id.clone())
+                    .collect()),
+                before: sum_usd(gone.iter().filter_map(|&r| removed[r].1.monthly)).ok()?,
+                after: sum_usd(new.iter().filter_map(|&a| added[a].1.monthly)).ok()?,
+            })
+        })
+        .collect();
+    let mut renamed_removed = vec![false; removed.len()];
+    let mut renamed_added = vec![false; added.len()];
+    for (r, a) in pairs {
+        renamed_removed[r] = true;
+        renamed_added[a] = true;
+        let ((before_workflow, before), (entry, after)) = (removed[r], added[a]);
+        workflows.push(WorkflowChange {
+            id: entry.workflow.id.clone(),
+            status: Status::Renamed,
+            renamed_from: Some(before_workflow.id.clone()),
+            before: before.monthly,
+            after: after.monthly,
+            changed: changed_fields(before, after),
+        });
+    }
+    for ((entry, after), renamed) in added.iter().zip(renamed_added) {
+        if !renamed {
+            workflows.push(WorkflowChange {
+                id: entry.workflow.id.clone(),
+                status: Status::Added,
+                renamed_from: None,
+                before: None,
+                after: after.monthly,
+                changed: Vec::new(),
+            });
+        }
+    }
+    for ((workflow, before), renamed) in removed.iter().zip(renamed_removed) {
+        if !renamed {
+            workflows.push(WorkflowChange {
+                id: workflow.id.clone(),
+                status: Status::Removed,
+                renamed_from: None,
+                before: before.monthly,
+                after: None,
+                changed: Vec::new(),
+            });
+        }
+    }
+    workflows.sort_by(|a, b| {
+        let rank = |c: &WorkflowChange| u8::from(c.status == Status::Unchanged);
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| b.delta().abs().cmp(&a.delta().abs()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Diff {
+        base: base.label.clone(),
+        before: base.total,
+        after: head.monthly_usd().map(cents),
+        workflows,
+        replacements,
+        base_errors: base.errors,
+    }
+}
+
+/// Where a changed field of a workflow is written, in gate-reporting order.
+const FIELD_PATHS: &[(&str, &str)] = &[
+    ("model", "model"),
+    ("quality", "request/quality"),
+    ("size", "request/size"),
+    ("n", "request/n"),
+    ("endpoint", "endpoint"),
+    ("tier", "batch"),
+    ("volume", "volume"),
+    ("inputs", "inputs"),
+    ("budget", "budget"),
+];
+
+fn changed_labels(entry: &WorkflowEntry, change: &WorkflowChange) -> Vec<Label> {
+    FIELD_PATHS
+        .iter()
+        .filter(|(field, _)| change.changed.contains(field))
+        .filter_map(|(field, path)| {
+            let (_, value) = entry.workflow.field(path)?;
+            Some(Label::new(&entry.file, value, format!("{field} changed")))
+        })
+        .collect()
+}
+
+/// How much an increase is, relative to its base, for the percent gate.
+enum Relative {
+    /// A new workflow: relative gates need a base; the absolute ones still apply.
+    NoBase,
+    /// From $0.00 to more: larger than any percentage.
+    FromZero,
+    Percent(Decimal),
+}
+
+fn relative(change: &WorkflowChange) -> Relative {
+    match (change.status, change.before, change.percent()) {
+        (Status::Added, ..) | (_, None, _) => Relative::NoBase,
+        (_, _, Some(percent)) => Relative::Percent(percent),
+        (_, Some(_), None) => Relative::FromZero,
+    }
+}
+
+/// The reasons an increase breaks the policies' `diff` limits, each with the limit's label.
+fn over_limits(policies: &PolicySet, delta: Decimal, relative: &Relative) -> Vec<(String, Label)> {
+    let mut reasons = Vec::new();
+    if let Some(limit) = policies.max_increase_usd().filter(|l| delta > l.value) {
+        reasons.push((
+            format!("over the limit of {}", format_usd(limit.value, 2)),
+            limit.policy.label(
+                "/rules/diff/max_increase_usd",
+                format!(
+                    "policy `{}`: at most {} more a month",
+                    limit.policy.name,
+                    format_usd(limit.value, 2)
+                ),
+            ),
+        ));
+    }
+    if let Some(limit) = policies.max_increase_percent() {
+        let over = match relative {
+            Relative::NoBase => false,
+            Relative::FromZero => true,
+            Relative::Percent(percent) => *percent > limit.value,
+        };
+        if over {
+            reasons.push((
+                format!(
+                    "over the limit of {} %",
+                    crate::foundation::decimal::format_plain(limit.value)
+                ),
+                limit.policy.label(
+                    "/rules/diff/max_increase_percent",
+                    format!(
+                        "policy `{}`: at most {} % more",
+                        limit.policy.name,
+                        crate::foundation::decimal::format_plain(limit.value)
+                    ),
+                ),
+            ));
+        }
+    }
+    reasons
+}
+
+fn percent_text(relative: &Relative) -> String {
+    match relative {
+        Relative::NoBase => String::new(),
+        Relative::FromZero => " (from $0.00)".to_owned(),
+        Relative::Percent(p) => {
+            format!(" (+{} %)", crate::foundation::decimal::format_fixed(*p, 1))
+        }
+    }
+}
+
+/// IC501: increases over the policies' `diff` limits, per workflow (at its changed lines) and in
+/// total (at the largest increase). A renamed workflow is gated as the change it is.
+#[must_use]
+pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
+    if policies.max_increase_usd().is_none() && policies.max_increase_percent().is_none() {
+        return Vec::new();
+    }
+    let head_by_id: HashMap<&str, &WorkflowEntry> = head
+        .workflows
+        .iter()
+        .map(|entry| (entry.workflow.id.as_str(), entry))
+        .collect();
+    let mut found = Vec::new();
+    for change in diff.workflows.iter().filter(|c| c.delta() > Decimal::ZERO) {
+        let relative = relative(change);
+        let reasons = over_limits(policies, change.delta(), &relative);
+        if reasons.is_empty() {
+            continue;
+        }
+        let Some(entry) = head_by_id.get(change.id.as_str()) else {
+            continue;
+        };
+        let mut labels = changed_labels(entry, change);
+        let primary = match (&change.renamed_from, labels.is_empty()) {
+            (Some(from), _) => Label::new(
+                &entry.file,
+                entry.workflow.key_span,
+                format!("renamed from `{from}`"),
+            ),
+            (None, true) => {
+                Label::new(&entry.file, entry.workflow.key_span, change.status.as_str())
+            }
+            (None, false) => labels.remove(0),
+        };
+        let renamed = change
+            .renamed_from
+            .as_ref()
+            .map_or_else(String::new, |from| format!(" (renamed from `{from}`)"));
+        let texts: Vec<String> = reasons.iter().map(|(text, _)| text.clone()).collect();
+        let mut diagnostic = Diagnostic::new(
+            &IC501,
+            format!(
+                "monthly cost of `{}`{renamed} rises by {}{}, {}",
+                change.id,
+                format_usd(change.delta(), 2),
+                percent_text(&relative),
+                texts.join(" and ")
+            ),
+            primary,
+        )
+        .with_workflow(&change.id);
+        diagnostic.related = labels;
+        diagnostic
+            .related
+            .extend(reasons.into_iter().map(|(_, label)| label));
+        diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned()));
+        found.push(diagnostic);
+    }
+    for replacement in &diff.replacements {
+        let delta = replacement.after - replacement.before;
+        let relative = match percent(delta, replacement.before) {
+            Some(percent) => Relative::Percent(percent),
+            None => Relative::FromZero,
+        };
+        let Some(limit) = policies.max_increase_percent() else {
+            break;
+        };
+        let over = match relative {
+            Relative::Percent(p) => p > limit.value,
+            _ => true,
+        };
+        // The largest new workflow is where the finding points.
+        let Some(entry) = replacement
+            .added
+            .iter()
+            .filter_map(|id| head_by_id.get(id.as_str()).copied())
+            .max_by_key(|entry| entry.monthly_usd())
+        else {
+            continue;
+        };
+        if !over || delta <= Decimal::ZERO {
+            continue;
+        }
+        let named = |ids: &[String]| {
+            ids.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut diagnostic = Diagnostic::new(
+            &IC501,
+            format!(
+                "{} replace {} (same project, model and endpoint): their monthly cost rises by {}{}, over the limit of {} %",
+                named(&replacement.added),
+                named(&replacement.removed),
+                format_usd(delta, 2),
+                percent_text(&relative),
+                crate::foundation::decimal::format_plain(limit.value)
+            ),
+            Label::new(&entry.file, entry.workflow.key_span, "new here"),
+        )
+        .with_workflow(&entry.workflow.id)
+        .with_related(limit.policy.label(
+            "/rules/diff/max_increase_percent",
+            format!(
+                "policy `{}`: at most {} % more",
+                limit.policy.name,
+                crate::foundation::decimal::format_plain(limit.value)
+            ),
+        ));
+        diagnostic.set_help(Some("a workflow renamed (and perhaps moved or changed) while others appear beside it is compared with what vanished; reduce the increase or have it approved (an IC501 exemption)".to_owned()));
+        found.push(diagnostic);
+    }
+    let Some(delta) = diff.delta().filter(|d| *d > Decimal::ZERO) else {
+        return found;
+    };
+    let relative = match diff.percent() {
+        Some(percent) => Relative::Percent(percent),
+        None => Relative::FromZero,
+    };
+    let reasons = over_limits(policies, delta, &relative);
+    let largest = diff
+        .workflows
+        .iter()
+        .filter(|c| c.delta() > Decimal::ZERO)
+        .find_map(|c| Some((c, *head_by_id.get(c.id.as_str())?)));
+    if let (false, Some((change, entry))) = (reasons.is_empty(), largest) {
+        let mut labels = changed_labels(entry, change);
+        let primary = if labels.is_empty() {
+            Label::new(&entry.file, entry.workflow.key_span, "largest increase")
+        } else {
+            labels.remove(0)
+        };
+        let texts: Vec<String> = reasons.iter().map(|(text, _)| text.clone()).collect();
+        let mut diagnostic = Diagnostic::new(
+            &IC501,
+            format!(
+                "total monthly cost rises by {}{}, {}",
+                format_usd(delta, 2),
+                percent_text(&relative),
+                texts.join(" and ")
+            ),
+            primary,
+        )
+        .with_workflow("*");
+        diagnostic.related = reasons.into_iter().map(|(_, label)| label).collect();
+        diagnostic.set_help(Some(format!(
+            "the largest increase is `{}` (labelled); reduce it or have the increase approved",
+            change.id
+        )));
+        found.push(diagnostic);
+    }
+    found
+}
+
+/// IC502: the policy files that differ between the base and the working tree. The working
+/// tree's file is read with the same guards as every policy, and is never quoted: the finding
+/// points at its first line only when it could be read.
+#[must_use]
+pub fn policy_changes(base: &Base, workspace: &Workspace) -> Vec<Diagnostic> {
+    let cwd = workspace.cwd.as_path();
+    let mut found = Vec::new();
+    for (path, at_base) in &base.policy_files {
+        let display = crate::input::discovery::display_path(&cwd.join(path), cwd);
+        let present = std::fs::symlink_metadata(cwd.join(path)).is_ok();
+        let now = present.then(|| file_reader::read_confined(workspace, path, MAX_FILE_BYTES));
+        let at_base = match at_base {
+            Object::File(bytes) => Some(bytes),
+            _ => None,
+        };
+        let what = match (at_base, &now) {
+            (None, None) => continue,
+            (Some(before), Some(Ok(after))) if before == after => continue,
+            (None, Some(_)) => "is added".to_owned(),
+            (Some(_), None) => "is removed".to_owned(),
+            (Some(_), Some(Ok(_))) => "changes".to_owned(),
+            (Some(_), Some(Err(reason))) => format!("changes and cannot be read ({reason})"),
+        };
+        let text = match &now {
+            Some(Ok(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => String::new(),
+        };
+        let file = std::sync::Arc::new(SourceFile::new(&display, text));
+        let span = if file.text().is_empty() {
+            Span::point(0)
+        } else {
+            file.line_span(1)
+        };
+        found.push(
+            Diagnostic::new(&IC502, format!("policy {display} {what} in this comparison (base {})", base.label), Label::new(&file, span, "policy"))
+                .with_help("review the policy change on its own; with `--policy-ref` the gate uses the base's policy"),
+        );
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::foundation::Date;
+    use crate::pricing::RateCard;
+    use crate::run::check_inputs;
+
+    /// A head workflow compares as it would once written to a report and read back as a
+    /// baseline: the shipped examples and the benchmark's manifest (every endpoint, budgets or
+    /// none) and an unpriced workflow (`null` figures).
+    #[test]
+    fn a_workflow_compares_as_its_report_form() {
+        let examples = [
+            "examples/marketing/campaigns.imgcost.yaml",
+            "examples/starter/imgcost.yaml",
+            "examples/storefront/imgcost.yaml",
+            "examples/support/imgcost.yaml",
+            "benches/typical-manifest.yaml",
+        ];
+        let inputs: Vec<ManifestInput> = examples
+            .iter()
+            .map(|path| ManifestInput::Bytes {
+                display: (*path).to_owned(),
+                folder: path.split('/').nth(1).unwrap_or_default().to_owned(),
+                place: (*path).to_owned(),
+                bytes: std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
+                    .unwrap(),
+            })
+            .chain(std::iter::once(ManifestInput::Bytes {
+                display: "unpriced/imgcost.yaml".to_owned(),
+                folder: "unpriced".to_owned(),
+                place: "unpriced/imgcost.yaml".to_owned(),
+                bytes: b"version: 1\nworkflows:\n  future:\n    model: gpt-image-9\n    request: { size: 1024x1024, quality: high }\n    volume: { requests_per_month: 10 }\n".to_vec(),
+            }))
+            .collect();
+        let as_of: Date = "2026-11-25".parse().unwrap();
+        let context = Context {
+            as_of,
+            ratecard: Arc::clone(&RateCard::builtin()[0]),
+            policies: Arc::new(PolicySet::builtin_default()),
+        };
+        let report = check_inputs(&inputs, Vec::new(), &context);
+        assert_eq!(report.workflows.len(), 11);
+        assert!(
+            report
+                .workflows
+                .iter()
+                .any(|entry| entry.projection.is_none())
+        );
+        for entry in &report.workflows {
+            let written = JsonWorkflow::of(entry);
+            assert_eq!(
+                Compared::of_workflow(&written),
+                Compared::of(&json(&written)),
+                "{}",
+                entry.workflow.id
+            );
+        }
+    }
+}

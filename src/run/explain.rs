@@ -1,0 +1,51 @@
+//! `imgcost explain`: one workflow's projection, step by step, with the rate card's sources.
+//!
+//! It runs the same projection `check` runs, with a trace, so the figures are the same by
+//! construction.
+
+use crate::model::closest;
+
+use crate::pricing::{PricingError, Projection, RateCard, Step, project};
+
+use crate::report::{Report, WorkflowEntry};
+
+/// A workflow's arithmetic.
+#[derive(Debug, Clone)]
+pub struct Explanation<'a> {
+    pub entry: &'a WorkflowEntry,
+    pub card: &'a RateCard,
+    pub steps: Vec<Step>,
+    pub outcome: Result<Projection, PricingError>,
+}
+
+/// Why a workflow id could not be explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownWorkflow {
+    pub id: String,
+    pub suggestion: Option<String>,
+    pub known: usize,
+}
+
+/// Explains the workflow `id` of a checked report.
+///
+/// # Errors
+/// When no workflow has that id (with the closest id as a suggestion).
+pub fn explain<'a>(report: &'a Report, id: &str) -> Result<Explanation<'a>, UnknownWorkflow> {
+    let Some(entry) = report.workflow(id) else {
+        let suggestion =
+            closest(id, report.workflows.iter().map(|w| w.workflow.id.as_str())).map(str::to_owned);
+        return Err(UnknownWorkflow {
+            id: id.to_owned(),
+            suggestion,
+            known: report.workflows.len(),
+        });
+    };
+    let mut steps = Vec::new();
+    let outcome = project(&entry.workflow.spec, &report.ratecard, Some(&mut steps));
+    Ok(Explanation {
+        entry,
+        card: &report.ratecard,
+        steps,
+        outcome,
+    })
+}
