@@ -315,36 +315,6 @@ fn strip(root: &Node, keys: &[&str]) -> Node {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_project_name_check_is_the_schemas_pattern() {
-        let schema: serde_json::Value =
-            serde_json::from_str(Schema::Manifest.text()).expect("schema");
-        assert_eq!(
-            schema["properties"]["project"]["pattern"],
-            "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-        );
-        for name in ["a", "storefront", "Web-2.0_x", &"a".repeat(64)] {
-            assert!(is_project_name(name), "{name}");
-        }
-        let long = "a".repeat(65);
-        for name in [
-            "",
-            ".tmp",
-            "-x",
-            "my app",
-            "é",
-            "x` <img src=q> [Approve](https://evil.example) @octocat `y",
-            long.as_str(),
-        ] {
-            assert!(!is_project_name(name), "{name}");
-        }
-    }
-}
-
 /// The IC006 finding for one construct read past.
 #[must_use]
 fn ignored_construct(file: &Arc<SourceFile>, ignored: &Ignored) -> Diagnostic {
@@ -375,3 +345,34 @@ fn ignored_construct(file: &Arc<SourceFile>, ignored: &Ignored) -> Diagnostic {
     )
     .with_help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_project_name_check_is_the_schemas_pattern() {
+        let schema: serde_json::Value =
+            serde_json::from_str(Schema::Manifest.text()).expect("schema");
+        assert_eq!(
+            schema["properties"]["project"]["pattern"],
+            "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+        );
+        for name in ["a", "storefront", "Web-2.0_x", &"a".repeat(64)] {
+            assert!(is_project_name(name), "{name}");
+        }
+        let long = "a".repeat(65);
+        for name in [
+            "",
+            ".tmp",
+            "-x",
+            "my app",
+            "é",
+            "x` <img src=q> [Approve](https://evil.example) @octocat `y",
+            long.as_str(),
+        ] {
+            assert!(!is_project_name(name), "{name}");
+        }
+    }
+}
+
