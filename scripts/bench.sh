@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-process benchmark of `imgcost check` at monorepo scale (SPEC §8, issue 7), compared with
+# Whole-process benchmark of `imgcost check` at monorepo scale (docs/performance.md), compared with
 # ajv-cli's schema-only validation of the same files. Not part of `cargo test` or `.ci/run`.
 #
 #   scripts/bench.sh            # build, generate corpora in a temp dir, measure, print a table

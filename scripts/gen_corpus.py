@@ -195,7 +195,7 @@ def to_yaml(header: list[str], manifest: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-# --- Cost upper bound (SPEC §4), to set budgets the projection stays under -----------------------
+# --- Cost upper bound (docs/cost-model.md), to set budgets the projection stays under -----------------------
 
 def calculator_tokens(base: int, size: str, n: int) -> int:
     width, height = (int(x) for x in size.split("x"))

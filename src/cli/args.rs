@@ -109,7 +109,7 @@ pub struct ReportArgs {
 pub enum Format {
     /// Findings with source excerpts, and a summary.
     Human,
-    /// The JSON report (SPEC §5).
+    /// The JSON report (docs/report-formats.md).
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,

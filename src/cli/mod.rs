@@ -1,6 +1,6 @@
 //! The command-line layer: arguments in (`args`), library calls, renderer out, exit code.
 //!
-//! Exit codes (SPEC §3): 0 no errors; 1 findings of error severity (or warnings with
+//! Exit codes (docs/cli.md): 0 no errors; 1 findings of error severity (or warnings with
 //! `--deny-warnings`); 2 the run itself failed: bad arguments, unreadable inputs, nothing to
 //! check, or an internal error. A panic is an internal error and exits 2, never 0.
 

@@ -209,7 +209,7 @@ fn radix_integer(digits: &str, radix: u32) -> Result<Decimal, Inexact> {
     Decimal::try_from_i128_with_scale(value, 0).map_err(|_| Inexact::TooManyDigits)
 }
 
-/// Rounds half away from zero, as SPEC §4.3 says money is shown.
+/// Rounds half away from zero, as money is shown (docs/cost-model.md).
 #[must_use]
 pub fn round_half_away(value: Decimal, places: u32) -> Decimal {
     value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)

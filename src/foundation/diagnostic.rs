@@ -88,7 +88,7 @@ pub struct Diagnostic {
     pub rule: &'static Rule,
     pub severity: Severity,
     pub message: String,
-    /// Where the problem is. Every finding has a place (SPEC §1); run failures that have none
+    /// Where the problem is. Every finding has a place; run failures that have none
     /// are errors of the run, not diagnostics.
     pub primary: Label,
     /// Other places that explain it (the budget line, the line that drives the cost, the first

@@ -60,6 +60,17 @@ impl Stage {
     }
 }
 
+/// Where the rules' pages are published: `docs/rules/` of the repository.
+pub const DOCS_URL: &str = "https://github.com/imgcost/imgcost/blob/main/docs/rules/";
+
+impl Rule {
+    /// The address of the rule's page (`docs/rules/IC201.md`), for SARIF's `helpUri` and links.
+    #[must_use]
+    pub fn help_uri(&self) -> String {
+        format!("{DOCS_URL}{}.md", self.code)
+    }
+}
+
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code)

@@ -2,7 +2,7 @@
 //! lifetime of a run.
 //!
 //! The loader parses it, diagnostics point into it with [`Span`]s, and the renderers turn those
-//! spans into 1-based line and column numbers (columns count characters, as SPEC §5 says) or hand
+//! spans into 1-based line and column numbers (columns count characters, docs/report-formats.md) or hand
 //! the text to miette. Reading is the only place where size caps, a leading BOM, invalid UTF-8,
 //! control characters and lone carriage returns are dealt with, so that everything later works
 //! on a plain, printable `str`.

@@ -56,7 +56,7 @@ impl Workflow {
     }
 }
 
-/// The fields of a workflow (SPEC §2.1), read from the merged node.
+/// The fields of a workflow (docs/manifest.md), read from the merged node.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowSpec {

@@ -1,6 +1,6 @@
 //! Pricing one workflow from a rate card: the single function every command uses.
 //!
-//! [`project`] implements SPEC §4 exactly, in `rust_decimal` with checked arithmetic (an overflow
+//! [`project`] implements docs/cost-model.md exactly, in `rust_decimal` with checked arithmetic (an overflow
 //! is an IC108 finding, never a panic). `check` calls it for every workflow, `explain` calls it
 //! with a [`Trace`] to print each step with its source, `quote` calls it for a one-request
 //! workflow, and `diff` compares its results at two commits.
@@ -249,7 +249,7 @@ fn plain(value: Decimal) -> String {
 /// # Errors
 /// IC101 unknown model, IC104 size not accepted, IC105 quality not supported, IC107 a
 /// combination the card cannot price, IC108 arithmetic overflow.
-#[allow(clippy::too_many_lines)] // one straight walk through SPEC §4, step by step
+#[allow(clippy::too_many_lines)] // one straight walk through docs/cost-model.md, step by step
 pub fn project(
     spec: &WorkflowSpec,
     card: &RateCard,

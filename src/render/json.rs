@@ -219,7 +219,7 @@ pub fn write(
     out.write_all(b"\n}\n")
 }
 
-/// The `diff` object of a `diff` report (SPEC §5), without its `workflows` list, which is
+/// The `diff` object of a `diff` report (docs/report-formats.md), without its `workflows` list, which is
 /// written after it.
 #[derive(Debug, Serialize)]
 pub struct JsonDiff<'a> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::foundation::decimal::format_plain;
 use crate::pricing::Projection;
 
-/// `imgcost quote --format json` (SPEC §3 / issue contract). `usd` is exact, not rounded: a
+/// `imgcost quote --format json` (docs/cli.md). `usd` is exact, not rounded: a
 /// single request costs fractions of a cent.
 #[derive(Debug, Serialize)]
 pub struct JsonQuote<'a> {

@@ -1,4 +1,4 @@
-//! Exit codes exactly as SPEC §3: 0 no errors, 1 error findings, 2 the run failed.
+//! Exit codes exactly as docs/cli.md says: 0 no errors, 1 error findings, 2 the run failed.
 
 use crate::test::Test;
 

@@ -1526,3 +1526,24 @@ fn manifests_inside_submodules_are_not_skipped_silently() {
         "cannot read vendor/other/imgcost.yaml: it is inside a submodule, another repository; imgcost checks this repository's files only (check the submodule in its own repository, or keep the manifest here)"
     );
 }
+
+/// Gate integrity, class 5 (found writing the policy reference): a size or quality the model
+/// does not take leaves the workflow unpriced, so IC104 and IC105 are fail-closed too; a policy
+/// that switched them off let such a workflow pass at $0.00.
+#[test]
+fn unpriceable_sizes_and_qualities_cannot_be_switched_off() {
+    let t = Test::new()
+        .file(
+            "imgcost.yaml",
+            "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1000x1000, quality: xhigh}\n    volume: {requests_per_month: 100}\n",
+        )
+        .file(
+            "policy.yaml",
+            "version: 1\nname: loose\nseverity: {IC104: off, IC105: off}\n",
+        );
+    run(t.path(), &["check", "--policy", "policy.yaml"], &[])
+        .status(2)
+        .stdout_has("IC104 cannot be lowered")
+        .stdout_has("IC105 cannot be lowered");
+    run(t.path(), &["check", "--format", "json"], &[]).status(1);
+}

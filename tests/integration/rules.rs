@@ -1,4 +1,4 @@
-//! Every rule of SPEC §6 fires on a minimal example (`tests/fixtures/rules/<code>_<name>/`, with
+//! Every rule of the catalogue (docs/rules/) fires on a minimal example (`tests/fixtures/rules/<code>_<name>/`, with
 //! a `policy.yaml` where the rule needs one), golden-tested in both renderers with its line,
 //! column, severity and the exit code.
 

@@ -16,7 +16,7 @@ pub enum Standing {
     Under,
 }
 
-/// Compares exactly (SPEC §4.3): over when strictly above the ceiling; near when at or above
+/// Compares exactly (docs/cost-model.md): over when strictly above the ceiling; near when at or above
 /// `warn_at` × ceiling.
 #[must_use]
 pub fn standing(amount: Decimal, ceiling: Decimal, warn_at: Option<Decimal>) -> Standing {

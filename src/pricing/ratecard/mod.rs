@@ -1,5 +1,5 @@
 //! Rate cards: dated prices and the token rules of every model, each with a source and a
-//! confidence (SPEC §2.2). `projection` prices workflows from them.
+//! confidence (docs/cost-model.md). `projection` prices workflows from them.
 
 mod confidence;
 mod image_model;

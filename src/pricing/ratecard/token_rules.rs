@@ -1,7 +1,7 @@
 //! The token formulas of the rate card's rules, as pure functions.
 //!
 //! * [`calculator_output_tokens`]: OpenAI's calculator for gpt-image-2 and later. Its short-axis
-//!   step is computed in IEEE-754 doubles exactly as the calculator does (SPEC §4.2: the one
+//!   step is computed in IEEE-754 doubles exactly as the calculator does (docs/cost-model.md: the one
 //!   place imgcost uses `f64`); everything else is integer arithmetic.
 //! * [`patch_input_tokens`]: image input tokens of the gpt-image-2 family (community-measured
 //!   rule), in exact rational arithmetic.
