@@ -7,6 +7,9 @@ use std::process::ExitCode;
 /// A check allocates many small strings and trees across threads. jemalloc does that faster
 /// than the system allocator and keeps a run of ten thousand manifests near 165 MB, where
 /// glibc's per-thread arenas need more time and mimalloc more memory (docs/performance.md).
+/// Only where it pays and builds: Linux and macOS (jemalloc does not build with MSVC, and on
+/// Windows the measurement was never made).
+#[cfg(unix)]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
