@@ -36,6 +36,8 @@ mod reference_points;
 mod renderers;
 #[path = "integration/report_schema.rs"]
 mod report_schema;
+#[path = "integration/rule_docs.rs"]
+mod rule_docs;
 #[path = "integration/rules.rs"]
 mod rules;
 #[path = "integration/worked_examples.rs"]

@@ -482,26 +482,13 @@ fn validate_card(cli: &Cli, source: &Arc<SourceFile>) -> anyhow::Result<u8> {
 
 fn rules(args: &RulesArgs) -> anyhow::Result<u8> {
     let Some(code) = &args.code else {
-        let mut text = String::new();
-        for rule in rules::ALL {
-            text.push_str(&format!(
-                "{}  {:<8} {:<30} {}\n",
-                rule.code,
-                rule.default_severity.as_str(),
-                rule.name,
-                rule.summary
-            ));
-        }
-        print(&text)?;
+        print(&rules::docs::listing())?;
         return Ok(0);
     };
     let Some(rule) = rules::find(code) else {
         anyhow::bail!("unknown rule code `{code}`; `imgcost rules` lists them");
     };
-    print(&format!(
-        "# {} {}\n\nDefault severity: {}. {}\n\n{}",
-        rule.code, rule.name, rule.default_severity, rule.summary, rule.doc
-    ))?;
+    print(&rules::docs::page(rule))?;
     Ok(0)
 }
 

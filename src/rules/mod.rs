@@ -4,14 +4,16 @@
 //! stage of the pipeline that finds it, whether a policy may lower or exempt it, a one-line
 //! summary and its documentation (why it matters, an example, how to fix). The list below is
 //! the only list of rules: [`ALL`], [`Code`] and [`find`] come from it, `imgcost rules` prints
-//! it, `docs/rules/` and the README's table are generated from it (and checked), and
-//! `policy::checks` matches every [`Code`] exhaustively, so a new rule does not compile until
-//! it says which check finds it. This module depends on `foundation` only; the checks live in
-//! the stages that find them.
+//! it, `docs/rules/` and the README's table are generated from it ([`docs`], checked by a
+//! test), and `policy::checks` matches every [`Code`] exhaustively, so a new rule does not
+//! compile until it says which check finds it. This module depends on `foundation` only; the
+//! checks live in the stages that find them.
 
 use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use crate::foundation::Rule;
+
+pub mod docs;
 
 /// Declares the rules: one line each, the code and the file that holds its declaration.
 macro_rules! rules {

@@ -1,6 +1,7 @@
 //! Golden files for every kind of load and schema finding, in the human and JSON renderers.
-//! Each fixture in `tests/fixtures/diagnostics/` is checked alone; its snapshot records the exit
-//! code, the JSON diagnostics (with line and column) and the human rendering.
+//! Each fixture in `tests/fixtures/diagnostics/` (`<code>_<case>.imgcost.yaml`) is checked alone
+//! and must raise its rule; its snapshot records the exit code, the JSON diagnostics (with line
+//! and column) and the human rendering.
 
 use crate::test::{check_args, repo, run_in};
 
@@ -18,6 +19,15 @@ fn every_fixture_in_both_renderers() {
         let (status, json) = check(name, "json");
         let report: serde_json::Value =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json}"));
+        let code = name[..5].to_uppercase();
+        assert!(
+            report["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["rule"] == code),
+            "{name}: no {code} in {json}"
+        );
         let (human_status, human) = check(name, "human");
         assert_eq!(status, human_status, "{name}: both renderers exit alike");
         let snapshot = format!(

@@ -94,7 +94,6 @@ pub fn binary() -> PathBuf {
     )
 }
 
-/// The repository root, for fixtures and examples.
 /// `check TARGET` as the golden tests run it: a fixed date, no colour, one format.
 pub fn check_args(target: &str, format: &str) -> Vec<String> {
     [
@@ -112,8 +111,35 @@ pub fn check_args(target: &str, format: &str) -> Vec<String> {
     .collect()
 }
 
+/// The repository root, for fixtures and examples.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs git in `dir` and returns its output, failing the test when git fails. Names, dates and
+/// configuration are fixed, so that a commit's hash (which reports print) is the same on every
+/// machine.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let date = "2026-11-01T12:00:00+00:00";
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
 impl Output {
