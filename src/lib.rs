@@ -38,8 +38,8 @@ pub use model::{
     Workflow, WorkflowBudget, WorkflowSpec, closest, load_tree, typed_error,
 };
 pub use pricing::{
-    ByKind, Confidence, PricingError, Projection, QuoteRequest, RateCard, Step, Tier, project,
-    quote,
+    ByKind, Confidence, Fact, PricingError, Projection, QuoteRequest, RateCard, Tier, TokenKind,
+    project, quote,
 };
 pub use report::{Counts, Report, WorkflowEntry};
 pub use run::{

@@ -9,6 +9,9 @@ pub mod projection;
 pub mod quote;
 pub mod ratecard;
 
-pub use projection::{ByKind, PricingError, Projection, Step, Tier, project};
+pub use projection::{
+    ByKind, CostFact, Fact, InputFact, ModelFact, OutputFact, PricingError, Projection, Tier,
+    TokenKind, Trace, VolumeFact, project,
+};
 pub use quote::{QuoteRequest, quote};
 pub use ratecard::{Confidence, RateCard};

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::foundation::decimal::format_plain;
-use crate::pricing::Projection;
+use crate::pricing::{Projection, TokenKind};
 
 /// `imgcost quote --format json` (docs/cli.md). `usd` is exact, not rounded: a
 /// single request costs fractions of a cent.
@@ -32,13 +32,13 @@ pub fn json(projection: &Projection) -> String {
         tier: projection.tier.as_str(),
         tokens: projection
             .tokens
-            .entries()
+            .by_kind()
             .into_iter()
-            .filter(|(kind, _)| !kind.starts_with("mainline"))
+            .filter(|(kind, _)| !kind.is_mainline())
             .map(|(kind, value)| {
                 (
-                    kind,
-                    (kind != "image_output" || projection.image_output_tokens_known)
+                    kind.as_str(),
+                    (kind != TokenKind::ImageOutput || projection.image_output_tokens_known)
                         .then(|| format_plain(value)),
                 )
             })
@@ -63,22 +63,22 @@ pub fn human(projection: &Projection) -> String {
         projection.n,
         projection.tier.as_str()
     );
-    for (kind, tokens) in projection.tokens.entries() {
-        let cost = projection
-            .cost
-            .entries()
-            .into_iter()
-            .find(|(k, _)| *k == kind)
-            .map_or_else(Default::default, |(_, c)| c);
+    for (kind, tokens) in projection.tokens.by_kind() {
+        let cost = projection.cost.get(kind);
         if tokens.is_zero() && cost.is_zero() {
             continue;
         }
-        let tokens = if kind == "image_output" && !projection.image_output_tokens_known {
+        let tokens = if kind == TokenKind::ImageOutput && !projection.image_output_tokens_known {
             "per image".to_owned()
         } else {
             format!("{} tokens", format_plain(tokens))
         };
-        let _ = writeln!(out, "  {kind:<20} {tokens:>16}  ${}", format_plain(cost));
+        let _ = writeln!(
+            out,
+            "  {:<20} {tokens:>16}  ${}",
+            kind.as_str(),
+            format_plain(cost)
+        );
     }
     let _ = writeln!(
         out,

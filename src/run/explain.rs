@@ -5,7 +5,7 @@
 
 use crate::model::closest;
 
-use crate::pricing::{PricingError, Projection, RateCard, Step, project};
+use crate::pricing::{Fact, PricingError, Projection, RateCard, project};
 
 use crate::report::{Report, WorkflowEntry};
 
@@ -14,7 +14,8 @@ use crate::report::{Report, WorkflowEntry};
 pub struct Explanation<'a> {
     pub entry: &'a WorkflowEntry,
     pub card: &'a RateCard,
-    pub steps: Vec<Step>,
+    /// What the projection established, in order (up to the error, if it failed).
+    pub facts: Vec<Fact>,
     pub outcome: Result<Projection, PricingError>,
 }
 
@@ -40,12 +41,12 @@ pub fn explain<'a>(report: &'a Report, id: &str) -> Result<Explanation<'a>, Unkn
             known: report.workflows.len(),
         });
     };
-    let mut steps = Vec::new();
-    let outcome = project(&entry.workflow.spec, &report.ratecard, Some(&mut steps));
+    let mut facts = Vec::new();
+    let outcome = project(&entry.workflow.spec, &report.ratecard, Some(&mut facts));
     Ok(Explanation {
         entry,
         card: &report.ratecard,
-        steps,
+        facts,
         outcome,
     })
 }
