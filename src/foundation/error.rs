@@ -24,6 +24,15 @@ pub enum Error {
         path: String,
         diagnostics: Vec<Diagnostic>,
     },
+    /// A saved usage page or export that cannot be trusted: where (a JSON pointer, or a line
+    /// of a CSV or JSON text) and why.
+    #[error("invalid {what} {path} at {at}: {message}")]
+    BadInput {
+        what: &'static str,
+        path: String,
+        at: String,
+        message: String,
+    },
     #[error("{0}")]
     Usage(String),
     #[error("git: {0}")]

@@ -43,6 +43,7 @@ pub const FIELD_PATHS: &[&str] = &[
     "budget",
     "budget/monthly_usd",
     "budget/per_accepted_image_usd",
+    "attribution",
 ];
 
 /// The key and value spans of a workflow's written fields: for each, its index in

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::yaml;
 
 use crate::foundation::{Diagnostic, Label, SourceFile, decimal};
-use crate::model::{FieldSpans, Schema, Workflow, WorkflowSpec};
+use crate::model::{Attribution, FieldSpans, Schema, Workflow, WorkflowSpec};
 use crate::rules;
 use crate::yaml::Span;
 use crate::yaml::{Document, Ignored, IgnoredKind, Node, NodeKind};
@@ -37,6 +37,8 @@ pub struct Manifest {
     pub owner: Option<String>,
     /// `budget.monthly_usd` of the whole manifest.
     pub budget_usd: Option<Decimal>,
+    /// Where the manifest-level `attribution:` is written, if it is.
+    pub attribution_span: Option<Span>,
     /// The workflows that could be read, in file order.
     pub workflows: Vec<Workflow>,
     /// How many workflows were left out because of errors in them.
@@ -48,6 +50,7 @@ struct Header {
     project: Option<String>,
     owner: Option<String>,
     budget: Option<ManifestBudget>,
+    attribution: Option<Attribution>,
 }
 
 #[derive(Deserialize)]
@@ -96,8 +99,10 @@ impl Manifest {
             );
             return None;
         }
-        let header = match yaml::from_node::<Header>(&strip(&root, &["project", "owner", "budget"]))
-        {
+        let header = match yaml::from_node::<Header>(&strip(
+            &root,
+            &["project", "owner", "budget", "attribution"],
+        )) {
             Ok(header) => header,
             Err(error) => {
                 out.push(typed_error(&file, &root, error));
@@ -127,6 +132,8 @@ impl Manifest {
                     if spec.owner.is_none() {
                         spec.owner.clone_from(&header.owner);
                     }
+                    spec.attribution =
+                        Attribution::over(spec.attribution.as_ref(), header.attribution.as_ref());
                     workflows.push(Workflow {
                         id: [project.as_str(), "/", name.as_str()].concat(),
                         name,
@@ -157,6 +164,7 @@ impl Manifest {
             project_span: root.pointer("/project").map(|(_, value)| value.span),
             owner: header.owner,
             budget_usd: header.budget.map(|b| b.monthly_usd),
+            attribution_span: root.entry("attribution").map(|entry| entry.key.span),
             workflows,
             unreadable_workflows,
         })

@@ -5,6 +5,7 @@
 //! read into typed structs ([`WorkflowSpec`], [`Request`]) that keep where each field is written
 //! ([`FieldSpans`]). Below: `input`, `rules`, `foundation`.
 
+pub mod attribution;
 pub mod dimensions;
 pub mod field_spans;
 pub mod manifest;
@@ -12,6 +13,7 @@ pub mod request;
 pub mod schema;
 pub mod workflow;
 
+pub use attribution::Attribution;
 pub use dimensions::Dimensions;
 pub use field_spans::{FIELD_PATHS, FieldSpans};
 pub use manifest::{Manifest, load_tree, typed_error};

@@ -78,6 +78,8 @@ pub struct WorkflowSpec {
     pub inputs: Inputs,
     pub mainline: Option<Mainline>,
     pub budget: Option<WorkflowBudget>,
+    /// Whose usage belongs to it, its manifest's filling in what it does not say.
+    pub attribution: Option<crate::model::Attribution>,
 }
 
 /// `endpoint:` the API route.

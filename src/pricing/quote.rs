@@ -49,6 +49,7 @@ pub fn quote(card: &RateCard, request: &QuoteRequest) -> Result<Projection, Pric
         },
         mainline: None,
         budget: None,
+        attribution: None,
     };
     project(&spec, card, None)
 }

@@ -156,6 +156,7 @@ impl Case {
             },
             mainline: None,
             budget: None,
+            attribution: None,
         }
     }
 

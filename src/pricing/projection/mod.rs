@@ -216,6 +216,7 @@ mod tests {
             inputs: Inputs::default(),
             mainline: None,
             budget: None,
+            attribution: None,
         }
     }
 
