@@ -68,6 +68,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Inspect rate cards: list them, show one model, or validate a card file.
     Ratecard(RatecardArgs),
+    /// Hold the projections against saved usage and costs (offline), and correct the volumes.
+    Reconcile(super::reconcile::ReconcileArgs),
     /// Print one of the JSON Schemas imgcost uses.
     Schema(SchemaArgs),
     /// Write a starter manifest, a GitHub workflow and a pre-commit config (never overwrites).
@@ -249,8 +251,10 @@ pub enum SchemaName {
     Ratecard,
     /// The JSON report (--format json).
     Report,
+    /// The JSON report of `imgcost reconcile --format json`.
+    Reconcile,
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(super) fn parse_date(text: &str) -> Result<Date, String> {
     text.parse()
 }

@@ -30,6 +30,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Quote(args) => quote(cli, args),
         Command::Rules(args) => rules(args),
         Command::Ratecard(args) => ratecard(cli, args),
+        Command::Reconcile(args) => super::reconcile::run(cli, args),
         Command::Schema(args) => schema(args),
         Command::Init(args) => init(args),
     }
@@ -60,7 +61,7 @@ fn card(cli: &Cli, workspace: &Workspace) -> anyhow::Result<Arc<RateCard>> {
 }
 
 /// Turns a run failure into the error `main` reports (exit 2), printing located findings first.
-fn fail(cli: &Cli, error: Error) -> anyhow::Error {
+pub(super) fn fail(cli: &Cli, error: Error) -> anyhow::Error {
     if let Error::Invalid { diagnostics, .. } = &error
         && let Err(unwritten) = print(&render::human::render_diagnostics(diagnostics, style(cli)))
     {
@@ -76,7 +77,11 @@ fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Re
 }
 
 /// What `check`, `explain` and `diff` check, and against what.
-fn options(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<CheckOptions> {
+pub(super) fn options(
+    cli: &Cli,
+    paths: &[PathBuf],
+    allow_empty: bool,
+) -> anyhow::Result<CheckOptions> {
     let workspace = workspace()?;
     let context = Context {
         as_of: as_of(cli),
@@ -98,7 +103,7 @@ fn options(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Ch
     })
 }
 
-fn style(cli: &Cli) -> HumanStyle {
+pub(super) fn style(cli: &Cli) -> HumanStyle {
     HumanStyle {
         color: use_color(cli.global.color),
         quiet: cli.global.quiet,
@@ -510,6 +515,7 @@ fn schema(args: &SchemaArgs) -> anyhow::Result<u8> {
         SchemaName::Policy => Schema::Policy,
         SchemaName::Ratecard => Schema::RateCard,
         SchemaName::Report => Schema::Report,
+        SchemaName::Reconcile => Schema::Reconcile,
     };
     print(schema.text())?;
     Ok(0)

@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod reconcile;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

@@ -42,6 +42,8 @@ pub enum Stage {
     Settling,
     /// Comparing with a base (`imgcost diff`).
     Diff,
+    /// Holding projections against saved usage and costs (`imgcost reconcile`).
+    Reconcile,
 }
 
 impl Stage {
@@ -56,6 +58,7 @@ impl Stage {
             Self::Run => "found when everything in the run is judged together",
             Self::Settling => "found when the policies' exemptions and the report's limits apply",
             Self::Diff => "found by `imgcost diff`",
+            Self::Reconcile => "found by `imgcost reconcile`",
         }
     }
 }

@@ -47,10 +47,10 @@ impl Attribution {
             (false, Some(used)) => Some(self.api_keys.iter().any(|k| k == used)),
             _ => None,
         };
-        match (project_agrees, key_agrees) {
-            (Some(false), _) | (_, Some(false)) | (None, None) => false,
-            _ => true,
-        }
+        !matches!(
+            (project_agrees, key_agrees),
+            (Some(false), _) | (_, Some(false)) | (None, None)
+        )
     }
 }
 

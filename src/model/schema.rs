@@ -24,10 +24,17 @@ pub enum Schema {
     Policy,
     RateCard,
     Report,
+    Reconcile,
 }
 
 impl Schema {
-    pub const ALL: [Self; 4] = [Self::Manifest, Self::Policy, Self::RateCard, Self::Report];
+    pub const ALL: [Self; 5] = [
+        Self::Manifest,
+        Self::Policy,
+        Self::RateCard,
+        Self::Report,
+        Self::Reconcile,
+    ];
 
     #[must_use]
     pub const fn name(self) -> &'static str {
@@ -36,6 +43,7 @@ impl Schema {
             Self::Policy => "policy",
             Self::RateCard => "ratecard",
             Self::Report => "report",
+            Self::Reconcile => "reconcile",
         }
     }
 
@@ -47,11 +55,12 @@ impl Schema {
             Self::Policy => include_str!("../../schemas/policy.schema.json"),
             Self::RateCard => include_str!("../../schemas/ratecard.schema.json"),
             Self::Report => include_str!("../../schemas/report.schema.json"),
+            Self::Reconcile => include_str!("../../schemas/reconcile.schema.json"),
         }
     }
 
     fn document(self) -> &'static Value {
-        static DOCUMENTS: [OnceLock<Value>; 4] = [const { OnceLock::new() }; 4];
+        static DOCUMENTS: [OnceLock<Value>; 5] = [const { OnceLock::new() }; 5];
         DOCUMENTS[self as usize].get_or_init(|| {
             serde_json::from_str(self.text())
                 .unwrap_or_else(|e| panic!("schemas/{}.schema.json is not JSON: {e}", self.name()))
@@ -70,12 +79,15 @@ impl Schema {
                 "a rate card names its `id:`, `provider:`, `currency:`, `effective_from:`, `checked:` and `source:`, then lists its `models:`"
             }
             Self::Report => "a report is what `imgcost check --format json` writes",
+            Self::Reconcile => {
+                "a reconcile report is what `imgcost reconcile --format json` writes"
+            }
         }
     }
 
     #[must_use]
     pub fn validator(self) -> &'static Validator {
-        static VALIDATORS: [OnceLock<Validator>; 4] = [const { OnceLock::new() }; 4];
+        static VALIDATORS: [OnceLock<Validator>; 5] = [const { OnceLock::new() }; 5];
         VALIDATORS[self as usize].get_or_init(|| {
             jsonschema::draft202012::options()
                 .should_validate_formats(true)

@@ -16,6 +16,6 @@ pub mod projects;
 pub use judge::{judge, settle};
 pub use policy::{
     AllowDeny, DiffLimits, Exemption, Limits, ModelPattern, ModelRules, NRule, Policy, PolicyRules,
-    ProjectBinding, Required, SizeRules,
+    ProjectBinding, ReconcileTolerances, Required, SizeRules,
 };
 pub use policy_set::{DEFAULT_POLICY, PolicySet, REPOSITORY_POLICY, Strictest, kept};

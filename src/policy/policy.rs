@@ -101,6 +101,7 @@ pub struct PolicyRules {
     #[serde(default, deserialize_with = "decimal::deserialize_option")]
     pub warn_at: Option<Decimal>,
     pub diff: Option<DiffLimits>,
+    pub reconcile: Option<ReconcileTolerances>,
 }
 
 /// An allow list or a deny list.
@@ -175,6 +176,16 @@ pub struct DiffLimits {
     pub max_increase_usd: Option<Decimal>,
     #[serde(default, deserialize_with = "decimal::deserialize_option")]
     pub max_increase_percent: Option<Decimal>,
+}
+
+/// `rules.reconcile`: how far actual figures may stray from the projection, in percent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcileTolerances {
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub over_percent: Option<Decimal>,
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    pub cost_per_image_percent: Option<Decimal>,
 }
 
 #[derive(Debug, Deserialize)]

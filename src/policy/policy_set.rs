@@ -223,6 +223,18 @@ impl PolicySet {
         self.lowest(|p| p.rules.diff.as_ref()?.max_increase_percent)
     }
 
+    /// IC601's tolerance in percent: the lowest any policy sets.
+    #[must_use]
+    pub fn reconcile_over_percent(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.reconcile.as_ref()?.over_percent)
+    }
+
+    /// IC604's tolerance in percent: the lowest any policy sets.
+    #[must_use]
+    pub fn reconcile_cost_per_image_percent(&self) -> Option<Strictest<'_, Decimal>> {
+        self.lowest(|p| p.rules.reconcile.as_ref()?.cost_per_image_percent)
+    }
+
     /// Every required field, with the first policy that requires it.
     #[must_use]
     pub fn required(&self) -> Vec<Strictest<'_, Required>> {

@@ -5,7 +5,7 @@
 //! cutting long tables with a note. Every text from the pull request goes through [`escape`]
 //! for where it lands.
 
-mod escape;
+pub(crate) mod escape;
 
 use std::fmt::Write as _;
 
@@ -68,7 +68,8 @@ fn icon(diagnostic: &Diagnostic) -> &'static str {
     }
 }
 
-fn findings(report: &Report, room: usize) -> String {
+/// The findings as a list, within `room` characters (also `imgcost reconcile`'s).
+pub(crate) fn findings(report: &Report, room: usize) -> String {
     let counts = report.counts();
     let mut out = format!(
         "### Findings: ❌ {} error{} · ⚠️ {} warning{} · ℹ️ {} note{}\n\n",

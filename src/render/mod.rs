@@ -11,6 +11,7 @@ pub mod junit;
 pub mod markdown;
 pub mod quote;
 pub mod ratecard;
+pub mod reconcile;
 pub mod sarif;
 
 /// Keeps a report from giving orders to the CI log it is printed to. GitHub's runner acts on

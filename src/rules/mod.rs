@@ -83,6 +83,10 @@ rules! {
     IC405 => ic405_low_confidence,
     IC501 => ic501_diff_increase,
     IC502 => ic502_policy_changed,
+    IC601 => ic601_actual_over_projection,
+    IC602 => ic602_undeclared_usage,
+    IC603 => ic603_no_usage,
+    IC604 => ic604_cost_per_image_differs,
 }
 
 /// Looks a rule up by its code (case-insensitive).

@@ -2,14 +2,16 @@
 //!
 //! [`check`](check::check) discovers, loads, prices and judges manifests into a `Report`;
 //! [`diff`] compares a report with its base (a git revision or a saved report); [`explain`]
-//! traces one workflow's price; [`init`] writes a starter. The binary only parses arguments,
-//! calls one of these and picks a renderer. Below: `policy`, `report`, `pricing`, `model`,
+//! traces one workflow's price; [`init`] writes a starter; [`reconcile`] holds projections
+//! against saved usage and costs. The binary only parses arguments, calls one of these and picks
+//! a renderer. Below: `policy`, `report`, `pricing`, `model`,
 //! `input`, `rules`, `foundation`.
 
 pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod reconcile;
 
 pub use check::{
     CheckOptions, Context, ManifestInput, check, check_inputs, evaluate, evaluate_paths,

@@ -5,7 +5,10 @@
 //! A fixture is either a folder checked with `check .` (with a `policy.yaml` where the rule
 //! needs one), or, for the rules `diff` finds, a folder with `base/` and `head/`: those become
 //! the two commits of a git repository in a temporary folder, compared with
-//! `diff --base HEAD~1` (their policies sit in each side's `.imgcost/policy.yaml`).
+//! `diff --base HEAD~1` (their policies sit in each side's `.imgcost/policy.yaml`), or, for the
+//! rules `reconcile` finds, a folder with a `usage/` folder of saved Usage API pages (and a
+//! `costs/` folder where the rule needs billed dollars), reconciled with
+//! `reconcile . --usage usage [--costs costs]`.
 
 use std::path::Path;
 
@@ -19,6 +22,33 @@ const HUMAN_TAIL_LINES: usize = 30;
 
 fn check(dir: &Path, format: &str) -> (i32, String) {
     let mut args = check_args(".", format);
+    if dir.join("policy.yaml").exists() {
+        args.extend(["--policy".to_owned(), "policy.yaml".to_owned()]);
+    }
+    let output = run_in(dir, &args, &[], &["NO_COLOR".to_owned()]);
+    assert!(output.stderr.is_empty(), "{}", output.stderr);
+    (output.status, output.stdout)
+}
+
+fn reconcile(dir: &Path, format: &str) -> (i32, String) {
+    let mut args: Vec<String> = [
+        "reconcile",
+        ".",
+        "--usage",
+        "usage",
+        "--as-of",
+        "2026-11-25",
+        "--color",
+        "never",
+        "--format",
+        format,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    if dir.join("costs").is_dir() {
+        args.extend(["--costs".to_owned(), "costs".to_owned()]);
+    }
     if dir.join("policy.yaml").exists() {
         args.extend(["--policy".to_owned(), "policy.yaml".to_owned()]);
     }
@@ -102,8 +132,10 @@ fn every_rule_fires_on_its_fixture() {
             let name = fixture.file_name().unwrap().to_str().unwrap();
             let code = name[..5].to_uppercase();
             let repository = is_diff.then(|| base_and_head(fixture));
+            let reconciled = fixture.join("usage").is_dir();
             let run = |format| match &repository {
                 Some(repository) => diff(repository, format),
+                None if reconciled => reconcile(fixture, format),
                 None => check(fixture, format),
             };
             let (status, json) = run("json");

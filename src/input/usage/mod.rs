@@ -193,6 +193,9 @@ pub struct Usage {
     pub files: [usize; 3],
 }
 
+/// A group of a page's results, borrowed from it: project, key, model and source.
+type Group<'a> = (Option<&'a str>, Option<&'a str>, &'a str, &'a str);
+
 /// One file, parsed and summed.
 struct Unit {
     series: Series,
@@ -407,7 +410,7 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
             ),
         ));
     }
-    let mut images: HashMap<(Option<&str>, Option<&str>, &str, &str), (u64, u64)> = HashMap::new();
+    let mut images: HashMap<Group<'_>, (u64, u64)> = HashMap::new();
     let mut tokens: HashMap<(Option<&str>, Option<&str>, &str), ImageTokens> = HashMap::new();
     let mut costs: HashMap<(Option<&str>, Option<&str>, &str), Decimal> = HashMap::new();
     for &(index, bucket) in &page.buckets {

@@ -82,6 +82,7 @@ pub const fn checks_of(code: Code) -> Checks {
         Code::IC108 => elsewhere("pricing::projection, run::check (totals)"),
         Code::IC308 => elsewhere("policy::projects"),
         Code::IC501 | Code::IC502 => elsewhere("run::diff"),
+        Code::IC601 | Code::IC602 | Code::IC603 | Code::IC604 => elsewhere("run::reconcile"),
         Code::IC102 => workflow(ic102_model_shut_down::check),
         Code::IC103 => workflow(ic103_model_shutting_down::check),
         Code::IC106 => workflow(ic106_rejected_combination::check),
