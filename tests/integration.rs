@@ -30,6 +30,8 @@ mod policies;
 mod properties;
 #[path = "integration/ratecards.rs"]
 mod ratecards;
+#[path = "integration/reconcile.rs"]
+mod reconcile;
 #[path = "integration/reference_points.rs"]
 mod reference_points;
 #[path = "integration/renderers.rs"]

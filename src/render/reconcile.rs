@@ -3,7 +3,8 @@
 //! Markdown (a job summary or an issue body, with a Mermaid `xychart-beta` of projected against
 //! actual dollars), GitHub annotations (with a log line) and SARIF (the findings at the
 //! manifest lines, written by `render::sarif`). Texts from manifests and usage files are
-//! escaped for where they land, as in every renderer.
+//! escaped for where they land, as in every renderer; ids from usage files are not checked
+//! by any schema, so their control characters are shown as escapes (`printable`) first.
 
 use std::fmt::Write as _;
 
@@ -78,7 +79,25 @@ fn actual_total(reconciliation: &Reconciliation) -> Option<Decimal> {
 }
 
 fn undeclared_total(reconciliation: &Reconciliation) -> Option<Decimal> {
+    if !costs_given(reconciliation) {
+        return None;
+    }
     total(reconciliation.undeclared.iter().map(|u| u.usd))
+}
+
+/// Whether any costs were read: without them, undeclared usage has no dollars to show (a zero
+/// there would read as "free").
+fn costs_given(reconciliation: &Reconciliation) -> bool {
+    reconciliation.files[2] > 0
+}
+
+/// The dollars of undeclared usage for people: `–` without costs.
+fn undeclared_usd(reconciliation: &Reconciliation, usd: Decimal) -> String {
+    if costs_given(reconciliation) {
+        format_usd(usd, 2)
+    } else {
+        "–".to_owned()
+    }
 }
 
 fn ratio_text(ratio: Option<Decimal>) -> String {
@@ -224,7 +243,7 @@ pub fn human(
                     printable(&u.model).into_owned(),
                     printable(u.source.as_deref().unwrap_or("cost")).into_owned(),
                     count(Decimal::from(u.images)),
-                    format_usd(u.usd, 2),
+                    undeclared_usd(reconciliation, u.usd),
                 ]
             })
             .collect();
@@ -349,12 +368,15 @@ pub fn markdown(reconciliation: &Reconciliation, deny_warnings: bool) -> String 
         for (index, u) in reconciliation.undeclared.iter().enumerate() {
             let line = format!(
                 "| {} | {} | {} | {} | {} | {} |\n",
-                Code(u.project.as_deref().unwrap_or("-"), Place::Cell),
-                Code(u.key.as_deref().unwrap_or("-"), Place::Cell),
-                Code(&u.model, Place::Cell),
-                Code(u.source.as_deref().unwrap_or("cost"), Place::Cell),
+                Code(&printable(u.project.as_deref().unwrap_or("-")), Place::Cell),
+                Code(&printable(u.key.as_deref().unwrap_or("-")), Place::Cell),
+                Code(&printable(&u.model), Place::Cell),
+                Code(
+                    &printable(u.source.as_deref().unwrap_or("cost")),
+                    Place::Cell
+                ),
                 count(Decimal::from(u.images)),
-                format_usd(u.usd, 2)
+                undeclared_usd(reconciliation, u.usd)
             );
             if out.len() + line.len() > BUDGET * 2 / 3 {
                 let _ = writeln!(
@@ -551,7 +573,7 @@ struct JsonUndeclared<'a> {
     source: Option<&'a str>,
     requests: u64,
     images: u64,
-    usd: Fixed,
+    usd: Option<Fixed>,
     file: &'a str,
 }
 
@@ -679,7 +701,7 @@ pub fn json(
                 source: u.source.as_deref(),
                 requests: u.requests,
                 images: u.images,
-                usd: Fixed(u.usd, 2),
+                usd: costs_given(reconciliation).then_some(Fixed(u.usd, 2)),
                 file: &u.file,
             })
             .collect(),

@@ -1081,6 +1081,54 @@ mod tests {
         );
     }
 
+    /// `--write` writes only a regular file still holding what was checked; a file that changed
+    /// or became a symbolic link is refused and left as it is.
+    #[test]
+    fn write_refuses_a_changed_or_linked_manifest() {
+        let folder = tempfile::tempdir().unwrap();
+        let workspace = crate::input::Workspace::at(folder.path()).unwrap();
+        let text = "volume: {requests_per_month: 100} # plan\n";
+        let suggestion = Suggestion {
+            file: Arc::new(SourceFile::new("imgcost.yaml", text)),
+            workflow: "shop/hero".to_owned(),
+            field: "volume/requests_per_month",
+            span: Span::new(29, 32),
+            old: "100".to_owned(),
+            new: "250".to_owned(),
+        };
+        let path = folder.path().join("imgcost.yaml");
+        std::fs::write(&path, "volume: {requests_per_month: 120} # plan\n").unwrap();
+        let refused = write(&workspace, std::slice::from_ref(&suggestion)).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("it changed since imgcost read it"),
+            "{refused}"
+        );
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(folder.path().join("real.yaml"), text).unwrap();
+        std::os::unix::fs::symlink("real.yaml", &path).unwrap();
+        let refused = write(&workspace, std::slice::from_ref(&suggestion)).unwrap_err();
+        assert!(
+            refused.to_string().contains("not a regular file"),
+            "{refused}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(folder.path().join("real.yaml")).unwrap(),
+            text
+        );
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, text).unwrap();
+        assert_eq!(
+            write(&workspace, std::slice::from_ref(&suggestion)).unwrap(),
+            ["imgcost.yaml"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "volume: {requests_per_month: 250} # plan\n"
+        );
+    }
+
     #[test]
     fn n_is_shown_only_by_a_whole_ratio_the_api_accepts() {
         assert_eq!(observed_n(Decimal::from(10), Decimal::from(40)), Some(4));

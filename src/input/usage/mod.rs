@@ -341,16 +341,8 @@ fn read_unit(
     display: &Arc<str>,
     window: Option<Window>,
 ) -> Result<Unit, Error> {
-    let bytes =
-        file_reader::read_confined(workspace, path, MAX_INPUT_BYTES).map_err(|message| {
-            Error::Unreadable {
-                what: series.what(),
-                path: display.to_string(),
-                message,
-            }
-        })?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(bad_input(
+    let too_large = || {
+        bad_input(
             series,
             display,
             Bad {
@@ -360,7 +352,23 @@ fn read_unit(
                     MAX_INPUT_BYTES / 1024 / 1024
                 ),
             },
-        ));
+        )
+    };
+    // A file that says it is over the limit is refused before a byte is read; one that grows
+    // while it is read is cut at the limit by `read_confined`, and refused below.
+    if std::fs::metadata(workspace.cwd.join(path)).is_ok_and(|m| m.len() > MAX_INPUT_BYTES) {
+        return Err(too_large());
+    }
+    let bytes =
+        file_reader::read_confined(workspace, path, MAX_INPUT_BYTES).map_err(|message| {
+            Error::Unreadable {
+                what: series.what(),
+                path: display.to_string(),
+                message,
+            }
+        })?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let mut unit = Unit {

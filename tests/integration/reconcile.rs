@@ -1,0 +1,681 @@
+//! `imgcost reconcile` end to end: the November fixture (`tests/fixtures/reconcile/november/`,
+//! written by its `generate.py` from the documented shapes: five pages of daily buckets, several
+//! keys and models, a costs page, a dashboard export pair) in every format, with exact figures;
+//! the proportional split; `--suggest` and `--write`; and bad or hostile inputs, each a located
+//! error with exit 2 (never a silent zero).
+
+use std::path::{Path, PathBuf};
+
+use imgcost::Schema;
+
+use crate::test::{Output, Test, repo, run_in};
+
+fn november() -> PathBuf {
+    repo().join("tests/fixtures/reconcile/november")
+}
+
+fn args(extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "reconcile",
+        "apps",
+        "--policy",
+        "policy.yaml",
+        "--as-of",
+        "2026-12-01",
+        "--color",
+        "never",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+/// The November fixture with its API pages: usage, costs and the activity export.
+fn api_args(format: &str) -> Vec<String> {
+    args(&[
+        "--usage",
+        "usage",
+        "--costs",
+        "costs",
+        "--activity",
+        "exports/activity-2026-11.csv",
+        "--format",
+        format,
+    ])
+}
+
+fn run(dir: &Path, args: &[String]) -> Output {
+    run_in(
+        dir,
+        args,
+        &[],
+        &["NO_COLOR".to_owned(), "GITHUB_ACTIONS".to_owned()],
+    )
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", output.stdout))
+}
+
+fn workflow<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["workflows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+fn schema_errors(report: &serde_json::Value) -> Vec<String> {
+    Schema::Reconcile
+        .validator()
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
+        .collect()
+}
+
+#[test]
+fn november_in_every_format_is_golden() {
+    for format in ["human", "json", "markdown", "github", "sarif"] {
+        let output = run(&november(), &api_args(format));
+        assert_eq!(output.status, 1, "{format}: {}", output.stderr);
+        assert_eq!(output.stderr, "", "{format}");
+        insta::assert_snapshot!(format!("reconcile_november_{format}"), output.stdout);
+    }
+}
+
+#[test]
+fn november_figures_are_exact_and_the_json_matches_its_schema() {
+    let output = run(&november(), &api_args("json"));
+    let report = json(&output);
+    assert_eq!(schema_errors(&report), Vec::<String>::new());
+    assert_eq!(report["period"]["from"], "2026-11-01T00:00:00Z");
+    assert_eq!(report["period"]["to"], "2026-12-01T00:00:00Z");
+    assert_eq!(report["period"]["scaling"], "calendar_months");
+    assert_eq!(report["inputs"]["usage_files"], 5);
+    let hero = workflow(&report, "storefront/hero");
+    // 3 000 requests with 5 % retries: 3 150 billed calls; billed $740.88 for 4 500 images.
+    assert_eq!(hero["projected"]["requests"], "3150");
+    assert_eq!(hero["projected"]["monthly_usd"], "518.62");
+    assert_eq!(hero["actual"]["requests"], "4500");
+    assert_eq!(hero["actual"]["images"], "4500");
+    assert_eq!(hero["actual"]["usd"], "740.88");
+    assert_eq!(hero["actual"]["usd_source"], "costs");
+    assert_eq!(hero["actual"]["estimate"], false);
+    assert_eq!(hero["ratio"]["usd"], "1.4286");
+    let thumbs = workflow(&report, "storefront/thumbs");
+    assert_eq!(thumbs["actual"]["images"], "60000");
+    assert_eq!(thumbs["actual"]["usd"], "510.00");
+    let avatar = workflow(&report, "support/avatar");
+    assert_eq!(avatar["actual"]["usd"], "0.00");
+    assert_eq!(avatar["actual"]["usd_source"], "ratecard");
+    assert_eq!(
+        workflow(&report, "support/faq-art")["actual"],
+        serde_json::Value::Null
+    );
+    let rules: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("IC601", "warning"),
+            ("IC602", "error"),
+            ("IC604", "warning"),
+            ("IC603", "warning"),
+            ("IC602", "error"),
+        ]
+    );
+    // The DALL·E 3 run under key_hero is exempted by the policy; key_batchjob's is not.
+    assert_eq!(
+        report["diagnostics"][1]["workflow"],
+        "openai/proj_storefront/key_hero/dall-e-3/image.generation"
+    );
+    assert!(report["diagnostics"][1]["exempted"].is_object());
+    assert_eq!(
+        report["diagnostics"][4]["exempted"],
+        serde_json::Value::Null
+    );
+    assert_eq!(report["summary"]["other_usd"], "96.00");
+    assert_eq!(report["summary"]["passed"], false);
+}
+
+/// Two workflows share one key and model: the 4 400 requests and $231.79 of the key are split
+/// 1 : 3, as their projections (1 000 and 3 000 requests), and each says it is an estimate.
+#[test]
+fn a_shared_key_is_split_in_proportion_to_the_projections() {
+    let report = json(&run(&november(), &api_args("json")));
+    let banner = workflow(&report, "marketing/banner");
+    let promo = workflow(&report, "marketing/promo");
+    assert_eq!(banner["actual"]["requests"], "1100");
+    assert_eq!(promo["actual"]["requests"], "3300");
+    assert_eq!(banner["actual"]["usd"], "57.95");
+    assert_eq!(promo["actual"]["usd"], "173.84");
+    assert_eq!(banner["actual"]["estimate"], true);
+    assert_eq!(
+        banner["actual"]["shared_with"],
+        serde_json::json!(["marketing/promo"])
+    );
+    assert_eq!(
+        promo["actual"]["shared_with"],
+        serde_json::json!(["marketing/banner"])
+    );
+}
+
+/// The dashboard's export pair instead of the API's costs page: the Cost export has no key
+/// column, so a project's dollars of one model are split between its workflows of that model.
+#[test]
+fn the_export_pair_reconciles_by_project() {
+    let output = run(
+        &november(),
+        &args(&[
+            "--usage",
+            "usage",
+            "--costs",
+            "exports/cost-2026-11.csv",
+            "--activity",
+            "exports/activity-2026-11.csv",
+            "--format",
+            "json",
+        ]),
+    );
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    let report = json(&output);
+    assert_eq!(schema_errors(&report), Vec::<String>::new());
+    assert_eq!(report["inputs"]["costs_files"], 1);
+    insta::assert_snapshot!(
+        "reconcile_november_export_pair",
+        report["workflows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| format!(
+                "{} {} {}",
+                w["id"].as_str().unwrap(),
+                w["actual"]["usd"],
+                w["actual"]["usd_source"]
+            ))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn suggest_prints_the_volume_corrections_as_a_diff() {
+    let output = run(
+        &november(),
+        &args(&["--usage", "usage", "--costs", "costs", "--suggest"]),
+    );
+    assert_eq!(output.status, 1);
+    insta::assert_snapshot!("reconcile_november_suggest", output.stdout);
+    insta::assert_snapshot!("reconcile_november_suggest_stderr", output.stderr);
+}
+
+/// `--write` changes exactly the suggested values: every other byte of every file (comments,
+/// layout, the values written once for several workflows) stays.
+#[test]
+fn write_changes_only_the_suggested_values() {
+    let test = Test::new();
+    copy_folder(&november(), test.path());
+    let before = |path: &str| std::fs::read_to_string(november().join(path)).unwrap();
+    let after = |path: &str| std::fs::read_to_string(test.path().join(path)).unwrap();
+    let output = run(
+        test.path(),
+        &args(&["--usage", "usage", "--costs", "costs", "--write"]),
+    );
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    let suggested = run(
+        &november(),
+        &args(&["--usage", "usage", "--costs", "costs", "--suggest"]),
+    );
+    assert_eq!(output.stdout, suggested.stdout);
+    assert!(
+        output
+            .stderr
+            .ends_with("imgcost: wrote 4 value(s) in 2 file(s)\n"),
+        "{}",
+        output.stderr
+    );
+    let storefront = "apps/storefront/imgcost.yaml";
+    assert_eq!(
+        after(storefront),
+        before(storefront)
+            .replacen(
+                "requests_per_month: 3000   # launch plan",
+                "requests_per_month: 4286   # launch plan",
+                1
+            )
+            .replacen(
+                "requests_per_month: 20000 #",
+                "requests_per_month: 15000 #",
+                1
+            )
+    );
+    let support = "apps/support/imgcost.yaml";
+    assert_eq!(after(support), before(support));
+    let marketing = "apps/marketing/imgcost.yaml";
+    assert_eq!(
+        after(marketing),
+        before(marketing)
+            .replacen(
+                "{requests_per_month: 1000}",
+                "{requests_per_month: 1100}",
+                1
+            )
+            .replacen("requests_per_month: 3000", "requests_per_month: 3300", 1)
+    );
+    // Corrected, the projections hold: no IC601 any more, and nothing left to suggest.
+    let again = run(
+        test.path(),
+        &args(&["--usage", "usage", "--costs", "costs", "--suggest"]),
+    );
+    assert_eq!(again.stdout, "");
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+// --- Small inputs, written per test -------------------------------------------------------
+
+const NOVEMBER_START: i64 = 1_793_491_200;
+const DAY: i64 = 86_400;
+
+const MANIFEST: &str = "version: 1
+project: shop
+owner: \"@shop\"
+attribution: {openai_project: proj_shop}
+workflows:
+  hero:
+    model: gpt-image-2
+    request: {size: 1024x1024, quality: low}
+    volume: {requests_per_month: 100}
+    budget: {monthly_usd: 5}
+    attribution: {api_keys: [key_hero]}
+";
+
+fn images_result(key: &str, model: &str, size: &str, requests: u64) -> serde_json::Value {
+    serde_json::json!({
+        "object": "organization.usage.images.result", "images": requests,
+        "num_model_requests": requests, "size": size, "source": "image.generation",
+        "project_id": "proj_shop", "user_id": null, "api_key_id": key, "model": model
+    })
+}
+
+fn cost_result(value: serde_json::Value, currency: &str) -> serde_json::Value {
+    serde_json::json!({
+        "object": "organization.costs.result", "amount": {"value": value, "currency": currency},
+        "line_item": "gpt-image-2 image, output", "project_id": "proj_shop",
+        "api_key_id": "key_hero", "quantity": null, "quantity_unit": null
+    })
+}
+
+/// A page of daily buckets from `first` (days after 2026-11-01) to `last` (excluded).
+fn page(first: i64, last: i64, results: &serde_json::Value, has_more: bool) -> String {
+    let buckets: Vec<serde_json::Value> = (first..last)
+        .map(|day| {
+            serde_json::json!({
+                "object": "bucket",
+                "start_time": NOVEMBER_START + day * DAY,
+                "end_time": NOVEMBER_START + (day + 1) * DAY,
+                "results": results
+            })
+        })
+        .collect();
+    serde_json::json!({"object": "page", "data": buckets, "has_more": has_more, "next_page": null})
+        .to_string()
+}
+
+fn hero_page(first: i64, last: i64) -> String {
+    page(
+        first,
+        last,
+        &serde_json::json!([images_result("key_hero", "gpt-image-2", "1024x1024", 10)]),
+        false,
+    )
+}
+
+fn small() -> Test {
+    Test::new().file("imgcost.yaml", MANIFEST)
+}
+
+fn reconcile(test: Test, extra: &[&str]) -> Output {
+    test.args([
+        "reconcile",
+        ".",
+        "--as-of",
+        "2026-11-25",
+        "--color",
+        "never",
+    ])
+    .args(extra.iter().copied())
+    .run()
+}
+
+/// A bad input: exit 2, nothing on stdout, and exactly this one-line error on stderr.
+fn refused(output: &Output, error: &str) {
+    assert_eq!(output.status, 2, "{}\n{}", output.stdout, output.stderr);
+    assert_eq!(output.stdout, "");
+    assert_eq!(output.stderr, format!("imgcost: error: {error}\n"));
+}
+
+#[test]
+fn a_file_that_is_not_json_is_a_located_error() {
+    let output = reconcile(
+        small().file("usage.json", "<html>502 Bad Gateway</html>\n"),
+        &["--usage", "usage.json"],
+    );
+    refused(
+        &output,
+        "invalid usage file usage.json at line 1: the first row has no `start_time` column: this is not an export of the Usage dashboard (Cost or Activity)",
+    );
+}
+
+#[test]
+fn a_truncated_page_is_a_located_error() {
+    let whole = hero_page(0, 30);
+    let output = reconcile(
+        small().file("usage.json", &whole[..whole.len() / 2]),
+        &["--usage", "usage.json"],
+    );
+    assert_eq!(output.status, 2, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .starts_with("imgcost: error: invalid usage file usage.json at line 1, column ")
+            && output
+                .stderr
+                .ends_with(": the JSON ends early: the file is truncated\n"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_page_of_another_endpoint_is_a_located_error() {
+    let output = reconcile(
+        small().file("usage.json", hero_page(0, 30)),
+        &["--usage", "usage.json", "--costs", "usage.json"],
+    );
+    refused(
+        &output,
+        "invalid costs file usage.json at JSON pointer /data: this is a page of /v1/organization/usage/images, given with --costs; pass it with --usage",
+    );
+}
+
+#[test]
+fn a_negative_amount_is_a_located_error() {
+    let costs = page(
+        0,
+        30,
+        &serde_json::json!([cost_result((-0.5).into(), "usd")]),
+        false,
+    );
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 30))
+            .file("costs.json", costs),
+        &["--usage", "usage.json", "--costs", "costs.json"],
+    );
+    assert_eq!(output.status, 2);
+    assert!(
+        output.stderr.starts_with(
+            "imgcost: error: invalid costs file costs.json at JSON pointer /data/0/results/0/amount: "
+        ) && output.stderr.contains("negative (-0.5)"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn another_currency_is_a_located_error() {
+    let costs = page(
+        0,
+        30,
+        &serde_json::json!([cost_result(0.5.into(), "eur")]),
+        false,
+    );
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 30))
+            .file("costs.json", costs),
+        &["--usage", "usage.json", "--costs", "costs.json"],
+    );
+    assert_eq!(output.status, 2);
+    assert!(
+        output.stderr.starts_with(
+            "imgcost: error: invalid costs file costs.json at JSON pointer /data/0/results/0/amount: "
+        ) && output.stderr.contains("\"eur\""),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn overlapping_pages_are_a_located_error() {
+    let output = reconcile(
+        small()
+            .file("usage/p1.json", hero_page(0, 10))
+            .file("usage/p2.json", hero_page(9, 30)),
+        &["--usage", "usage"],
+    );
+    refused(
+        &output,
+        "invalid usage file usage/p2.json at JSON pointer /data/0: it repeats a bucket of usage/p1.json (JSON pointer /data/9, 2026-11-10 to 2026-11-11): a page or export saved twice would count twice",
+    );
+}
+
+#[test]
+fn a_page_saved_twice_is_a_located_error() {
+    let output = reconcile(
+        small()
+            .file("usage/p1.json", hero_page(0, 30))
+            .file("usage/p1 (copy).json", hero_page(0, 30)),
+        &["--usage", "usage"],
+    );
+    refused(
+        &output,
+        "invalid usage file usage/p1.json at JSON pointer /data/0: it repeats a bucket of usage/p1 (copy).json (JSON pointer /data/0, 2026-11-01 to 2026-11-02): a page or export saved twice would count twice",
+    );
+}
+
+#[test]
+fn a_missing_page_is_a_located_error() {
+    let output = reconcile(
+        small()
+            .file("usage/p1.json", hero_page(0, 7))
+            .file("usage/p3.json", hero_page(14, 30)),
+        &["--usage", "usage"],
+    );
+    refused(
+        &output,
+        "invalid usage file usage/p3.json at JSON pointer /data/0: no page covers 2026-11-08 to 2026-11-15 (the bucket before ends in usage/p1.json): a page is missing",
+    );
+}
+
+#[test]
+fn a_last_page_with_more_to_come_is_a_located_error() {
+    let more = page(
+        0,
+        30,
+        &serde_json::json!([images_result("key_hero", "gpt-image-2", "1024x1024", 10)]),
+        true,
+    );
+    let output = reconcile(small().file("usage.json", more), &["--usage", "usage.json"]);
+    refused(
+        &output,
+        "invalid usage file usage.json at JSON pointer /has_more: the page holding the latest bucket says `has_more: true`: the pages after it are missing (fetch them with its `next_page`)",
+    );
+}
+
+#[test]
+fn a_bad_csv_row_is_located_by_its_line() {
+    let export = "start_time,end_time,amount_value,amount_currency,line_item,project_id\n\
+                  1793491200,1793577600,1.5,usd,\"gpt-image-2 image, output\",proj_shop\n\
+                  1793577600,1793664000,lots,usd,\"gpt-image-2 image, output\",proj_shop\n";
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 2))
+            .file("cost.csv", export),
+        &["--usage", "usage.json", "--costs", "cost.csv"],
+    );
+    assert_eq!(output.status, 2);
+    assert!(
+        output
+            .stderr
+            .starts_with("imgcost: error: invalid costs file cost.csv at line 3: "),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A hostile page: nested 100 000 deep. It is refused at its first line, without a stack overflow.
+#[test]
+fn deep_json_is_refused_without_overflowing() {
+    let deep = format!("{{\"data\":{}", "[".repeat(100_000));
+    let output = reconcile(small().file("usage.json", deep), &["--usage", "usage.json"]);
+    assert_eq!(output.status, 2, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .starts_with("imgcost: error: invalid usage file usage.json at line 1, column "),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A file over the size limit (sparse, so the test writes nothing) is refused before it is read.
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let test = small();
+    let file = std::fs::File::create(test.path().join("usage.json")).unwrap();
+    file.set_len(300 * 1024 * 1024).unwrap();
+    let output = reconcile(test, &["--usage", "usage.json"]);
+    refused(
+        &output,
+        "invalid usage file usage.json at the file: it is larger than the 256 MiB limit; save fewer buckets a page",
+    );
+}
+
+#[test]
+fn a_usage_file_linked_out_of_the_repository_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("usage.json"), hero_page(0, 30)).unwrap();
+    let test = small();
+    std::os::unix::fs::symlink(
+        outside.path().join("usage.json"),
+        test.path().join("usage.json"),
+    )
+    .unwrap();
+    let output = reconcile(test, &["--usage", "usage.json"]);
+    refused(
+        &output,
+        "cannot read usage file usage.json: it is a symbolic link to a place outside the repository; imgcost does not follow it",
+    );
+}
+
+#[test]
+fn a_usage_file_that_is_a_pipe_is_refused() {
+    let test = small();
+    let fifo = test.path().join("usage.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let output = reconcile(test, &["--usage", "usage.json"]);
+    refused(
+        &output,
+        "cannot read usage file usage.json: it is not a regular file (a pipe, socket or device)",
+    );
+}
+
+/// Odd sizes are opaque and counted; an unknown model and a key no manifest names are shadow
+/// usage (IC602, an error: exit 1), never dropped.
+#[test]
+fn odd_sizes_and_unknown_models_are_counted_not_dropped() {
+    let results = serde_json::json!([
+        images_result("key_hero", "gpt-image-2", "1536x864-custom", 4),
+        images_result("key_hero", "gpt-image-9", "1024x1024", 3),
+        images_result("key_other", "gpt-image-2", "", 1),
+    ]);
+    let output = reconcile(
+        small().file("usage.json", page(0, 30, &results, false)),
+        &["--usage", "usage.json", "--format", "json"],
+    );
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    let report = json(&output);
+    assert_eq!(workflow(&report, "shop/hero")["actual"]["images"], "120");
+    let undeclared: Vec<String> = report["undeclared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| format!("{} {}", u["subject"].as_str().unwrap(), u["images"]))
+        .collect();
+    assert_eq!(
+        undeclared,
+        [
+            "openai/proj_shop/key_hero/gpt-image-9/image.generation 90",
+            "openai/proj_shop/key_other/gpt-image-2/image.generation 30",
+        ]
+    );
+}
+
+/// Ids from the usage files are the adversary's text: terminal escapes and spreadsheet formulas
+/// in a key id reach no output raw.
+#[test]
+fn hostile_ids_are_escaped_in_every_format() {
+    let key = "key_\u{1b}]0;pwned\u{7}\u{1b}[31m=HYPERLINK(\"http://x\")|`<b>`\n::error::x";
+    let results = serde_json::json!([
+        images_result("key_hero", "gpt-image-2", "1024x1024", 3),
+        images_result(key, "gpt-image-2", "1024x1024", 2),
+    ]);
+    let test = small().file("usage.json", page(0, 30, &results, false));
+    for format in ["human", "markdown", "github", "json", "sarif"] {
+        let output = run(
+            test.path(),
+            &[
+                "reconcile",
+                ".",
+                "--usage",
+                "usage.json",
+                "--as-of",
+                "2026-11-25",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ]
+            .map(str::to_owned),
+        );
+        assert_eq!(output.status, 1, "{format}: {}", output.stderr);
+        assert!(
+            !output.stdout.contains('\u{1b}'),
+            "{format}: {}",
+            output.stdout
+        );
+        assert!(!output.stdout.contains('\u{7}'), "{format}");
+        assert!(
+            !output.stdout.lines().any(|l| l.starts_with("::error::x")),
+            "{format}: {}",
+            output.stdout
+        );
+        if format == "markdown" {
+            insta::assert_snapshot!("reconcile_hostile_ids_markdown", output.stdout);
+        }
+    }
+}
