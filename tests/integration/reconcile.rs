@@ -679,3 +679,107 @@ fn hostile_ids_are_escaped_in_every_format() {
         }
     }
 }
+
+/// `--from`/`--to` pick ten days of the November pages: figures of those days, scaled to a
+/// month of 30.4375 days (× 3.04375), with the period given.
+#[test]
+fn a_given_period_scales_by_days() {
+    let output = run(
+        &november(),
+        &args(&[
+            "--usage",
+            "usage",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-10",
+            "--format",
+            "json",
+        ]),
+    );
+    let report = json(&output);
+    assert_eq!(schema_errors(&report), Vec::<String>::new());
+    assert_eq!(report["period"]["given"], true);
+    assert_eq!(report["period"]["scaling"], "days");
+    assert_eq!(report["period"]["to"], "2026-11-11T00:00:00Z");
+    let hero = workflow(&report, "storefront/hero");
+    let images: u64 = hero["actual"]["images"].as_str().unwrap().parse().unwrap();
+    let monthly = hero["actual"]["monthly_images"].as_str().unwrap();
+    // Exact: images × 30.4375 ÷ 10, at most four places.
+    assert_eq!(
+        monthly,
+        rust_decimal::Decimal::from(images * 304_375)
+            .checked_div(rust_decimal::Decimal::from(100_000))
+            .unwrap()
+            .round_dp(4)
+            .normalize()
+            .to_string()
+    );
+    assert_eq!(hero["actual"]["usd_source"], "ratecard");
+}
+
+/// A bucket that crosses `--from`/`--to` cannot be split: exit 2, located.
+#[test]
+fn a_period_that_cuts_a_bucket_is_a_located_error() {
+    let output = reconcile(
+        small().file("usage.json", page(0, 1, &serde_json::json!([]), false)),
+        &["--usage", "usage.json"],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let whole_month = serde_json::json!({"object": "page", "data": [{"object": "bucket",
+        "start_time": NOVEMBER_START, "end_time": NOVEMBER_START + 30 * DAY, "results": []}],
+        "has_more": false, "next_page": null});
+    let output = reconcile(
+        small().file("usage.json", whole_month.to_string()),
+        &[
+            "--usage",
+            "usage.json",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-10",
+        ],
+    );
+    refused(
+        &output,
+        "invalid usage file usage.json at JSON pointer /data/0: the bucket (2026-11-01 to 2026-12-01) crosses the edge of --from/--to (2026-11-01 to 2026-11-11); it cannot be split",
+    );
+}
+
+#[test]
+fn the_schema_command_prints_the_reconcile_schema() {
+    let output = Test::new().args(["schema", "reconcile"]).run();
+    assert_eq!(output.status, 0);
+    assert_eq!(
+        output.stdout.trim_end(),
+        std::fs::read_to_string(repo().join("schemas/reconcile.schema.json"))
+            .unwrap()
+            .trim_end()
+    );
+}
+
+/// The scheduled example fetches what reconcile reads, and finds its issue by the marker the
+/// Markdown report starts with.
+#[test]
+fn the_scheduled_example_matches_the_command() {
+    let example =
+        std::fs::read_to_string(repo().join("examples/github/imgcost-reconcile.yml")).unwrap();
+    assert!(example.contains(&format!(
+        "startswith(\"{}\")",
+        imgcost::render::reconcile::MARKER
+    )));
+    for needed in [
+        "--usage pages/usage --costs pages/costs --activity pages/activity",
+        "--format markdown",
+        "fetch usage/images usage model source project_id api_key_id",
+        "fetch costs costs line_item project_id api_key_id",
+    ] {
+        assert!(example.contains(needed), "{needed}");
+    }
+    let report = run(&november(), &api_args("markdown"));
+    assert!(
+        report
+            .stdout
+            .starts_with(&format!("{}\n", imgcost::render::reconcile::MARKER))
+    );
+}

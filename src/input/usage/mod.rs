@@ -203,6 +203,8 @@ struct Unit {
     /// A page of the API (which lists every bucket, empty ones too), not an export.
     api: bool,
     has_more: bool,
+    /// The end of the page's latest bucket, kept or not (outside `--from`/`--to`).
+    latest_end: Option<i64>,
     /// The buckets kept, with where each is.
     buckets: Vec<(i64, i64, At)>,
     images: HashMap<ImageKey, (u64, u64)>,
@@ -376,6 +378,7 @@ fn read_unit(
         display: Arc::clone(display),
         api: false,
         has_more: false,
+        latest_end: None,
         buckets: Vec::new(),
         images: HashMap::new(),
         tokens: HashMap::new(),
@@ -396,6 +399,7 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
     let raw = api::parse(bytes)?;
     let page = api::check(&raw, window)?;
     unit.has_more = page.has_more;
+    unit.latest_end = raw.data.iter().map(|bucket| bucket.end_time).max();
     let expected: &[api::Endpoint] = match unit.series {
         Series::Images => &[api::Endpoint::Images],
         Series::Activity => &[api::Endpoint::Completions],
@@ -796,10 +800,16 @@ fn check_series(units: &[Unit], series: Series) -> Result<(), Error> {
             ));
         }
     }
-    if let Some(last) = api.last()
-        && units[last.2].has_more
+    // The page that says whether more follow is the one with the latest bucket of all, kept or
+    // not: with --from/--to, pages after the period are read but their buckets are not kept.
+    let latest = units
+        .iter()
+        .filter(|u| u.series == series && u.api)
+        .filter_map(|u| Some((u.latest_end?, u)))
+        .max_by_key(|(end, _)| *end);
+    if let Some((_, unit)) = latest
+        && unit.has_more
     {
-        let unit = &units[last.2];
         return Err(bad_input(
             series,
             &unit.display,
