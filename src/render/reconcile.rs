@@ -442,7 +442,7 @@ fn chart(reconciliation: &Reconciliation) -> String {
     let _ = writeln!(
         out,
         "    y-axis \"USD a month\" 0 --> {}",
-        Fixed(top.max(Decimal::ONE) * Decimal::new(11, 1), 0)
+        Fixed(top.max(Decimal::ONE).saturating_mul(Decimal::new(11, 1)), 0)
     );
     let _ = writeln!(out, "    bar [{}]", values(|d| d.1));
     let _ = writeln!(out, "    line [{}]", values(|d| d.2));

@@ -582,7 +582,9 @@ fn priced(workflow: &Workflow, card: &RateCard, requests: Decimal, images: Decim
         images / Decimal::from(n)
     };
     spec.volume.retry_rate = Decimal::ZERO;
-    project(&spec, card, None).map_or(Decimal::ZERO, |p| p.monthly_usd)
+    // The request priced for the projection prices here too; only overflow can fail it, and
+    // that is more than any limit, never a zero.
+    project(&spec, card, None).map_or(Decimal::MAX, |p| p.monthly_usd)
 }
 
 /// A count for people: whole, with thousands separators.
@@ -609,7 +611,12 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
         moment(reconciliation.period.start),
         moment(reconciliation.period.end)
     );
-    let over = Decimal::ONE + reconciliation.over_percent / Decimal::ONE_HUNDRED;
+    // Checked: a policy may set any tolerance. A limit beyond what a decimal holds is no limit.
+    let over = (reconciliation.over_percent / Decimal::ONE_HUNDRED).checked_add(Decimal::ONE);
+    let beyond = |actual: Decimal, projected: Decimal| {
+        over.and_then(|over| projected.checked_mul(over))
+            .is_some_and(|limit| actual > limit)
+    };
     let tolerance = |value: Decimal| format!("{} %", value.normalize());
     let mut found = Vec::new();
     let costs_given = reconciliation.files[2] > 0;
@@ -669,12 +676,12 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
         let usd_over = if projected.monthly_usd.is_zero() {
             !actual.monthly_usd.is_zero()
         } else {
-            actual.monthly_usd > projected.monthly_usd * over
+            beyond(actual.monthly_usd, projected.monthly_usd)
         };
         let images_over = if projected.images.is_zero() {
             !actual.monthly_images.is_zero()
         } else {
-            actual.monthly_images > projected.images * over
+            beyond(actual.monthly_images, projected.images)
         };
         if usd_over || images_over {
             let mut parts = Vec::new();
@@ -718,10 +725,14 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
             && !actual.images.is_zero()
             && !projected.images.is_zero()
         {
-            let billed = actual.usd / actual.images;
-            let expected = projected.monthly_usd / projected.images;
-            let limit = expected * reconciliation.cost_per_image_percent / Decimal::ONE_HUNDRED;
-            if (billed - expected).abs() > limit {
+            let billed = actual.usd.checked_div(actual.images);
+            let expected = projected.monthly_usd.checked_div(projected.images);
+            if let (Some(billed), Some(expected)) = (billed, expected)
+                && let Some(limit) = expected
+                    .checked_mul(reconciliation.cost_per_image_percent / Decimal::ONE_HUNDRED)
+                && let Some(off) = billed.checked_sub(expected).map(|d| d.abs())
+                && off > limit
+            {
                 let mut diagnostic = Diagnostic::new(
                     &rules::IC604,
                     format!(
@@ -868,7 +879,7 @@ fn suggest(report: &Report, rows: &[Row]) -> (Vec<Suggestion>, Vec<Unchanged>) {
         };
         let requests = actual
             .monthly_requests
-            .checked_div(Decimal::ONE + spec.volume.retry_rate)
+            .checked_div(spec.volume.retry_rate.saturating_add(Decimal::ONE))
             .unwrap_or(actual.monthly_requests);
         let requests = round_half_away(requests, 0).normalize();
         let current = spec.volume.requests_per_month;

@@ -783,3 +783,62 @@ fn the_scheduled_example_matches_the_command() {
             .starts_with(&format!("{}\n", imgcost::render::reconcile::MARKER))
     );
 }
+
+/// A policy's tolerance beyond what a decimal holds is no limit, not a panic (exit 2 with an
+/// internal error before the fix).
+#[test]
+fn a_tolerance_beyond_a_decimal_is_no_limit() {
+    let policy = "version: 1\nname: lax\nrules:\n  reconcile:\n    over_percent: 79228162514264337593543950335\n    cost_per_image_percent: 79228162514264337593543950335\n";
+    let results = serde_json::json!([images_result("key_hero", "gpt-image-2", "1024x1024", 7)]);
+    let output = reconcile(
+        small()
+            .file("lax.yaml", policy)
+            .file("usage.json", page(0, 30, &results, false)),
+        &[
+            "--usage",
+            "usage.json",
+            "--policy",
+            "lax.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let report = json(&output);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    assert_eq!(workflow(&report, "shop/hero")["actual"]["images"], "210");
+}
+
+/// The largest counts a page may hold are summed and priced exactly, and over any projection.
+#[test]
+fn the_largest_counts_are_priced_not_dropped() {
+    let results = serde_json::json!([images_result(
+        "key_hero",
+        "gpt-image-2",
+        "1024x1024",
+        u64::MAX
+    )]);
+    let output = reconcile(
+        small().file("usage.json", page(0, 1, &results, false)),
+        &["--usage", "usage.json", "--format", "json"],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let report = json(&output);
+    let hero = workflow(&report, "shop/hero");
+    assert_eq!(hero["actual"]["images"], u64::MAX.to_string());
+    assert_eq!(hero["actual"]["usd"], "108466855153412163.50");
+    assert_eq!(report["diagnostics"][0]["rule"], "IC601");
+    // A second bucket of as many overflows 2^64 within the page: a located error.
+    let output = reconcile(
+        small().file("usage.json", page(0, 2, &results, false)),
+        &["--usage", "usage.json"],
+    );
+    assert_eq!(output.status, 2);
+    assert!(
+        output.stderr.starts_with(
+            "imgcost: error: invalid usage file usage.json at JSON pointer /data/1/results/0"
+        ),
+        "{}",
+        output.stderr
+    );
+}
