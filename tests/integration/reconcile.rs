@@ -842,3 +842,123 @@ fn the_largest_counts_are_priced_not_dropped() {
         output.stderr
     );
 }
+
+/// Policies set reconcile's severities as every rule's: IC601 made an error fails the run, and
+/// IC603 turned off drops its finding.
+#[test]
+fn policies_set_the_severities() {
+    let policy = "version: 1\nname: strict\nseverity: {IC601: error, IC603: \"off\"}\n";
+    let results = serde_json::json!([images_result("key_hero", "gpt-image-2", "1024x1024", 7)]);
+    let output = reconcile(
+        small()
+            .file("strict.yaml", policy)
+            .file("usage.json", page(0, 30, &results, false)),
+        &[
+            "--usage",
+            "usage.json",
+            "--policy",
+            "strict.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    let report = json(&output);
+    assert_eq!(report["diagnostics"][0]["rule"], "IC601");
+    assert_eq!(report["diagnostics"][0]["severity"], "error");
+    let silent = reconcile(
+        small()
+            .file("strict.yaml", policy)
+            .file("usage.json", page(0, 30, &serde_json::json!([]), false)),
+        &[
+            "--usage",
+            "usage.json",
+            "--policy",
+            "strict.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(silent.status, 0, "{}", silent.stderr);
+    assert_eq!(json(&silent)["diagnostics"], serde_json::json!([]));
+}
+
+/// Pages of the completions endpoint given with --activity: the workflow's image tokens, summed.
+#[test]
+fn completions_pages_give_image_tokens() {
+    let tokens = serde_json::json!([{
+        "object": "organization.usage.completions.result", "input_tokens": 900,
+        "output_tokens": 4000, "input_image_tokens": 25, "input_cached_image_tokens": 5,
+        "output_image_tokens": 3000, "num_model_requests": 10, "project_id": "proj_shop",
+        "user_id": null, "api_key_id": "key_hero", "model": "gpt-image-2", "batch": null,
+        "service_tier": null, "some_future_field": {"ignored": true}
+    }]);
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 30))
+            .file("activity.json", page(0, 30, &tokens, false)),
+        &[
+            "--usage",
+            "usage.json",
+            "--activity",
+            "activity.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let report = json(&output);
+    assert_eq!(report["inputs"]["activity_files"], 1);
+    assert_eq!(
+        workflow(&report, "shop/hero")["actual"]["image_tokens"],
+        serde_json::json!({"input": "750", "cached_input": "150", "output": "90000"})
+    );
+}
+
+/// Cells of a Cost export are the adversary's text too: a spreadsheet formula, a pipe and a
+/// line break inside quotes stay data in every format.
+#[test]
+fn hostile_export_cells_stay_data() {
+    let export = "start_time,end_time,amount_value,amount_currency,line_item,project_id\n\
+                  1793491200,1796083200,1.5,usd,\"gpt-image-2 image, output\",\"=HYPERLINK(\"\"http://x\"\")|a\n::error::y\"\n";
+    let test = small()
+        .file("usage.json", page(0, 30, &serde_json::json!([]), false))
+        .file("cost.csv", export);
+    for format in ["human", "markdown", "github", "json"] {
+        let output = run(
+            test.path(),
+            &[
+                "reconcile",
+                ".",
+                "--usage",
+                "usage.json",
+                "--costs",
+                "cost.csv",
+                "--as-of",
+                "2026-11-25",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ]
+            .map(str::to_owned),
+        );
+        assert_eq!(output.status, 1, "{format}: {}", output.stderr);
+        assert!(
+            !output.stdout.lines().any(|l| l.starts_with("::error::y")),
+            "{format}: {}",
+            output.stdout
+        );
+        if format == "json" {
+            let report = json(&output);
+            assert_eq!(
+                report["undeclared"][0]["project"],
+                "=HYPERLINK(\"http://x\")|a\n::error::y"
+            );
+            assert_eq!(report["undeclared"][0]["usd"], "1.50");
+        }
+        if format == "markdown" {
+            insta::assert_snapshot!("reconcile_hostile_export_markdown", output.stdout);
+        }
+    }
+}
