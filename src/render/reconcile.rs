@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::foundation::decimal::{Fixed, Plain, format_usd, round_half_away, sum_usd};
 use crate::foundation::printable;
-use crate::input::usage::moment;
+use crate::input::usage::{At, moment};
 use crate::render::human::{HumanStyle, table, write_diagnostics};
 use crate::render::markdown::escape::{Code, MermaidLabel, Place, Text};
 use crate::report::json::JsonDiagnostic;
@@ -575,6 +575,9 @@ struct JsonUndeclared<'a> {
     images: u64,
     usd: Option<Fixed>,
     file: &'a str,
+    /// Where in the file it first appears: a JSON pointer for a page, a line for an export.
+    pointer: Option<&'a str>,
+    line: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -703,6 +706,14 @@ pub fn json(
                 images: u.images,
                 usd: costs_given(reconciliation).then_some(Fixed(u.usd, 2)),
                 file: &u.file,
+                pointer: match &u.at {
+                    At::Pointer(pointer) => Some(pointer),
+                    _ => None,
+                },
+                line: match u.at {
+                    At::Line(line) => Some(line),
+                    _ => None,
+                },
             })
             .collect(),
         suggestions: reconciliation

@@ -23,7 +23,7 @@ name a project or a key: `workflows: ["openai/proj_sandbox/*"]`.
 
 ## Example
 ```text
-error[IC602]: 1,200 images (400 requests) of gpt-image-2 image.generation under project proj_web, key key_batchjob: no workflow's attribution matches
+error[IC602]: 1,200 images (400 requests) of gpt-image-2 image.generation under project proj_web, key key_batchjob from 2026-11-01 to 2026-12-01: no workflow's attribution matches (first in usage/images-2026-11-p2.json at JSON pointer /data/0/results/3)
   --> usage/images-2026-11-p2.json:1:1
 ```
 

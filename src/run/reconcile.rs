@@ -26,7 +26,9 @@ use rust_decimal::Decimal;
 
 use crate::foundation::decimal::{format_usd, round_half_away};
 use crate::foundation::{Diagnostic, Error, Label, SourceFile};
-use crate::input::usage::{self, CostKey, ImageKey, ImageTokens, Usage, Window, moment};
+use crate::input::usage::{
+    self, At, CostAmount, CostKey, ImageCounts, ImageKey, ImageTokens, Usage, Window, moment,
+};
 use crate::model::{Endpoint, Workflow};
 use crate::policy::{self, PolicySet};
 use crate::pricing::{RateCard, project};
@@ -155,6 +157,8 @@ pub struct Undeclared {
     pub usd: Decimal,
     /// The first file that holds it.
     pub file: Arc<str>,
+    /// Where in that file it first appears.
+    pub at: At,
 }
 
 impl Undeclared {
@@ -382,12 +386,7 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
             })
             .collect();
         if members.is_empty() {
-            undeclared.push(undeclared_images(
-                key,
-                counts.requests,
-                counts.images,
-                &counts.file,
-            ));
+            undeclared.push(undeclared_images(key, counts));
             continue;
         }
         let requests = split(Decimal::from(counts.requests), &members, |p| p.requests);
@@ -421,7 +420,7 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
             });
             match same_usage {
                 Some(usage) => usage.usd = usage.usd.saturating_add(amount.usd),
-                None => undeclared.push(undeclared_cost(key, amount.usd, &amount.file)),
+                None => undeclared.push(undeclared_cost(key, amount)),
             }
             continue;
         }
@@ -530,20 +529,21 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
     }
 }
 
-fn undeclared_images(key: &ImageKey, requests: u64, images: u64, file: &Arc<str>) -> Undeclared {
+fn undeclared_images(key: &ImageKey, counts: &ImageCounts) -> Undeclared {
     Undeclared {
         project: key.project.as_deref().map(str::to_owned),
         key: key.key.as_deref().map(str::to_owned),
         model: key.model.to_string(),
         source: Some(key.source.to_string()),
-        requests,
-        images,
+        requests: counts.requests,
+        images: counts.images,
         usd: Decimal::ZERO,
-        file: Arc::clone(file),
+        file: Arc::clone(&counts.file),
+        at: counts.at.clone(),
     }
 }
 
-fn undeclared_cost(key: &CostKey, usd: Decimal, file: &Arc<str>) -> Undeclared {
+fn undeclared_cost(key: &CostKey, amount: &CostAmount) -> Undeclared {
     Undeclared {
         project: key.project.as_deref().map(str::to_owned),
         key: key.key.as_deref().map(str::to_owned),
@@ -551,8 +551,9 @@ fn undeclared_cost(key: &CostKey, usd: Decimal, file: &Arc<str>) -> Undeclared {
         source: None,
         requests: 0,
         images: 0,
-        usd,
-        file: Arc::clone(file),
+        usd: amount.usd,
+        file: Arc::clone(&amount.file),
+        at: amount.at.clone(),
     }
 }
 
@@ -815,7 +816,10 @@ fn undeclared_finding(report: &Report, shadow: &Undeclared, period: &str) -> Dia
     };
     Diagnostic::new(
         &rules::IC602,
-        format!("{what} under {under} {period}: no workflow's attribution matches"),
+        format!(
+            "{what} under {under} {period}: no workflow's attribution matches (first in {} at {})",
+            shadow.file, shadow.at
+        ),
         label,
     )
     .with_help("declare the workflow (with its `attribution:`) so that the gate prices it, or stop the usage; exempt known usage by its subject `openai/<project>/<key>/<model>/<source>`")

@@ -962,3 +962,25 @@ fn hostile_export_cells_stay_data() {
         }
     }
 }
+
+/// Counts of one group that pass 2^64 across files are an error at the place that tips them
+/// over, not a clamp (they saturated before).
+#[test]
+fn counts_past_two_to_the_64_across_files_are_a_located_error() {
+    let results = serde_json::json!([images_result(
+        "key_hero",
+        "gpt-image-2",
+        "1024x1024",
+        u64::MAX
+    )]);
+    let output = reconcile(
+        small()
+            .file("usage/p1.json", page(0, 1, &results, false))
+            .file("usage/p2.json", page(1, 2, &results, false)),
+        &["--usage", "usage"],
+    );
+    refused(
+        &output,
+        "invalid usage file usage/p2.json at JSON pointer /data/0/results/0: with the same group in the files before it, the counts add up to more than 2^64",
+    );
+}

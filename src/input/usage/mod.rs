@@ -141,12 +141,13 @@ pub struct ImageKey {
     pub source: Box<str>,
 }
 
-/// Counts of a group over the period, and the first file that has it.
+/// Counts of a group over the period, and the first file that has it and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageCounts {
     pub requests: u64,
     pub images: u64,
     pub file: Arc<str>,
+    pub at: At,
 }
 
 /// Token activity of one group.
@@ -173,11 +174,12 @@ pub struct CostKey {
     pub line_item: Box<str>,
 }
 
-/// Dollars of a group over the period, and the first file that has it.
+/// Dollars of a group over the period, and the first file that has it and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CostAmount {
     pub usd: Decimal,
     pub file: Arc<str>,
+    pub at: At,
 }
 
 /// Everything read, summed per group over the period.
@@ -196,6 +198,9 @@ pub struct Usage {
 /// A group of a page's results, borrowed from it: project, key, model and source.
 type Group<'a> = (Option<&'a str>, Option<&'a str>, &'a str, &'a str);
 
+/// A group of a costs page's results, borrowed from it: project, key and line item.
+type CostGroup<'a> = (Option<&'a str>, Option<&'a str>, &'a str);
+
 /// One file, parsed and summed.
 struct Unit {
     series: Series,
@@ -207,9 +212,10 @@ struct Unit {
     latest_end: Option<i64>,
     /// The buckets kept, with where each is.
     buckets: Vec<(i64, i64, At)>,
-    images: HashMap<ImageKey, (u64, u64)>,
+    /// Requests and images of each group, and where the group first appears.
+    images: HashMap<ImageKey, (u64, u64, At)>,
     tokens: HashMap<TokenKey, ImageTokens>,
-    costs: HashMap<CostKey, Decimal>,
+    costs: HashMap<CostKey, (Decimal, At)>,
 }
 
 /// A moment for people: the day when it is midnight UTC, else the hour and minute too.
@@ -276,7 +282,7 @@ pub fn read(
     for series in [Series::Images, Series::Activity, Series::Costs] {
         check_coverage(&units, series, period)?;
     }
-    Ok(merge(units, period, window.is_some()))
+    merge(units, period, window.is_some())
 }
 
 /// Adds a file, or every `.json` and `.csv` file of a folder (not its subfolders), in name order.
@@ -422,9 +428,10 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
             ),
         ));
     }
-    let mut images: HashMap<Group<'_>, (u64, u64)> = HashMap::new();
+    // Sums, and the bucket and result where each group first appears.
+    let mut images: HashMap<Group<'_>, (u64, u64, usize, usize)> = HashMap::new();
     let mut tokens: HashMap<(Option<&str>, Option<&str>, &str), ImageTokens> = HashMap::new();
-    let mut costs: HashMap<(Option<&str>, Option<&str>, &str), Decimal> = HashMap::new();
+    let mut costs: HashMap<CostGroup<'_>, (Decimal, usize, usize)> = HashMap::new();
     for &(index, bucket) in &page.buckets {
         unit.buckets.push((
             bucket.start_time,
@@ -461,7 +468,7 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
                             model,
                             source,
                         ))
-                        .or_default();
+                        .or_insert((0, 0, index, result_index));
                     sums.0 = sums.0.checked_add(requests).ok_or_else(overflow)?;
                     sums.1 = sums.1.checked_add(count).ok_or_else(overflow)?;
                 }
@@ -510,26 +517,30 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
                             result.api_key_id.as_deref(),
                             line_item,
                         ))
-                        .or_default();
-                    *sum = sum.checked_add(usd).ok_or_else(overflow)?;
+                        .or_insert((Decimal::ZERO, index, result_index));
+                    sum.0 = sum.0.checked_add(usd).ok_or_else(overflow)?;
                 }
                 None => {}
             }
         }
     }
+    let first =
+        |bucket: usize, result: usize| At::Pointer(format!("/data/{bucket}/results/{result}"));
     unit.images = images
         .into_iter()
-        .map(|((project, key, model, source), counts)| {
-            (
-                ImageKey {
-                    project: project.map(Box::from),
-                    key: key.map(Box::from),
-                    model: model.into(),
-                    source: source.into(),
-                },
-                counts,
-            )
-        })
+        .map(
+            |((project, key, model, source), (requests, count, bucket, result))| {
+                (
+                    ImageKey {
+                        project: project.map(Box::from),
+                        key: key.map(Box::from),
+                        model: model.into(),
+                        source: source.into(),
+                    },
+                    (requests, count, first(bucket, result)),
+                )
+            },
+        )
         .collect();
     unit.tokens = tokens
         .into_iter()
@@ -546,14 +557,14 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
         .collect();
     unit.costs = costs
         .into_iter()
-        .map(|((project, key, line_item), usd)| {
+        .map(|((project, key, line_item), (usd, bucket, result))| {
             (
                 CostKey {
                     project: project.map(Box::from),
                     key: key.map(Box::from),
                     line_item: line_item.into(),
                 },
-                usd,
+                (usd, first(bucket, result)),
             )
         })
         .collect();
@@ -705,8 +716,11 @@ fn read_export(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<
                     key: row.text("api_key_id").map(Box::from),
                     line_item: line_item.into(),
                 };
-                let sum = unit.costs.entry(key).or_default();
-                *sum = sum.checked_add(usd).ok_or_else(overflow)?;
+                let sum = unit
+                    .costs
+                    .entry(key)
+                    .or_insert_with(|| (Decimal::ZERO, At::Line(row.line)));
+                sum.0 = sum.0.checked_add(usd).ok_or_else(overflow)?;
             }
             export::Export::Activity => {
                 let found = ImageTokens {
@@ -870,38 +884,57 @@ fn check_coverage(units: &[Unit], series: Series, period: Window) -> Result<(), 
     Ok(())
 }
 
-fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Usage {
+fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, Error> {
     let mut files = [0; 3];
     let mut images: HashMap<ImageKey, ImageCounts> = HashMap::new();
     let mut tokens: HashMap<TokenKey, ImageTokens> = HashMap::new();
     let mut costs: HashMap<CostKey, CostAmount> = HashMap::new();
     for unit in units {
         files[unit.series as usize] += 1;
-        for (key, (requests, count)) in unit.images {
+        // Sums across files are checked as within one: past 2^64 is an error at the group's
+        // place in the file that tips it over, never a clamp.
+        let overflow = |at: At| {
+            bad_input(
+                unit.series,
+                &unit.display,
+                Bad {
+                    at,
+                    message: "with the same group in the files before it, the counts add up to more than 2^64".to_owned(),
+                },
+            )
+        };
+        for (key, (requests, count, at)) in unit.images {
             let entry = images.entry(key).or_insert_with(|| ImageCounts {
                 requests: 0,
                 images: 0,
                 file: Arc::clone(&unit.display),
+                at: at.clone(),
             });
-            entry.requests = entry.requests.saturating_add(requests);
-            entry.images = entry.images.saturating_add(count);
-        }
-        for (key, found) in unit.tokens {
-            let entry = tokens.entry(key).or_default();
-            if entry.add(found).is_none() {
-                *entry = ImageTokens {
-                    input: u64::MAX,
-                    cached_input: u64::MAX,
-                    output: u64::MAX,
-                };
+            match (
+                entry.requests.checked_add(requests),
+                entry.images.checked_add(count),
+            ) {
+                (Some(requests), Some(count)) => {
+                    entry.requests = requests;
+                    entry.images = count;
+                }
+                _ => return Err(overflow(at)),
             }
         }
-        for (key, usd) in unit.costs {
+        for (key, found) in unit.tokens {
+            tokens
+                .entry(key)
+                .or_default()
+                .add(found)
+                .ok_or_else(|| overflow(At::File))?;
+        }
+        for (key, (usd, at)) in unit.costs {
             let entry = costs.entry(key).or_insert_with(|| CostAmount {
                 usd: Decimal::ZERO,
                 file: Arc::clone(&unit.display),
+                at: at.clone(),
             });
-            entry.usd = entry.usd.saturating_add(usd);
+            entry.usd = entry.usd.checked_add(usd).ok_or_else(|| overflow(at))?;
         }
     }
     let mut images: Vec<_> = images.into_iter().collect();
@@ -910,14 +943,14 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Usage {
     tokens.sort_by(|a, b| a.0.cmp(&b.0));
     let mut costs: Vec<_> = costs.into_iter().collect();
     costs.sort_by(|a, b| a.0.cmp(&b.0));
-    Usage {
+    Ok(Usage {
         period,
         period_given,
         images,
         tokens,
         costs,
         files,
-    }
+    })
 }
 
 #[cfg(test)]
