@@ -984,3 +984,72 @@ fn counts_past_two_to_the_64_across_files_are_a_located_error() {
         "invalid usage file usage/p2.json at JSON pointer /data/0/results/0: with the same group in the files before it, the counts add up to more than 2^64",
     );
 }
+
+/// A thousand attributed workflows and as many undeclared keys: the Markdown report stays under
+/// GitHub's 65 536-character limit for an issue body, and says what it left out.
+#[test]
+fn a_long_markdown_report_stays_within_an_issue_body() {
+    let mut manifest = String::from(
+        "version: 1\nproject: many\nowner: \"@shop\"\nattribution: {openai_project: proj_shop}\nworkflows:\n",
+    );
+    let mut results = Vec::new();
+    for i in 0..1000 {
+        let id = format!("a-rather-long-workflow-name-to-fill-the-table-{i:04}");
+        manifest.push_str(&format!(
+            "  {id}:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: low}}\n    volume: {{requests_per_month: 100}}\n    budget: {{monthly_usd: 5}}\n    attribution: {{api_keys: [key_{i:04}]}}\n"
+        ));
+        results.push(images_result(
+            &format!("key_{i:04}"),
+            "gpt-image-2",
+            "1024x1024",
+            3,
+        ));
+        results.push(images_result(
+            &format!("key_undeclared_{i:04}"),
+            "gpt-image-2",
+            "1024x1024",
+            1,
+        ));
+    }
+    let test = Test::new().file("imgcost.yaml", manifest).file(
+        "usage.json",
+        page(0, 30, &serde_json::Value::Array(results), false),
+    );
+    let output = run(
+        test.path(),
+        &[
+            "reconcile",
+            ".",
+            "--usage",
+            "usage.json",
+            "--as-of",
+            "2026-11-25",
+            "--color",
+            "never",
+            "--format",
+            "markdown",
+        ]
+        .map(str::to_owned),
+    );
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    let length = output.stdout.chars().count();
+    assert!(length < 65_536, "{length}");
+    assert!(
+        output
+            .stdout
+            .contains("| … 765 more workflows (see the JSON report) | | | | | |\n")
+    );
+    assert!(output.stdout.contains("| … 900 more | | | | | |\n"));
+}
+
+#[test]
+fn junit_is_not_a_format_of_reconcile() {
+    let output = reconcile(
+        small().file("usage.json", hero_page(0, 30)),
+        &["--usage", "usage.json", "--format", "junit"],
+    );
+    refused(
+        &output,
+        "reconcile writes human, json, markdown, github or sarif, not junit",
+    );
+}
