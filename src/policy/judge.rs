@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::checks::{self, WorkflowContext};
 use super::{PolicySet, kept};
-use crate::foundation::{Diagnostic, Exempted, Label, Severity, sort_and_dedup};
+use crate::foundation::{Diagnostic, Exempted, Label, Severity, Stage, sort_and_dedup};
 use crate::report::Report;
 use crate::rules;
 
@@ -52,7 +52,17 @@ pub fn judge(report: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
 /// Applies the policies' exemptions and severity overrides to every finding of the report, and
 /// puts the findings in report order. Run once, after every finding is in.
 pub fn settle(report: &mut Report, policies: &PolicySet) {
-    apply_exemptions(report, policies);
+    settle_run(report, policies, false);
+}
+
+/// [`settle`] for `imgcost reconcile`, the only run that can find IC601–IC604: there, an
+/// exemption of one of them that covers nothing is IC307; elsewhere it waits for reconcile.
+pub fn settle_reconciled(report: &mut Report, policies: &PolicySet) {
+    settle_run(report, policies, true);
+}
+
+fn settle_run(report: &mut Report, policies: &PolicySet, reconciled: bool) {
+    apply_exemptions(report, policies, reconciled);
     report.diagnostics.retain_mut(
         |diagnostic| match kept(policies.severity(diagnostic.rule)) {
             Some(severity) => {
@@ -214,7 +224,7 @@ fn omitted_note(
     .with_help("fix the findings shown and run again; the counts in the summary include every finding")
 }
 
-fn apply_exemptions(report: &mut Report, policies: &PolicySet) {
+fn apply_exemptions(report: &mut Report, policies: &PolicySet, reconciled: bool) {
     let as_of = report.as_of;
     // Where each manifest is, by the name findings give its file, for exemptions with `paths:`
     // (made only when one has them).
@@ -268,7 +278,11 @@ fn apply_exemptions(report: &mut Report, policies: &PolicySet) {
                     used = true;
                 }
             }
-            if !used {
+            // Exemptions of reconcile's findings are for its runs: `check` and `diff` never find
+            // them, so they are not unused there.
+            let judged_here = reconciled
+                || rules::find(&exemption.rule).is_none_or(|rule| rule.stage != Stage::Reconcile);
+            if !used && judged_here {
                 settled.push(
                     Diagnostic::new(
                         &rules::IC307,

@@ -228,7 +228,7 @@ pub fn reconcile(options: &ReconcileOptions<'_>) -> Result<Reconciliation, Error
     let mut reconciliation = compare(report, &usage, policies);
     let mut found = findings(&reconciliation);
     reconciliation.report.diagnostics.append(&mut found);
-    policy::settle(&mut reconciliation.report, policies);
+    policy::settle_reconciled(&mut reconciliation.report, policies);
     Ok(reconciliation)
 }
 

@@ -1053,3 +1053,53 @@ fn junit_is_not_a_format_of_reconcile() {
         "reconcile writes human, json, markdown, github or sarif, not junit",
     );
 }
+
+/// An exemption of IC602 is for reconcile: `check` with the same policy does not call it unused
+/// (IC307 fired there before), and reconcile does when it covers nothing.
+#[test]
+fn exemptions_of_reconcile_findings_are_judged_by_reconcile() {
+    let checked = run(
+        &november(),
+        &[
+            "check",
+            "apps",
+            "--policy",
+            "policy.yaml",
+            "--as-of",
+            "2026-12-01",
+            "--format",
+            "json",
+        ]
+        .map(str::to_owned),
+    );
+    assert_eq!(checked.status, 0, "{}", checked.stderr);
+    assert_eq!(json(&checked)["diagnostics"], serde_json::json!([]));
+    let policy = "version: 1\nname: p\nexemptions:\n  - rule: IC602\n    workflows: [\"openai/proj_elsewhere/*\"]\n    reason: a sandbox\n    approved_by: \"@finops\"\n    expires: 2027-01-31\n";
+    let output = reconcile(
+        small()
+            .file("p.yaml", policy)
+            .file("usage.json", hero_page(0, 30)),
+        &[
+            "--usage",
+            "usage.json",
+            "--policy",
+            "p.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    let rules: Vec<String> = json(&output)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}",
+                d["rule"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"]
+            )
+        })
+        .collect();
+    assert_eq!(rules, ["IC601 imgcost.yaml:9", "IC307 p.yaml:4"]);
+}
