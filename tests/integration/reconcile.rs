@@ -1103,3 +1103,40 @@ fn exemptions_of_reconcile_findings_are_judged_by_reconcile() {
         .collect();
     assert_eq!(rules, ["IC601 imgcost.yaml:9", "IC307 p.yaml:4"]);
 }
+
+/// A Cost export cut inside a quoted cell is a located error, not a shorter export; one with a
+/// byte-order mark and CRLF line ends reads as any other.
+#[test]
+fn a_truncated_export_is_a_located_error() {
+    let header = "start_time,end_time,amount_value,amount_currency,line_item,project_id,api_key_id";
+    let row = "1793491200,1796083200,0.59,usd,\"gpt-image-2 image, output\",proj_shop,key_hero";
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 30))
+            .file("cost.csv", format!("{header}\n{}", &row[..45])),
+        &["--usage", "usage.json", "--costs", "cost.csv"],
+    );
+    refused(
+        &output,
+        "invalid costs file cost.csv at line 2: a quoted field never closes: the file is truncated, or a quote is missing",
+    );
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 30))
+            .file("cost.csv", format!("\u{feff}{header}\r\n{row}\r\n")),
+        &[
+            "--usage",
+            "usage.json",
+            "--costs",
+            "cost.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let report = json(&output);
+    assert_eq!(workflow(&report, "shop/hero")["actual"]["usd"], "0.59");
+    assert_eq!(
+        workflow(&report, "shop/hero")["actual"]["usd_source"],
+        "costs"
+    );
+}
