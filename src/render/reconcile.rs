@@ -17,7 +17,7 @@ use crate::input::usage::{At, moment};
 use crate::render::human::{HumanStyle, table, write_diagnostics};
 use crate::render::markdown::escape::{Code, MermaidLabel, Place, Text};
 use crate::report::json::JsonDiagnostic;
-use crate::run::reconcile::{Reconciliation, Row, Scaling, count, percent};
+use crate::run::reconcile::{NotReconciled, Reconciliation, Row, Scaling, count, percent};
 
 /// The hidden first line of the Markdown report; a scheduled job finds its issue by it.
 pub const MARKER: &str = "<!-- imgcost:reconcile -->";
@@ -149,15 +149,31 @@ fn notes(reconciliation: &Reconciliation) -> Vec<String> {
         notes.push("* an estimate: these workflows share an API key or project and model, and their usage is split in proportion to their projections.".to_owned());
     }
     notes.push("Dollars from `costs` are billed amounts; from `ratecard`, the actual counts priced with the rate card.".to_owned());
-    let unattributed = reconciliation
-        .rows
-        .iter()
-        .filter(|r| r.actual.is_none())
-        .count();
-    if unattributed > 0 {
-        notes.push(format!(
-            "{unattributed} workflow(s) have no `attribution:` and are not reconciled."
-        ));
+    let left_out = |why: NotReconciled| {
+        reconciliation
+            .rows
+            .iter()
+            .filter(|r| r.not_reconciled == Some(why))
+            .count()
+    };
+    for (why, note) in [
+        (
+            NotReconciled::NoAttribution,
+            "have no `attribution:` and are not reconciled",
+        ),
+        (
+            NotReconciled::NotPriced,
+            "could not be priced (see the findings) and are not reconciled",
+        ),
+        (
+            NotReconciled::NeedsCosts,
+            "use `endpoint: responses`, whose usage only the costs show: pass --costs to reconcile them",
+        ),
+    ] {
+        let count = left_out(why);
+        if count > 0 {
+            notes.push(format!("{count} workflow(s) {note}."));
+        }
     }
     if !reconciliation.other_usd.is_zero() {
         notes.push(format!(
@@ -196,11 +212,7 @@ pub fn human(
             match cells(row) {
                 Some(cells) => cells_of_row.extend(cells),
                 None => {
-                    let why = if row.actual.is_none() {
-                        "no attribution"
-                    } else {
-                        "not priced"
-                    };
+                    let why = row.not_reconciled.map_or("", NotReconciled::as_str);
                     cells_of_row.extend([
                         why.to_owned(),
                         String::new(),
@@ -344,11 +356,7 @@ pub fn markdown(reconciliation: &Reconciliation, deny_warnings: bool) -> String 
             None => format!(
                 "| {} | {} | | | – | |\n",
                 Code(&row.id, Place::Cell),
-                if row.actual.is_none() {
-                    "no attribution"
-                } else {
-                    "not priced"
-                }
+                row.not_reconciled.map_or("", NotReconciled::as_str)
             ),
         };
         if out.len() + line.len() > BUDGET / 2 {
@@ -525,6 +533,8 @@ struct JsonWorkflow<'a> {
     file: &'a str,
     line: usize,
     attributed: bool,
+    /// Why it was not reconciled: `no attribution`, `not priced` or `needs --costs`.
+    not_reconciled: Option<&'static str>,
     projected: Option<JsonProjected>,
     actual: Option<JsonActual<'a>>,
     ratio: Option<JsonRatio>,
@@ -663,6 +673,7 @@ pub fn json(
                     file: entry.file.path(),
                     line: entry.line,
                     attributed: row.actual.is_some(),
+                    not_reconciled: row.not_reconciled.map(NotReconciled::as_str),
                     projected: row.projected.map(|p| JsonProjected {
                         requests: plain(p.requests),
                         images: plain(p.images),

@@ -106,6 +106,30 @@ pub struct Actual {
     pub image_tokens: Option<[Decimal; 3]>,
 }
 
+/// Why a workflow has no actual figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotReconciled {
+    /// It has no `attribution:`.
+    NoAttribution,
+    /// It could not be priced (its findings say why), so there is nothing to hold usage to.
+    NotPriced,
+    /// `endpoint: responses` without `--costs`: the Usage API does not count the image tool's
+    /// calls, so only billed dollars could show its usage (never a zero).
+    NeedsCosts,
+}
+
+impl NotReconciled {
+    /// The reason for people, and its name in the JSON report.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NoAttribution => "no attribution",
+            Self::NotPriced => "not priced",
+            Self::NeedsCosts => "needs --costs",
+        }
+    }
+}
+
 /// One workflow of the comparison.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -114,8 +138,9 @@ pub struct Row {
     pub id: String,
     /// `None` when the workflow could not be priced.
     pub projected: Option<Projected>,
-    /// `None` when it has no `attribution:`.
+    /// `None` when it was not reconciled, and then `not_reconciled` says why.
     pub actual: Option<Actual>,
+    pub not_reconciled: Option<NotReconciled>,
 }
 
 impl Row {
@@ -334,11 +359,13 @@ fn split(
 pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconciliation {
     let card = Arc::clone(&report.ratecard);
     let canonical = |model: &str| card.image_model(model).map(|(id, _)| id.to_owned());
+    let costs_given = usage.files[2] > 0;
     let candidates: Vec<Candidate<'_>> = report
         .workflows
         .iter()
         .enumerate()
         .filter(|(_, entry)| entry.workflow.spec.attribution.is_some())
+        .filter(|(_, entry)| costs_given || entry.workflow.spec.endpoint != Endpoint::Responses)
         .filter_map(|(index, entry)| {
             let projection = entry.projection.as_ref()?;
             Some(Candidate {
@@ -496,11 +523,21 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
                 image_tokens: found.tokens,
             }
         });
+        let not_reconciled = if actual.is_some() {
+            None
+        } else if entry.workflow.spec.attribution.is_none() {
+            Some(NotReconciled::NoAttribution)
+        } else if entry.projection.is_none() {
+            Some(NotReconciled::NotPriced)
+        } else {
+            Some(NotReconciled::NeedsCosts)
+        };
         rows.push(Row {
             index,
             id: entry.workflow.id.clone(),
             projected,
             actual,
+            not_reconciled,
         });
     }
     undeclared.sort_by(|a, b| {

@@ -1140,3 +1140,64 @@ fn a_truncated_export_is_a_located_error() {
         "costs"
     );
 }
+
+/// An `endpoint: responses` workflow's usage shows only in the costs: without --costs it is not
+/// reconciled and says so (it showed $0.00 actual, a silent zero, before); with them its dollars
+/// are the billed ones.
+#[test]
+fn a_responses_workflow_needs_costs() {
+    let manifest = "version: 1\nproject: shop\nowner: \"@shop\"\nattribution: {openai_project: proj_shop, api_keys: [key_hero]}\nworkflows:\n  chat:\n    endpoint: responses\n    model: gpt-image-2\n    mainline: {model: gpt-5.4, input_tokens: 100}\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n    budget: {monthly_usd: 50}\n";
+    let costs = page(
+        0,
+        30,
+        &serde_json::json!([cost_result(0.02.into(), "usd")]),
+        false,
+    );
+    let empty = page(0, 30, &serde_json::json!([]), false);
+    let test = Test::new()
+        .file("imgcost.yaml", manifest)
+        .file("usage.json", &empty)
+        .file("costs.json", costs);
+    let without = run(
+        test.path(),
+        &[
+            "reconcile",
+            ".",
+            "--usage",
+            "usage.json",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ]
+        .map(str::to_owned),
+    );
+    assert_eq!(without.status, 0, "{}", without.stderr);
+    let report = json(&without);
+    assert_eq!(schema_errors(&report), Vec::<String>::new());
+    let chat = workflow(&report, "shop/chat");
+    assert_eq!(chat["not_reconciled"], "needs --costs");
+    assert_eq!(chat["actual"], serde_json::Value::Null);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    let with = run(
+        test.path(),
+        &[
+            "reconcile",
+            ".",
+            "--usage",
+            "usage.json",
+            "--costs",
+            "costs.json",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ]
+        .map(str::to_owned),
+    );
+    let report = json(&with);
+    let chat = workflow(&report, "shop/chat");
+    assert_eq!(chat["not_reconciled"], serde_json::Value::Null);
+    assert_eq!(chat["actual"]["usd"], "0.60");
+    assert_eq!(chat["actual"]["usd_source"], "costs");
+}
