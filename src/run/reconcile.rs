@@ -345,10 +345,12 @@ fn split(
             if total.is_zero() {
                 amount / Decimal::from(members.len())
             } else {
-                amount
-                    .checked_mul(weight(&c.projected))
-                    .and_then(|v| v.checked_div(total))
-                    .unwrap_or(Decimal::MAX)
+                // The share first: it is at most 1, so its product with the amount cannot
+                // overflow, whatever the counts and projections.
+                weight(&c.projected)
+                    .checked_div(total)
+                    .and_then(|share| amount.checked_mul(share))
+                    .unwrap_or(amount)
             }
         })
         .collect()

@@ -1201,3 +1201,43 @@ fn a_responses_workflow_needs_costs() {
     assert_eq!(chat["actual"]["usd"], "0.60");
     assert_eq!(chat["actual"]["usd_source"], "costs");
 }
+
+/// The proportional split of the largest counts between large projections is exact: before, the
+/// count times the projection overflowed and each share became the largest decimal.
+#[test]
+fn the_split_of_huge_counts_does_not_overflow() {
+    let manifest = "version: 1\nproject: shop\nowner: \"@shop\"\nattribution: {openai_project: proj_shop, api_keys: [key_hero]}\ndefaults:\n  model: gpt-image-2\n  request: {size: 1024x1024, quality: low}\n  budget: {monthly_usd: 100000000000}\nworkflows:\n  one:\n    volume: {requests_per_month: 1000000000000}\n  three:\n    volume: {requests_per_month: 3000000000000}\n";
+    let results = serde_json::json!([images_result(
+        "key_hero",
+        "gpt-image-2",
+        "1024x1024",
+        u64::MAX
+    )]);
+    let test = Test::new()
+        .file("imgcost.yaml", manifest)
+        .file("usage.json", page(0, 1, &results, false));
+    let output = run(
+        test.path(),
+        &[
+            "reconcile",
+            ".",
+            "--usage",
+            "usage.json",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ]
+        .map(str::to_owned),
+    );
+    let report = json(&output);
+    // 18 446 744 073 709 551 615 split 1 : 3.
+    assert_eq!(
+        workflow(&report, "shop/one")["actual"]["images"],
+        "4611686018427387903.75"
+    );
+    assert_eq!(
+        workflow(&report, "shop/three")["actual"]["images"],
+        "13835058055282163711.25"
+    );
+}
