@@ -1241,3 +1241,36 @@ fn the_split_of_huge_counts_does_not_overflow() {
         "13835058055282163711.25"
     );
 }
+
+/// A volume written once for several workflows (under `defaults:`) is not rewritten for one of
+/// them: --suggest says so on stderr and --write leaves the file as it was.
+#[test]
+fn a_shared_value_is_not_rewritten() {
+    let manifest = "version: 1\nproject: shop\nowner: \"@shop\"\nattribution: {openai_project: proj_shop}\ndefaults:\n  model: gpt-image-2\n  request: {size: 1024x1024, quality: low}\n  volume: {requests_per_month: 100} # both\n  budget: {monthly_usd: 5}\nworkflows:\n  hero:\n    attribution: {api_keys: [key_hero]}\n  thumbs:\n    attribution: {api_keys: [key_thumbs]}\n";
+    let test = Test::new()
+        .file("imgcost.yaml", manifest)
+        .file("usage.json", hero_page(0, 30));
+    let output = run(
+        test.path(),
+        &[
+            "reconcile",
+            ".",
+            "--usage",
+            "usage.json",
+            "--as-of",
+            "2026-11-25",
+            "--write",
+        ]
+        .map(str::to_owned),
+    );
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_eq!(output.stdout, "");
+    assert_eq!(
+        output.stderr,
+        "imgcost: note: shop/hero volume/requests_per_month is not changed: its value (100) is written once for several workflows (defaults: or an anchor); change it by hand to 300\nimgcost: wrote 0 value(s) in 0 file(s)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(test.path().join("imgcost.yaml")).unwrap(),
+        manifest
+    );
+}
