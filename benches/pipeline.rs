@@ -96,7 +96,9 @@ fn project_workflow(bencher: Bencher) {
     let workflows = &MANIFEST.workflows;
     bencher.counter(ItemsCount::new(workflows.len())).bench(|| {
         for workflow in workflows {
-            black_box(imgcost::project(black_box(&workflow.spec), &CARD, None).expect("priced"));
+            black_box(
+                imgcost::project(black_box(&workflow.spec), &CARD, *AS_OF, None).expect("priced"),
+            );
         }
     });
 }

@@ -33,9 +33,9 @@ pub use foundation::{
 };
 pub use input::Workspace;
 pub use model::{
-    Background, Dimensions, Endpoint, FIELD_PATHS, Fidelity, FieldSpans, InputImage, Inputs,
-    Latency, Mainline, Manifest, Moderation, OutputFormat, Quality, Request, Schema, Size, Volume,
-    Workflow, WorkflowBudget, WorkflowSpec, closest, load_tree, typed_error,
+    Background, Complexity, Dimensions, Endpoint, FIELD_PATHS, Fidelity, FieldSpans, InputImage,
+    Inputs, Latency, Mainline, Manifest, Moderation, OutputFormat, Quality, Request, Schema, Size,
+    Volume, Workflow, WorkflowBudget, WorkflowSpec, closest, load_tree, typed_error,
 };
 pub use pricing::{
     ByKind, Confidence, Fact, PricingError, Projection, QuoteRequest, RateCard, Tier, TokenKind,

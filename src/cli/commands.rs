@@ -391,7 +391,37 @@ fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<u8> {
 
 fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
     let card = card(cli, &workspace()?)?;
-    let request = QuoteRequest {
+    let request = quote_request(args)?;
+    match imgcost::quote(&card, &request, as_of(cli)) {
+        Ok(projection) => {
+            let author = request.svg.as_ref().map(|svg| svg.model.as_str());
+            print(&match args.format {
+                QuoteFormat::Human => render::quote::human(&projection, author),
+                QuoteFormat::Json => render::quote::json(&projection, author),
+            })?;
+            Ok(0)
+        }
+        Err(error) => {
+            let help = error
+                .help
+                .map_or_else(String::new, |h| format!("\nhelp: {h}"));
+            bail!("[{}] {}{help}", error.rule.code, error.message)
+        }
+    }
+}
+
+/// The request `quote` prices, from its flags.
+fn quote_request(args: &QuoteArgs) -> anyhow::Result<QuoteRequest> {
+    fn parsed<T: std::str::FromStr<Err = String>>(
+        value: Option<&str>,
+        flag: &'static str,
+    ) -> anyhow::Result<Option<T>> {
+        value
+            .map(|text| text.parse().map_err(anyhow::Error::msg).context(flag))
+            .transpose()
+    }
+    let image = &args.image;
+    Ok(QuoteRequest {
         model: args.model.clone(),
         endpoint: args
             .endpoint
@@ -403,30 +433,20 @@ fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
             .parse()
             .map_err(anyhow::Error::msg)
             .context("--size")?,
-        quality: args
-            .quality
-            .parse()
-            .map_err(anyhow::Error::msg)
-            .context("--quality")?,
+        quality: parsed(args.quality.as_deref(), "--quality")?.unwrap_or_default(),
         n: args.n,
         batch: args.batch,
         prompt_tokens: args.prompt_tokens.into(),
-    };
-    match imgcost::quote(&card, &request) {
-        Ok(projection) => {
-            print(&match args.format {
-                QuoteFormat::Human => render::quote::human(&projection),
-                QuoteFormat::Json => render::quote::json(&projection),
-            })?;
-            Ok(0)
-        }
-        Err(error) => {
-            let help = error
-                .help
-                .map_or_else(String::new, |h| format!("\nhelp: {h}"));
-            bail!("[{}] {}{help}", error.rule.code, error.message)
-        }
-    }
+        output_format: parsed(image.output_format.as_deref(), "--output-format")?,
+        frames: image.frames,
+        complexity: parsed(image.complexity.as_deref(), "--complexity")?,
+        svg: image.svg_model.as_ref().map(|model| imgcost::Mainline {
+            model: model.clone(),
+            input_tokens: image.svg_input_tokens.into(),
+            cached_fraction: rust_decimal::Decimal::ZERO,
+            output_tokens: image.svg_output_tokens.into(),
+        }),
+    })
 }
 
 fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
@@ -442,13 +462,17 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
         }
         RatecardAction::Show { model } => {
             let card = card(cli, &workspace)?;
+            if let Some((id, found)) = card.text_model(model) {
+                print(&render::ratecard::show_text(&card, id, found, as_of(cli)))?;
+                return Ok(0);
+            }
             let Some((id, found)) = card.image_model(model) else {
                 let hint = card
                     .suggest_image_model(model)
                     .map_or_else(String::new, |best| format!("; did you mean `{best}`?"));
                 bail!("rate card {} has no model `{model}`{hint}", card.id);
             };
-            print(&render::ratecard::show(&card, id, found))?;
+            print(&render::ratecard::show(&card, id, found, as_of(cli)))?;
         }
         RatecardAction::Validate { file } => {
             let display = file.display().to_string();

@@ -77,6 +77,8 @@ pub struct WorkflowSpec {
     #[serde(default)]
     pub inputs: Inputs,
     pub mainline: Option<Mainline>,
+    /// `output_format: svg` only: the text model that writes the SVG and its tokens per call.
+    pub svg: Option<Mainline>,
     pub budget: Option<WorkflowBudget>,
 }
 
@@ -167,7 +169,8 @@ pub struct InputImage {
     pub per_request: Decimal,
 }
 
-/// `mainline:` the text model of a `responses` workflow.
+/// `mainline:` the text model of a `responses` workflow; also `svg:`, the text model that writes
+/// an SVG (`svg.model` in the API), with its tokens per call as `svg_usage` reports them.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mainline {
