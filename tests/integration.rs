@@ -28,6 +28,8 @@ mod loading;
 mod policies;
 #[path = "integration/properties.rs"]
 mod properties;
+#[path = "integration/ratecard_2026_12.rs"]
+mod ratecard_2026_12;
 #[path = "integration/ratecards.rs"]
 mod ratecards;
 #[path = "integration/reference_points.rs"]

@@ -20,10 +20,16 @@ use crate::model::{Schema, closest, load_tree};
 use crate::{rules, yaml};
 
 /// The built-in cards: (path in the repository, text).
-const BUILTIN: &[(&str, &str)] = &[(
-    "ratecards/openai-2026-11-23.yaml",
-    include_str!("../../../ratecards/openai-2026-11-23.yaml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "ratecards/openai-2026-11-23.yaml",
+        include_str!("../../../ratecards/openai-2026-11-23.yaml"),
+    ),
+    (
+        "ratecards/openai-2026-12-01.yaml",
+        include_str!("../../../ratecards/openai-2026-12-01.yaml"),
+    ),
+];
 
 /// A rate card.
 #[derive(Debug, Clone, Deserialize)]
@@ -467,6 +473,17 @@ mod tests {
         assert_eq!(
             RateCard::select(None, as_of, cwd, None).unwrap().id,
             "openai-2026-11-23"
+        );
+        // The card of 2026-12-01 from its first day; the earlier one the day before.
+        let last_day: Date = "2026-11-30".parse().unwrap();
+        assert_eq!(
+            RateCard::select(None, last_day, cwd, None).unwrap().id,
+            "openai-2026-11-23"
+        );
+        let first_day: Date = "2026-12-01".parse().unwrap();
+        assert_eq!(
+            RateCard::select(None, first_day, cwd, None).unwrap().id,
+            "openai-2026-12-01"
         );
         let before: Date = "2026-01-01".parse().unwrap();
         assert!(
