@@ -253,6 +253,13 @@ pub enum RatecardAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// What changed between two cards (prices, rules, shutdowns), each a built-in id or a file.
+    Diff {
+        #[arg(value_name = "OLD")]
+        old: String,
+        #[arg(value_name = "NEW")]
+        new: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -474,6 +474,19 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
             };
             print(&render::ratecard::show(&card, id, found, as_of(cli)))?;
         }
+        RatecardAction::Diff { old, new } => {
+            let read = |choice: &str| {
+                RateCard::select(
+                    Some(choice),
+                    as_of(cli),
+                    &workspace,
+                    cli.global.policy_ref.as_deref(),
+                )
+                .map_err(|error| fail(cli, error))
+            };
+            let (old, new) = (read(old)?, read(new)?);
+            print(&render::ratecard::diff(&old, &new))?;
+        }
         RatecardAction::Validate { file } => {
             let display = file.display().to_string();
             let source =

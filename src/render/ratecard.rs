@@ -1,5 +1,5 @@
 //! Text of `imgcost ratecard list` and `imgcost ratecard show MODEL`: the figures in force on the
-//! as-of date, and every dated record of a rule.
+//! as-of date, and every dated record of a rule; and of `imgcost ratecard diff OLD NEW`.
 
 use std::fmt::Write as _;
 
@@ -481,4 +481,39 @@ fn rates(rates: &TokenRates) -> String {
     ));
     parts.push(format!("image out {}", format_plain(rates.image_output.0)));
     parts.join(", ")
+}
+
+/// `ratecard diff`: every change from `old` to `new`, grouped by subject.
+#[must_use]
+pub fn diff(old: &RateCard, new: &RateCard) -> String {
+    let changes = crate::pricing::ratecard::changes(old, new);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Rate card {} -> {}: {} change{}",
+        shown(&old.id),
+        shown(&new.id),
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" }
+    );
+    let mut subject = "";
+    for change in &changes {
+        if change.subject != subject {
+            subject = &change.subject;
+            let _ = writeln!(out, "\n{}", shown(subject));
+        }
+        let line = match (&change.old, &change.new) {
+            (None, Some(new)) => format!("  + {}: {}", change.facet, shown(new)),
+            (Some(old), None) => format!("  - {}: {}", change.facet, shown(old)),
+            (Some(old), Some(new)) => format!(
+                "  ~ {}: {}\n      -> {}",
+                change.facet,
+                shown(old),
+                shown(new)
+            ),
+            (None, None) => continue,
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    out
 }

@@ -508,3 +508,51 @@ fn a_day_no_record_covers_is_not_priced() {
         serde_json::Value::Null
     );
 }
+
+#[test]
+fn ratecard_diff_lists_one_changed_price_as_one_change() {
+    let cheaper = edited_card(
+        "standard: { input: 2.00, cached_input: 0.20, output: 12.00 }",
+        "standard: { input: 2.00, cached_input: 0.20, output: 11.00 }",
+    );
+    Test::new()
+        .file("card.yaml", cheaper)
+        .args(["ratecard", "diff", "openai-2026-12-01", "card.yaml"])
+        .run()
+        .status(0)
+        .stdout_has("Rate card openai-2026-12-01 -> acme-dated: 1 change\n\ntext model gpt-5.6-terra\n  ~ rates: through 2026-07-29: standard input 2.5, cached 0.25, output 15 [medium] | from 2026-07-30: standard input 2, cached 0.2, output 12 [medium]\n      -> through 2026-07-29: standard input 2.5, cached 0.25, output 15 [medium] | from 2026-07-30: standard input 2, cached 0.2, output 11 [medium]\n");
+    Test::new()
+        .args(["ratecard", "diff", "openai-2026-12-01", "openai-2026-12-01"])
+        .run()
+        .status(0)
+        .stdout_has("Rate card openai-2026-12-01 -> openai-2026-12-01: 0 changes\n");
+}
+
+#[test]
+fn ratecard_diff_fails_the_run_on_a_card_it_cannot_read() {
+    Test::new()
+        .args(["ratecard", "diff", "openai-2026-12-01", "missing.yaml"])
+        .run()
+        .status(2)
+        .stderr_has("`missing.yaml` is neither a built-in rate card");
+    // Hostile: an id with a terminal escape is refused by the card's schema, located.
+    let escaped = edited_card("currency: USD", "currency: USD").replacen(
+        "id: acme-dated",
+        "id: \"acme\\e[31m\"",
+        1,
+    );
+    Test::new()
+        .file("card.yaml", escaped)
+        .args([
+            "ratecard",
+            "diff",
+            "openai-2026-12-01",
+            "card.yaml",
+            "--color",
+            "never",
+        ])
+        .run()
+        .status(2)
+        .stdout_has("error[IC002]: `\"acme\\e[31m\"` does not match the pattern")
+        .stdout_has("card.yaml:11:5");
+}

@@ -1,6 +1,7 @@
 //! Rate cards: dated prices and the token rules of every model, each with a source and a
 //! confidence (docs/cost-model.md, docs/ratecards.md). `projection` prices workflows from them.
 
+mod changes;
 mod confidence;
 mod dated;
 mod image_model;
@@ -10,6 +11,7 @@ mod rate_card;
 mod text_model;
 pub mod token_rules;
 
+pub use changes::{Change, changes};
 pub use confidence::Confidence;
 pub use dated::{Dateable, Dated, Period};
 pub use image_model::{
