@@ -22,6 +22,8 @@ mod gate_loading;
 mod gate_output;
 #[path = "integration/hostile.rs"]
 mod hostile;
+#[path = "integration/interchange.rs"]
+mod interchange;
 #[path = "integration/loading.rs"]
 mod loading;
 #[path = "integration/policies.rs"]

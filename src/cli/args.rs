@@ -253,6 +253,18 @@ pub enum RatecardAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Write the card's token rates in a price library's shape (JSON on stdout), so that runtime
+    /// metering and CI use the same numbers.
+    Export {
+        #[arg(long, value_enum, value_name = "LIBRARY")]
+        format: LibraryFormat,
+    },
+    /// Compare a saved LiteLLM or genai-prices file with the card: every disagreement (exit 1
+    /// if any, 0 if none, 2 for an unreadable file). Offline: nothing is fetched.
+    Compare {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// What changed between two cards (prices, rules, shutdowns), each a built-in id or a file.
     Diff {
         #[arg(value_name = "OLD")]
@@ -260,6 +272,15 @@ pub enum RatecardAction {
         #[arg(value_name = "NEW")]
         new: String,
     },
+}
+
+/// A price library's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LibraryFormat {
+    /// LiteLLM's `model_prices_and_context_window.json` (USD per token).
+    Litellm,
+    /// pydantic genai-prices v2 `data.json` (USD per 1M tokens).
+    GenaiPrices,
 }
 
 #[derive(Debug, Args)]

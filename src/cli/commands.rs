@@ -14,10 +14,12 @@ use imgcost::{
 };
 
 use imgcost::diff as cost_diff;
+use imgcost::file_reader;
+use imgcost::pricing::interchange::{self, Library};
 
 use super::args::{
-    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, QuoteArgs, QuoteFormat,
-    RatecardAction, RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
+    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, LibraryFormat, QuoteArgs,
+    QuoteFormat, RatecardAction, RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
 };
 use super::{FINDINGS, print, use_color};
 
@@ -473,6 +475,44 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
                 bail!("rate card {} has no model `{model}`{hint}", card.id);
             };
             print(&render::ratecard::show(&card, id, found, as_of(cli)))?;
+        }
+        RatecardAction::Export { format } => {
+            let card = card(cli, &workspace)?;
+            let library = match format {
+                LibraryFormat::Litellm => Library::LiteLlm,
+                LibraryFormat::GenaiPrices => Library::GenaiPrices,
+            };
+            print(&interchange::export(&card, as_of(cli), library))?;
+        }
+        RatecardAction::Compare { file } => {
+            let card = card(cli, &workspace)?;
+            let display = file.display().to_string();
+            let unreadable = |message: String| Error::Unreadable {
+                what: "price file",
+                path: display.clone(),
+                message,
+            };
+            let bytes = file_reader::read_confined(&workspace, file, interchange::MAX_FILE_BYTES)
+                .map_err(|message| fail(cli, unreadable(message)))?;
+            if bytes.len() as u64 > interchange::MAX_FILE_BYTES {
+                return Err(fail(
+                    cli,
+                    unreadable(format!(
+                        "larger than {} MiB",
+                        interchange::MAX_FILE_BYTES >> 20
+                    )),
+                ));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| fail(cli, unreadable("not UTF-8".to_owned())))?;
+            let comparison = interchange::compare(&card, as_of(cli), &text)
+                .map_err(|message| fail(cli, unreadable(message)))?;
+            print(&render::ratecard::comparison(&card, &comparison))?;
+            return Ok(if comparison.disagreements.is_empty() {
+                0
+            } else {
+                FINDINGS
+            });
         }
         RatecardAction::Diff { old, new } => {
             let read = |choice: &str| {

@@ -517,3 +517,38 @@ pub fn diff(old: &RateCard, new: &RateCard) -> String {
     }
     out
 }
+
+/// `ratecard compare`: every disagreement between the card and a library's file, in USD per 1M
+/// tokens.
+#[must_use]
+pub fn comparison(card: &RateCard, found: &crate::pricing::interchange::Comparison) -> String {
+    let mut out = String::new();
+    let count = found.disagreements.len();
+    let _ = writeln!(
+        out,
+        "Rate card {} against a {} file: {} model{} compared, {count} disagreement{} (prices in USD per 1M tokens)",
+        shown(&card.id),
+        found.library.name(),
+        found.compared,
+        if found.compared == 1 { "" } else { "s" },
+        if count == 1 { "" } else { "s" }
+    );
+    for d in &found.disagreements {
+        let _ = writeln!(
+            out,
+            "  {} {}: card {}, file {}",
+            shown(&d.model),
+            d.field,
+            d.card.as_deref().map_or("(none)", |s| s),
+            d.file.as_deref().map_or("(none)", |s| s)
+        );
+    }
+    if !found.missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "not in the file (not compared): {}",
+            shown(&found.missing.join(", "))
+        );
+    }
+    out
+}
