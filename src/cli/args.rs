@@ -265,6 +265,17 @@ pub enum RatecardAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// The models the manifests call that a saved `GET /v1/models` response gives a
+    /// `shutdown_date`, beside the card's (exit 1 when the card does not know one, or dates it
+    /// otherwise, or the model is already shut down).
+    Shutdowns {
+        /// A saved response of `GET /v1/models`.
+        #[arg(long, value_name = "FILE")]
+        models: PathBuf,
+        /// Files or folders to check. Default: the current directory.
+        #[arg(value_name = "PATH", default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// What changed between two cards (prices, rules, shutdowns), each a built-in id or a file.
     Diff {
         #[arg(value_name = "OLD")]

@@ -15,6 +15,7 @@ use imgcost::{
 
 use imgcost::diff as cost_diff;
 use imgcost::file_reader;
+use imgcost::pricing::api_models;
 use imgcost::pricing::interchange::{self, Library};
 
 use super::args::{
@@ -512,6 +513,41 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
                 0
             } else {
                 FINDINGS
+            });
+        }
+        RatecardAction::Shutdowns { models, paths } => {
+            let display = models.display().to_string();
+            let unreadable = |message: String| Error::Unreadable {
+                what: "models file",
+                path: display.clone(),
+                message,
+            };
+            let bytes = file_reader::read_confined(&workspace, models, api_models::MAX_FILE_BYTES)
+                .map_err(|message| fail(cli, unreadable(message)))?;
+            if bytes.len() as u64 > api_models::MAX_FILE_BYTES {
+                return Err(fail(
+                    cli,
+                    unreadable(format!(
+                        "larger than {} MiB",
+                        api_models::MAX_FILE_BYTES >> 20
+                    )),
+                ));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| fail(cli, unreadable("not UTF-8".to_owned())))?;
+            let list =
+                api_models::parse(&text).map_err(|message| fail(cli, unreadable(message)))?;
+            let report = checked(cli, paths, false)?;
+            let found = imgcost::run::shutdowns::shutdowns(&report, &report.ratecard, &list);
+            print(&render::ratecard::shutdowns(
+                &report.ratecard,
+                report.as_of,
+                &found,
+            ))?;
+            return Ok(if found.fails(report.as_of) {
+                FINDINGS
+            } else {
+                0
             });
         }
         RatecardAction::Diff { old, new } => {

@@ -5,6 +5,7 @@
 //! for every workflow, `explain` with a trace, `quote` for one request. Below: `model`, `input`,
 //! `rules`, `foundation`. [`interchange`] writes and reads the price libraries' files.
 
+pub mod api_models;
 pub mod interchange;
 pub mod projection;
 pub mod quote;

@@ -552,3 +552,43 @@ pub fn comparison(card: &RateCard, found: &crate::pricing::interchange::Comparis
     }
     out
 }
+
+/// `ratecard shutdowns`: the models the manifests call that the API gives a shutdown date,
+/// beside the card's.
+#[must_use]
+pub fn shutdowns(card: &RateCard, as_of: Date, found: &crate::run::shutdowns::Shutdowns) -> String {
+    let mut out = String::new();
+    let count = found.shutting_down.len();
+    let _ = writeln!(
+        out,
+        "Models the manifests call with a shutdown date in the API's model list: {count} (rate card {}, as of {as_of})",
+        shown(&card.id)
+    );
+    for row in &found.shutting_down {
+        let state = if row.api <= as_of {
+            "shut down"
+        } else {
+            "shuts down"
+        };
+        let card_says = match row.card {
+            Some(day) if day == row.api => "the card agrees".to_owned(),
+            Some(day) => format!("the card says {day}: update the card"),
+            None => "the card does not know: update the card".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {state} {} ({card_says}); used by {}",
+            shown(&row.model),
+            row.api,
+            shown(&row.workflows.join(", "))
+        );
+    }
+    if !found.unlisted.is_empty() {
+        let _ = writeln!(
+            out,
+            "not in the API's list (retired, or not visible to the key that listed it): {}",
+            shown(&found.unlisted.join(", "))
+        );
+    }
+    out
+}

@@ -2,7 +2,8 @@
 //!
 //! [`check`](check::check) discovers, loads, prices and judges manifests into a `Report`;
 //! [`diff`] compares a report with its base (a git revision or a saved report); [`explain`]
-//! traces one workflow's price; [`init`] writes a starter. The binary only parses arguments,
+//! traces one workflow's price; [`init`] writes a starter; [`shutdowns`] compares the models the
+//! manifests call with a saved `GET /v1/models` listing. The binary only parses arguments,
 //! calls one of these and picks a renderer. Below: `policy`, `report`, `pricing`, `model`,
 //! `input`, `rules`, `foundation`.
 
@@ -10,6 +11,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod shutdowns;
 
 pub use check::{
     CheckOptions, Context, ManifestInput, check, check_inputs, evaluate, evaluate_paths,

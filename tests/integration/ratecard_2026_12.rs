@@ -556,3 +556,82 @@ fn ratecard_diff_fails_the_run_on_a_card_it_cannot_read() {
         .stdout_has("error[IC002]: `\"acme\\e[31m\"` does not match the pattern")
         .stdout_has("card.yaml:11:5");
 }
+
+const LISTED: &str = r#"{"object": "list", "data": [
+ {"id": "gpt-5", "object": "model", "created": 1754500000, "owned_by": "system", "shutdown_date": "2026-12-11"},
+ {"id": "gpt-image-2", "object": "model", "created": 1776700000, "owned_by": "system", "shutdown_date": null},
+ {"id": "gpt-5.4-mini", "object": "model", "created": 1770000000, "owned_by": "system", "shutdown_date": "2027-03-01"}
+]}"#;
+
+fn api_shutdowns(model: &str, models_file: &str, as_of: &str, status: i32) -> String {
+    let output = Test::new()
+        .file("imgcost.yaml", MAINLINE.replace("MODEL", model))
+        .file("models.json", models_file)
+        .args([
+            "ratecard",
+            "shutdowns",
+            "--models",
+            "models.json",
+            "--as-of",
+            as_of,
+        ])
+        .run();
+    output.status(status);
+    output.stdout.clone()
+}
+
+#[test]
+fn api_shutdowns_the_card_knows_pass_and_others_fail() {
+    // The snapshot is found in the listing under the card's id for it.
+    assert_eq!(
+        api_shutdowns("gpt-5-2025-08-07", LISTED, "2026-12-06", 0),
+        "Models the manifests call with a shutdown date in the API's model list: 1 (rate card openai-2026-12-01, as of 2026-12-06)\n  gpt-5-2025-08-07 shuts down 2026-12-11 (the card agrees); used by demo/chat-images\n"
+    );
+    // The card of 2026-11-23 did not know it.
+    assert_eq!(
+        api_shutdowns("gpt-5", LISTED, "2026-11-25", 1),
+        "Models the manifests call with a shutdown date in the API's model list: 1 (rate card openai-2026-11-23, as of 2026-11-25)\n  gpt-5 shuts down 2026-12-11 (the card does not know: update the card); used by demo/chat-images\n"
+    );
+    // A shutdown no card knows, and a day past a shutdown.
+    assert!(
+        api_shutdowns("gpt-5.4-mini", LISTED, "2026-12-06", 1)
+            .contains("  gpt-5.4-mini shuts down 2027-03-01 (the card does not know: update the card); used by demo/chat-images\n")
+    );
+    assert!(
+        api_shutdowns("gpt-5", LISTED, "2026-12-11", 1)
+            .contains("  gpt-5 shut down 2026-12-11 (the card agrees)")
+    );
+    // A model the listing lacks is named, not counted.
+    assert!(api_shutdowns("gpt-5.5", LISTED, "2026-12-06", 0).ends_with(
+        "not in the API's list (retired, or not visible to the key that listed it): gpt-5.5\n"
+    ));
+}
+
+#[test]
+fn unreadable_model_listings_fail_the_run() {
+    for (file, why) in [
+        ("{", "not JSON"),
+        ("[]", "no `data` array"),
+        (r#"{"data": [{"id": 5}]}"#, "data[0] has no string `id`"),
+        (
+            r#"{"data": [{"id": "gpt-5", "shutdown_date": "12/11/2026"}]}"#,
+            "data[0] (`gpt-5`): `shutdown_date` 12/11/2026 is not a date (YYYY-MM-DD)",
+        ),
+    ] {
+        Test::new()
+            .file("imgcost.yaml", MAINLINE.replace("MODEL", "gpt-5"))
+            .file("models.json", file)
+            .args([
+                "ratecard",
+                "shutdowns",
+                "--models",
+                "models.json",
+                "--as-of",
+                "2026-12-06",
+            ])
+            .run()
+            .status(2)
+            .stderr_has("cannot read models file models.json: ")
+            .stderr_has(why);
+    }
+}
