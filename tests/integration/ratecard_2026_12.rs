@@ -635,3 +635,61 @@ fn unreadable_model_listings_fail_the_run() {
             .stderr_has(why);
     }
 }
+
+#[test]
+fn svg_and_complexity_in_a_manifest_are_priced_or_refused_where_written() {
+    let manifest = "version: 1\nproject: demo\nowner: \"@acme/web\"\nworkflows:\n  vectors:\n    model: gpt-image-2.6-sunburst\n    request: { size: 1024x1024, quality: medium, output_format: svg, complexity: high }\n    svg: { model: gpt-5.4-mini, input_tokens: 1200, output_tokens: 3000 }\n    volume: { requests_per_month: 1000 }\n    budget: { monthly_usd: 1000 }\n  stray:\n    model: gpt-image-2\n    request: { size: 1024x1024, quality: low, complexity: low }\n    svg: { model: gpt-5.4-mini }\n    volume: { requests_per_month: 1 }\n    budget: { monthly_usd: 1 }\n  unwritten:\n    model: gpt-image-2.6-flare\n    request: { size: 1024x1024, quality: low, output_format: svg }\n    volume: { requests_per_month: 1 }\n    budget: { monthly_usd: 1 }\n";
+    let report = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", ".", "--format", "json", "--as-of", "2026-12-06"])
+        .run()
+        .status(1)
+        .json();
+    // 1 000 × (1 756 × $30 + 1 200 × $0.75 + 3 000 × $4.50) per 1M = $67.08.
+    assert_eq!(report["workflows"][0]["id"], "demo/vectors");
+    assert_eq!(report["workflows"][0]["monthly_usd"], "67.08");
+    let rejected: Vec<(u64, u64, &str)> = findings(&report, "IC106")
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rejected,
+        vec![
+            (13, 59, "gpt-image-2 does not take `complexity`"),
+            (
+                14,
+                10,
+                "`svg` (the model that writes an SVG) applies to svg output only"
+            ),
+        ]
+    );
+    let unpriced = findings(&report, "IC107");
+    assert_eq!(unpriced.len(), 1);
+    assert_eq!(
+        (&unpriced[0]["line"], &unpriced[0]["column"]),
+        (&19.into(), &62.into())
+    );
+    assert_eq!(unpriced[0]["workflow"], "demo/unwritten");
+}
+
+#[test]
+fn malformed_svg_and_complexity_are_schema_errors_at_their_place() {
+    let manifest = "version: 1\nproject: demo\nworkflows:\n  vectors:\n    model: gpt-image-2.6-sunburst\n    request: { size: 1024x1024, quality: low, output_format: svg, complexity: extreme }\n    svg: { model: gpt-5.4-mini, colour: red }\n    volume: { requests_per_month: 1 }\n";
+    let report = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", ".", "--format", "json", "--as-of", "2026-12-06"])
+        .run()
+        .status(1)
+        .json();
+    let places: Vec<(u64, u64)> = findings(&report, "IC002")
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(places, vec![(6, 79), (7, 33)]);
+}
