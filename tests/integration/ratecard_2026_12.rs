@@ -693,3 +693,32 @@ fn malformed_svg_and_complexity_are_schema_errors_at_their_place() {
         .collect();
     assert_eq!(places, vec![(6, 79), (7, 33)]);
 }
+
+#[test]
+fn replacements_named_only_by_sources_are_still_named() {
+    // A card that names gpt-5-nano's replacements only under `lifecycle.also_named`.
+    let card = edited_card(
+        "    replacement: gpt-5.6-luna\n    lifecycle:\n      announced: 2026-06-11\n",
+        "    lifecycle:\n      announced: 2026-06-11\n      also_named: [gpt-5.6-luna, gpt-6.1-nano]\n",
+    );
+    let report = Test::new()
+        .file("imgcost.yaml", MAINLINE.replace("MODEL", "gpt-5-nano"))
+        .file("card.yaml", card)
+        .args([
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--ratecard",
+            "card.yaml",
+            "--as-of",
+            "2026-12-11",
+        ])
+        .run()
+        .status(1)
+        .json();
+    assert_eq!(
+        findings(&report, "IC102")[0]["message"],
+        "the mainline model gpt-5-nano was shut down on 2026-12-11; the sources name gpt-5.6-luna or gpt-6.1-nano (not priced by this card)"
+    );
+}

@@ -4,7 +4,7 @@
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
 use super::context::WorkflowContext;
-use super::shutdowns::{called, others, source};
+use super::shutdowns::{called, named_only, others, source};
 use crate::foundation::Diagnostic;
 use crate::rules::IC102;
 
@@ -15,9 +15,10 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let (id, day) = (shutdown.id, shutdown.day);
-        let replacement = shutdown.replacement.map_or_else(String::new, |r| {
-            format!("; use {r}{}", others(ctx, shutdown))
-        });
+        let replacement = shutdown.replacement.map_or_else(
+            || named_only(ctx, shutdown),
+            |r| format!("; use {r}{}", others(ctx, shutdown)),
+        );
         out.push(
             Diagnostic::new(
                 &IC102,

@@ -5,7 +5,7 @@
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
 use super::context::WorkflowContext;
-use super::shutdowns::{called, others, source};
+use super::shutdowns::{called, named_only, others, source};
 use crate::foundation::Diagnostic;
 use crate::pricing::ratecard::NoticePolicy;
 use crate::rules::IC103;
@@ -21,9 +21,10 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         let days = ctx.as_of.days_until(day);
         let plural = if days == 1 { "" } else { "s" };
         let announced = announced.map_or_else(String::new, |on| format!("; announced {on}"));
-        let replacement = shutdown.replacement.map_or_else(String::new, |r| {
-            format!("; replacement: {r}{}", others(ctx, shutdown))
-        });
+        let replacement = shutdown.replacement.map_or_else(
+            || named_only(ctx, shutdown),
+            |r| format!("; replacement: {r}{}", others(ctx, shutdown)),
+        );
         out.push(
             Diagnostic::new(
                 &IC103,

@@ -69,6 +69,29 @@ pub fn others(ctx: &WorkflowContext<'_>, shutdown: &Shutdown<'_>) -> String {
     }
 }
 
+/// Where the card names no replacement of its own: the ones the sources name,
+/// `"; the sources name a (not priced by this card)"`, or empty.
+pub fn named_only(ctx: &WorkflowContext<'_>, shutdown: &Shutdown<'_>) -> String {
+    if shutdown.replacement.is_some() {
+        return String::new();
+    }
+    let names: Vec<String> = shutdown
+        .replacements()
+        .map(|name| {
+            if ctx.card.prices(name) {
+                name.to_owned()
+            } else {
+                format!("{name} (not priced by this card)")
+            }
+        })
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; the sources name {}", names.join(" or "))
+    }
+}
+
 /// The source of the shutdown record, for a finding's help: `"; shutdown: SOURCE [medium]"`.
 pub fn source(shutdown: &Shutdown<'_>) -> String {
     shutdown.lifecycle.map_or_else(String::new, |lifecycle| {

@@ -237,7 +237,7 @@ impl<'card> TextModels<'card> {
                     image.id
                 ),
             )
-            .help("add `svg: { model: gpt-5.4-mini, input_tokens: …, output_tokens: … }` with the tokens `svg_usage` reports"));
+            .help("add `svg: { model: gpt-5.4-mini, input_tokens: …, output_tokens: … }` with the tokens `svg_usage` reports (`quote`: `--svg-model` and its token flags)"));
         };
         ledger.lean_on("svg authoring", &rule.source, rule.confidence);
         self.add(author, rates::SVG_AUTHOR, tokens, cost, ledger)
