@@ -722,3 +722,42 @@ fn replacements_named_only_by_sources_are_still_named() {
         "the mainline model gpt-5-nano was shut down on 2026-12-11; the sources name gpt-5.6-luna or gpt-6.1-nano (not priced by this card)"
     );
 }
+
+#[test]
+fn inconsistent_2_6_rules_make_a_card_invalid_at_their_place() {
+    let unordered = edited_card(
+        "        - { up_to: 12, columns: 4, rows: 3 }\n",
+        "        - { up_to: 8, columns: 4, rows: 3 }\n",
+    );
+    Test::new()
+        .file("card.yaml", unordered)
+        .args(["ratecard", "validate", "card.yaml", "--color", "never"])
+        .run()
+        .status(1)
+        .stdout_has(
+            "error[IC002]: a gif rule needs a calculator output rule, sheets in increasing `up_to`",
+        )
+        .stdout_has("card.yaml:262:5");
+    let unmeasured = edited_card(
+        "      quality_rule: measured\n      measured: { tokens: 5800, size: 1024x1024 }\n",
+        "      quality_rule: measured\n",
+    );
+    Test::new()
+        .file("card.yaml", unmeasured)
+        .args(["ratecard", "validate", "card.yaml", "--color", "never"])
+        .run()
+        .status(1)
+        .stdout_has("error[IC002]: `measured` goes with `quality_rule: measured`, and only with it")
+        .stdout_has("card.yaml:380:5");
+    let unpriced_replacement = edited_card(
+        "    replacement: gpt-5.6-luna\n",
+        "    replacement: gpt-6.1-luna\n",
+    );
+    Test::new()
+        .file("card.yaml", unpriced_replacement)
+        .args(["ratecard", "validate", "card.yaml", "--color", "never"])
+        .run()
+        .status(1)
+        .stdout_has("error[IC002]: replacement `gpt-6.1-luna` is not a text model of this card")
+        .stdout_has("card.yaml:765:5");
+}
