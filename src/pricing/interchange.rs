@@ -44,6 +44,7 @@ impl Library {
 enum Figure {
     Price(Decimal),
     Text(String),
+    Flag(bool),
 }
 
 /// What a card says of one model, by the library's field names.
@@ -240,7 +241,7 @@ fn lifecycle(
             }
         }
         Library::GenaiPrices => {
-            figures.insert("deprecated", Figure::Text(shutdown.is_some().to_string()));
+            figures.insert("deprecated", Figure::Flag(shutdown.is_some()));
         }
     }
 }
@@ -297,8 +298,8 @@ pub fn export(card: &RateCard, as_of: Date, library: Library) -> String {
 fn figure_json(figure: &Figure, library: Library) -> Value {
     match figure {
         Figure::Price(price) => to_library(*price, library),
-        Figure::Text(text) if text == "true" || text == "false" => json!(text == "true"),
         Figure::Text(text) => json!(text),
+        Figure::Flag(flag) => json!(flag),
     }
 }
 
@@ -532,12 +533,13 @@ fn differ(
     let shown_ours = ours.map(|figure| match figure {
         Figure::Price(price) => per_million(*price),
         Figure::Text(text) => text.clone(),
+        Figure::Flag(flag) => flag.to_string(),
     });
     let shown_theirs = theirs.map(|value| match (ours, value) {
         (Some(Figure::Text(_)) | None, Value::String(text)) if !is_price_field(field) => {
             short(text)
         }
-        (Some(Figure::Text(_)), Value::Bool(flag)) => flag.to_string(),
+        (Some(Figure::Flag(_)), Value::Bool(flag)) => flag.to_string(),
         (_, value) => file_price(value, library).map_or_else(
             || format!("not a price: {}", short(&value.to_string())),
             per_million,
