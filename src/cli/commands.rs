@@ -219,7 +219,7 @@ fn write_format(
             render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
         }
         (Format::Sarif, _) => return render::sarif::write(report, out),
-        (Format::Junit, _) => render::junit::render(report),
+        (Format::Junit, _) => return render::junit::write(report, out),
     };
     out.write_all(text.as_bytes())
 }
