@@ -1,4 +1,5 @@
-//! SARIF 2.1.0 (code scanning): every rule with its help, every finding as a result with its physical location and region, related places, and exemptions as
+//! SARIF 2.1.0 (code scanning): every rule with its help and the address of its page, every
+//! finding as a result with its physical location and region, related places, and exemptions as
 //! suppressions. Columns count Unicode code points (`columnKind`), as everywhere in imgcost.
 //!
 //! The log is typed (the structs below, serialized by serde in the order SARIF viewers show and
@@ -84,7 +85,7 @@ struct Driver {
     rules: Vec<ReportingDescriptor>,
 }
 
-/// A rule of the catalogue, with its documentation.
+/// A rule of the catalogue, with its documentation and the address of its page.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ReportingDescriptor {
@@ -92,6 +93,7 @@ struct ReportingDescriptor {
     name: &'static str,
     short_description: Message<&'static str>,
     full_description: Message<&'static str>,
+    help_uri: String,
     help: MultiformatMessage,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -264,6 +266,7 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
         name: rule.name,
         short_description: Message { text: rule.summary },
         full_description: Message { text: rule.summary },
+        help_uri: rule.help_uri(),
         help: MultiformatMessage {
             text: rule.doc,
             markdown: rule.doc,
