@@ -525,9 +525,11 @@ impl Shape {
 impl Compared {
     /// From a workflow's report form, as written or as read back.
     fn of(workflow: JsonWorkflow<'_>) -> Self {
-        let attempts = workflow.volume.map(|v| v.attempts.0);
+        // Normalized as the report writes them, so that a count's scale (`1050.00` at the head,
+        // `1050` read back) cannot change the last digit of the quotient.
+        let attempts = workflow.volume.map(|v| v.attempts.0.normalize());
         let inputs = workflow.tokens.map_or([None; 6], |tokens| {
-            tokens.inputs().map(|count| Some(count.0))
+            tokens.inputs().map(|count| Some(count.0.normalize()))
         });
         Self {
             shape: Shape {
