@@ -116,20 +116,32 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     let options = options(cli, &args.paths, true)?;
-    let mut head = imgcost::evaluate_paths(&options).map_err(|error| fail(cli, error))?;
-    let base = match (&args.base, &args.baseline) {
-        (Some(revision), _) => cost_diff::base_from_git(
-            &options.workspace,
-            revision,
-            &args.paths,
-            &cli.global.policies,
-            &options.context,
-            &head,
-        ),
-        (None, Some(path)) => cost_diff::base_from_baseline(&options.workspace, path),
+    let (mut head, base) = match (&args.base, &args.baseline) {
+        (Some(revision), _) => {
+            let head = imgcost::evaluate_paths(&options).map_err(|error| fail(cli, error))?;
+            let base = cost_diff::base_from_git(
+                &options.workspace,
+                revision,
+                &args.paths,
+                &cli.global.policies,
+                &options.context,
+                &head,
+            )
+            .map_err(|error| fail(cli, error))?;
+            (head, base)
+        }
+        // A saved report is read on one core while the head is checked on the others; the
+        // head's failure is told first, as when the two were read one after the other.
+        (None, Some(path)) => {
+            let (head, base) = rayon::join(
+                || imgcost::evaluate_paths(&options),
+                || cost_diff::base_from_baseline(&options.workspace, path),
+            );
+            let head = head.map_err(|error| fail(cli, error))?;
+            (head, base.map_err(|error| fail(cli, error))?)
+        }
         (None, None) => unreachable!("clap requires --base or --baseline"),
-    }
-    .map_err(|error| fail(cli, error))?;
+    };
     if head.manifest_count == 0 && base.workflows.is_empty() {
         bail!("no manifests at the head or at the base: nothing to compare");
     }
@@ -138,7 +150,10 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     findings.extend(cost_diff::policy_changes(&base, &options.workspace));
     head.diagnostics.extend(findings);
     imgcost::policy::settle(&mut head, &options.context.policies);
-    emit(cli, &args.report, &head, Some(&comparison))
+    let code = emit(cli, &args.report, &head, Some(&comparison));
+    // As in `check`: the process ends next, and the OS frees it all at once.
+    std::mem::forget((head, base, comparison));
+    code
 }
 
 /// The format on stdout: the one asked for, else annotations inside GitHub Actions.
@@ -204,7 +219,7 @@ fn write_format(
             render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
         }
         (Format::Sarif, _) => return render::sarif::write(report, out),
-        (Format::Junit, _) => render::junit::render(report),
+        (Format::Junit, _) => return render::junit::write(report, out),
     };
     out.write_all(text.as_bytes())
 }

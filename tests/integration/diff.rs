@@ -319,6 +319,81 @@ fn a_saved_baseline_report_compares_like_the_git_base() {
         .stderr_has("is not an imgcost report");
 }
 
+/// A baseline is read into the report's typed model: what imgcost would never write (a key the
+/// report does not have, a figure that is not a decimal string, a value outside a closed set,
+/// another version) is refused with exit 2, the place named by its JSON pointer.
+#[test]
+fn a_baseline_is_read_as_strictly_as_the_report_is_written() {
+    let t = Test::new().file("storefront/imgcost.yaml", STOREFRONT);
+    let saved = crate::test::run_in(
+        t.path(),
+        &["check", "--format", "json", "--as-of", "2026-11-25"].map(str::to_owned),
+        &[],
+        &[],
+    )
+    .status(0)
+    .stdout
+    .clone();
+    let report: Value = serde_json::from_str(&saved).unwrap();
+    let edits: [(&str, &str, Value, &str); 6] = [
+        (
+            "/workflows/1",
+            "extra",
+            Value::from(1),
+            "at `/workflows/1`: unknown field `extra`",
+        ),
+        (
+            "/workflows/0/volume",
+            "attempts",
+            Value::from(12600),
+            "at `/workflows/0`: invalid type: integer `12600`, expected a decimal figure as a string",
+        ),
+        (
+            "/workflows/0/volume",
+            "images",
+            Value::from("1e3"),
+            "at `/workflows/0`: invalid value: string \"1e3\", expected a decimal figure as a string",
+        ),
+        (
+            "/workflows/1",
+            "tier",
+            Value::from("premium"),
+            "at `/workflows/1`: unknown variant `premium`, expected `standard` or `batch`",
+        ),
+        (
+            "/diagnostics",
+            "",
+            serde_json::json!([{"rule": "IC201"}]),
+            "at `/diagnostics/0`: missing field `severity`",
+        ),
+        (
+            "",
+            "version",
+            Value::from(2),
+            "invalid value: integer `2`, expected 1, the version of the report imgcost writes",
+        ),
+    ];
+    for (object, key, value, refusal) in edits {
+        let mut edited = report.clone();
+        if key.is_empty() {
+            *edited.pointer_mut(object).unwrap() = value;
+        } else {
+            edited.pointer_mut(object).unwrap()[key] = value;
+        }
+        std::fs::write(t.path().join("base.json"), edited.to_string()).unwrap();
+        crate::test::run_in(
+            t.path(),
+            &["diff", "--baseline", "base.json"].map(str::to_owned),
+            &[],
+            &[],
+        )
+        .status(2)
+        .stderr_has(&format!(
+            "baseline base.json is not an imgcost report (version 1): {refusal}"
+        ));
+    }
+}
+
 #[test]
 fn diff_gates_fail_at_the_changed_line_and_policy_changes_are_noted() {
     let t = repo();

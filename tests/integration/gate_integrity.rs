@@ -417,6 +417,38 @@ fn a_baseline_with_impossible_figures_is_refused() {
     }
 }
 
+/// Gate integrity, class 5: a baseline's token counts are each a decimal that fits, but their
+/// sum (the input tokens per attempt `diff` compares) does not; it is compared as unknown
+/// instead of making `diff` panic.
+#[test]
+fn a_baseline_whose_token_counts_overflow_their_sum_is_compared() {
+    let t = Test::new().file("imgcost.yaml", VALID);
+    let saved = run(t.path(), &["check", "--format", "json"], &[])
+        .status(0)
+        .stdout
+        .clone();
+    let mut report: Value = serde_json::from_str(&saved).expect("a report");
+    let huge = "79228162514264337593543950335";
+    for kind in ["text_input", "image_input", "mainline_input"] {
+        report["workflows"][0]["tokens"][kind] = Value::from(huge);
+    }
+    std::fs::write(
+        t.path().join("base.json"),
+        serde_json::to_string_pretty(&report).expect("JSON"),
+    )
+    .expect("write");
+    let diff = run(
+        t.path(),
+        &["diff", "--baseline", "base.json", "--format", "json"],
+        &[],
+    );
+    diff.status(0);
+    assert_eq!(
+        diff.json()["diff"]["workflows"][0]["changed"],
+        serde_json::json!(["inputs"])
+    );
+}
+
 // --- Class 6: file names are not options -----------------------------------------------------
 
 /// Gate integrity, class 6: every pre-commit hook ends option parsing before the file names
