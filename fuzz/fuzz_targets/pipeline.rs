@@ -13,7 +13,8 @@ use std::sync::{Arc, OnceLock};
 
 use imgcost::policy::PolicySet;
 use imgcost::render::human::HumanStyle;
-use imgcost::{Context, ManifestInput, RateCard, check_inputs, diff, render};
+use imgcost::run::diff;
+use imgcost::{Context, ManifestInput, RateCard, check_inputs, render};
 use libfuzzer_sys::fuzz_target;
 
 fn context() -> &'static Context {

@@ -13,7 +13,7 @@ use imgcost::{
     Workspace, rules,
 };
 
-use imgcost::diff as cost_diff;
+use imgcost::run::diff::{self as cost_diff, BaseSource};
 
 use super::args::{
     CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, QuoteArgs, QuoteFormat,
@@ -116,43 +116,18 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     let options = options(cli, &args.paths, true)?;
-    let (mut head, base) = match (&args.base, &args.baseline) {
-        (Some(revision), _) => {
-            let head = imgcost::evaluate_paths(&options).map_err(|error| fail(cli, error))?;
-            let base = cost_diff::base_from_git(
-                &options.workspace,
-                revision,
-                &args.paths,
-                &cli.global.policies,
-                &options.context,
-                &head,
-            )
-            .map_err(|error| fail(cli, error))?;
-            (head, base)
-        }
-        // A saved report is read on one core while the head is checked on the others; the
-        // head's failure is told first, as when the two were read one after the other.
-        (None, Some(path)) => {
-            let (head, base) = rayon::join(
-                || imgcost::evaluate_paths(&options),
-                || cost_diff::base_from_baseline(&options.workspace, path),
-            );
-            let head = head.map_err(|error| fail(cli, error))?;
-            (head, base.map_err(|error| fail(cli, error))?)
-        }
+    let source = match (&args.base, &args.baseline) {
+        (Some(revision), _) => BaseSource::Revision {
+            revision,
+            policies: &cli.global.policies,
+        },
+        (None, Some(path)) => BaseSource::Baseline(path),
         (None, None) => unreachable!("clap requires --base or --baseline"),
     };
-    if head.manifest_count == 0 && base.workflows.is_empty() {
-        bail!("no manifests at the head or at the base: nothing to compare");
-    }
-    let comparison = cost_diff::compare(&base, &head);
-    let mut findings = cost_diff::gates(&comparison, &head, &options.context.policies);
-    findings.extend(cost_diff::policy_changes(&base, &options.workspace));
-    head.diagnostics.extend(findings);
-    imgcost::policy::settle(&mut head, &options.context.policies);
-    let code = emit(cli, &args.report, &head, Some(&comparison));
+    let run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
+    let code = emit(cli, &args.report, &run.head, Some(&run.comparison));
     // As in `check`: the process ends next, and the OS frees it all at once.
-    std::mem::forget((head, base, comparison));
+    std::mem::forget(run);
     code
 }
 
@@ -509,7 +484,7 @@ fn rules(args: &RulesArgs) -> anyhow::Result<u8> {
 
 fn init(args: &InitArgs) -> anyhow::Result<u8> {
     let dir = cwd()?.join(&args.dir);
-    let written = imgcost::init::init(&dir)?;
+    let written = imgcost::run::init::init(&dir)?;
     let mut text = String::new();
     for path in written {
         text.push_str(&format!("wrote {}\n", args.dir.join(path).display()));

@@ -36,8 +36,76 @@ use crate::report::json::{
 };
 use crate::report::{Report, WorkflowEntry};
 use crate::rules::{IC501, IC502};
-use crate::run::check::{Context, ManifestInput, evaluate};
+use crate::run::check::{CheckOptions, Context, ManifestInput, evaluate, evaluate_paths};
 use crate::yaml::Span;
+
+/// What a change is compared with.
+#[derive(Debug, Clone, Copy)]
+pub enum BaseSource<'a> {
+    /// The same paths at a git revision; `policies` are the explicit `--policy` files (the
+    /// repository policy when empty), read at the revision for IC502.
+    Revision {
+        revision: &'a str,
+        policies: &'a [PathBuf],
+    },
+    /// A JSON report saved by `check` on the base.
+    Baseline(&'a Path),
+}
+
+/// A finished `diff`: the head's report, with the diff's findings settled into it, and the
+/// comparison the renderers show.
+#[derive(Debug)]
+pub struct DiffRun {
+    pub head: Report,
+    pub base: Base,
+    pub comparison: Diff,
+}
+
+/// Runs `imgcost diff`: checks the head as `check` does, reads the base, compares them, and
+/// adds the `diff:` gates (IC501) and policy changes (IC502) before the policies' exemptions
+/// and severities settle every finding.
+///
+/// # Errors
+/// As [`check`](crate::run::check()), and when the base cannot be read, or neither side has a
+/// manifest.
+pub fn diff(options: &CheckOptions, source: BaseSource<'_>) -> Result<DiffRun, Error> {
+    let (mut head, base) = match source {
+        BaseSource::Revision { revision, policies } => {
+            let head = evaluate_paths(options)?;
+            let base = base_from_git(
+                &options.workspace,
+                revision,
+                &options.paths,
+                policies,
+                &options.context,
+                &head,
+            )?;
+            (head, base)
+        }
+        // A saved report is read on one core while the head is checked on the others; the
+        // head's failure is told first, as when the two were read one after the other.
+        BaseSource::Baseline(path) => {
+            let (head, base) = rayon::join(
+                || evaluate_paths(options),
+                || base_from_baseline(&options.workspace, path),
+            );
+            (head?, base?)
+        }
+    };
+    if head.manifest_count == 0 && base.workflows.is_empty() {
+        return Err(Error::NothingToCompare);
+    }
+    let comparison = compare(&base, &head);
+    let mut findings = gates(&comparison, &head, &options.context.policies);
+    findings.extend(policy_changes(&base, &options.workspace));
+    head.diagnostics.extend(findings);
+    settle(&mut head, &options.context.policies);
+    Ok(DiffRun {
+        head,
+        base,
+        comparison,
+    })
+}
 
 /// Largest baseline report read: a saved report of 100 000 workflows is about 700 MB.
 pub const MAX_BASELINE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
