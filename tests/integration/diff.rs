@@ -3,34 +3,13 @@
 //! base, a saved baseline report, the `diff:` gates and the policy-change note, and the Markdown
 //! comment as a golden file.
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::Value;
 
-use crate::test::{Output, Test};
+use crate::test::{Output, Test, git};
 
 const STOREFRONT: &str = "version: 1\nproject: storefront\nowner: \"@acme/web\"\ndefaults:\n  model: gpt-image-2\nworkflows:\n  product-hero:\n    request: {size: 1536x1024, quality: medium, n: 2}\n    volume: {requests_per_month: 12000, retry_rate: 0.05, accepted_fraction: 0.5}\n    inputs: {prompt_tokens: 350}\n    budget: {monthly_usd: 5000}\n  thumbnails:\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 40000, retry_rate: 0.02}\n    inputs: {prompt_tokens: 120}\n    budget: {monthly_usd: 300}\n";
 
 const MARKETING: &str = "version: 1\nproject: marketing\nowner: \"@acme/growth\"\nworkflows:\n  banners:\n    model: gpt-image-2.5-flare\n    request: {size: 1024x1024, quality: medium}\n    volume: {requests_per_month: 20000}\n    budget: {monthly_usd: 300}\n";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
 
 /// A repository whose first commit holds the storefront and marketing manifests.
 fn repo() -> Test {
@@ -542,4 +521,20 @@ fn long_comments_are_cut_under_the_comment_limit_and_json_matches_the_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(report["diff"]["workflows"].as_array().unwrap().len(), 1500);
+}
+
+/// A diff with no manifest on either side compares nothing: the run fails (exit 2) and says so,
+/// rather than reporting an empty change as a pass.
+#[test]
+fn nothing_at_the_head_or_the_base_is_a_failed_run() {
+    let t = Test::new().file("README.md", "no manifests here\n");
+    git(t.path(), &["init", "-q"]);
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-qm", "base"]);
+    git(t.path(), &["commit", "-q", "--allow-empty", "-m", "head"]);
+    let output = diff(&t, &[]);
+    output
+        .status(2)
+        .stderr_has("imgcost: error: no manifests at the head or at the base: nothing to compare");
+    assert_eq!(output.stdout, "");
 }

@@ -8,31 +8,12 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::test::{Output, Test, binary, run_in};
+use crate::test::{Output, Test, binary, git, run_in};
 
 const VALID: &str = "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
 
 /// A manifest over its own budget: exit 1 whenever it is checked.
 const OVER_BUDGET: &str = "version: 1\nproject: shop\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 100000}\n    budget: {monthly_usd: 10}\n";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
 
 fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A", "-f"]);
