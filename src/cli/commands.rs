@@ -13,8 +13,8 @@ use imgcost::{
     Workspace, rules,
 };
 
-use imgcost::diff as cost_diff;
-use imgcost::file_reader;
+use imgcost::input::file_reader;
+use imgcost::run::diff::{self as cost_diff, BaseSource};
 use imgcost::pricing::api_models;
 use imgcost::pricing::interchange::{self, Library};
 
@@ -119,29 +119,19 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     let options = options(cli, &args.paths, true)?;
-    let mut head = imgcost::evaluate_paths(&options).map_err(|error| fail(cli, error))?;
-    let base = match (&args.base, &args.baseline) {
-        (Some(revision), _) => cost_diff::base_from_git(
-            &options.workspace,
+    let source = match (&args.base, &args.baseline) {
+        (Some(revision), _) => BaseSource::Revision {
             revision,
-            &args.paths,
-            &cli.global.policies,
-            &options.context,
-            &head,
-        ),
-        (None, Some(path)) => cost_diff::base_from_baseline(&options.workspace, path),
+            policies: &cli.global.policies,
+        },
+        (None, Some(path)) => BaseSource::Baseline(path),
         (None, None) => unreachable!("clap requires --base or --baseline"),
-    }
-    .map_err(|error| fail(cli, error))?;
-    if head.manifest_count == 0 && base.workflows.is_empty() {
-        bail!("no manifests at the head or at the base: nothing to compare");
-    }
-    let comparison = cost_diff::compare(&base, &head);
-    let mut findings = cost_diff::gates(&comparison, &head, &options.context.policies);
-    findings.extend(cost_diff::policy_changes(&base, &options.workspace));
-    head.diagnostics.extend(findings);
-    imgcost::policy::settle(&mut head, &options.context.policies);
-    emit(cli, &args.report, &head, Some(&comparison))
+    };
+    let run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
+    let code = emit(cli, &args.report, &run.head, Some(&run.comparison));
+    // As in `check`: the process ends next, and the OS frees it all at once.
+    std::mem::forget(run);
+    code
 }
 
 /// The format on stdout: the one asked for, else annotations inside GitHub Actions.
@@ -207,7 +197,7 @@ fn write_format(
             render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
         }
         (Format::Sarif, _) => return render::sarif::write(report, out),
-        (Format::Junit, _) => render::junit::render(report),
+        (Format::Junit, _) => return render::junit::write(report, out),
     };
     out.write_all(text.as_bytes())
 }
@@ -607,7 +597,7 @@ fn rules(args: &RulesArgs) -> anyhow::Result<u8> {
 
 fn init(args: &InitArgs) -> anyhow::Result<u8> {
     let dir = cwd()?.join(&args.dir);
-    let written = imgcost::init::init(&dir)?;
+    let written = imgcost::run::init::init(&dir)?;
     let mut text = String::new();
     for path in written {
         text.push_str(&format!("wrote {}\n", args.dir.join(path).display()));

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::foundation::decimal;
 
@@ -83,7 +83,9 @@ pub struct WorkflowSpec {
 }
 
 /// `endpoint:` the API route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize,
+)]
 pub enum Endpoint {
     #[default]
     #[serde(rename = "images.generate")]

@@ -125,7 +125,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 ///
 /// # Errors
 /// As [`check`].
-pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
+pub(crate) fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
     // Compiling the manifest schema takes as long as walking a small tree: do both at once.
     let (found, _) = rayon::join(
         || discovery::discover(&options.paths, &options.workspace),
@@ -185,7 +185,11 @@ pub fn check_inputs(
 /// Loads, prices and judges manifests. `findings` are those already made (by discovery) and join
 /// the report; exemptions and severities are not applied yet.
 #[must_use]
-pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &Context) -> Report {
+pub(crate) fn evaluate(
+    inputs: &[ManifestInput],
+    findings: Vec<Diagnostic>,
+    context: &Context,
+) -> Report {
     let loaded: Vec<Loaded> = inputs
         .par_iter()
         .map(|input| load_one(input, &context.ratecard, context.as_of))

@@ -12,7 +12,7 @@
 //! * the unexplained gpt-image-1.5 edit (`community-measured (unexplained)`): its 1 899 output
 //!   tokens include text output the table cannot know; the table value must stay 1 568.
 
-use imgcost::ratecard::token_rules::calculator_output_tokens;
+use imgcost::pricing::ratecard::token_rules::calculator_output_tokens;
 use imgcost::yaml::{self, Node, NodeKind};
 use imgcost::{Confidence, Dimensions, Projection, RateCard, WorkflowSpec, project};
 use rust_decimal::Decimal;
