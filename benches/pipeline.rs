@@ -96,7 +96,9 @@ fn project_workflow(bencher: Bencher) {
     let workflows = &MANIFEST.workflows;
     bencher.counter(ItemsCount::new(workflows.len())).bench(|| {
         for workflow in workflows {
-            black_box(imgcost::project(black_box(&workflow.spec), &CARD, None).expect("priced"));
+            black_box(
+                imgcost::project(black_box(&workflow.spec), &CARD, *AS_OF, None).expect("priced"),
+            );
         }
     });
 }
@@ -160,8 +162,9 @@ fn diff_gates_10k(bencher: Bencher) {
     let base = imgcost::check_inputs(&inputs(""), Vec::new(), &context);
     // `1` before each volume: ten times it and more.
     let head = imgcost::check_inputs(&inputs("1"), Vec::new(), &context);
-    let diff = imgcost::diff::compare(&imgcost::diff::Base::of_report(&base, "base"), &head);
+    let diff =
+        imgcost::run::diff::compare(&imgcost::run::diff::Base::of_report(&base, "base"), &head);
     bencher
         .counter(ItemsCount::new(head.workflows.len()))
-        .bench(|| imgcost::diff::gates(black_box(&diff), &head, &context.policies));
+        .bench(|| imgcost::run::diff::gates(black_box(&diff), &head, &context.policies));
 }

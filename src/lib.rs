@@ -1,10 +1,18 @@
 //! imgcost: a cost-policy checker for OpenAI image API workflows.
 //!
-//! The library does all the work and never prints. A run goes: discover manifest files
-//! (`discovery`), load each into a spanned YAML tree (`yaml`), validate it against the JSON
-//! Schema ([`Schema`]), read the typed model ([`Manifest`], [`Workflow`]), and collect every
-//! finding as a [`Diagnostic`] in a [`Report`]. The binary (`src/main.rs`, `src/cli/`) parses
-//! arguments and picks a renderer from [`render`].
+//! The library does all the work and never prints; the binary (`src/main.rs`, `src/cli/`)
+//! parses arguments, calls one entry point and picks a renderer from [`render`]. The modules
+//! are the pipeline, bottom first, each importing only those before it: [`foundation`]
+//! (files, diagnostics, money, dates), [`rules`] (the registry of rule codes), [`input`]
+//! (workspace, git, discovery), [`model`] (schema and typed manifests), [`pricing`] (rate
+//! cards and the one pricing function, [`project`]), [`report`] (the report and its typed JSON
+//! model), [`policy`] (policies and the checks that judge a workflow), [`run`] (each command's
+//! orchestration) and [`render`] (one writer per output format). `DEVELOPERS.md` draws it.
+//!
+//! The entry points: [`check()`] (paths on disk to a [`Report`]), [`check_inputs`] (manifests
+//! already in memory), [`diff()`] (a change against a git revision or a saved report),
+//! [`explain()`] (one workflow's arithmetic) and [`quote()`] (one request priced). The names
+//! re-exported below are the types those take and return.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -21,28 +29,23 @@ pub mod report;
 pub mod rules;
 pub mod run;
 
-// The modules of earlier releases, kept under their names for library users.
-pub use foundation::decimal;
-pub use input::{discovery, file_reader, git};
-pub use pricing::{projection, ratecard};
-pub use run::{diff, init};
-
 pub use foundation::{
     Date, DecodeError, Diagnostic, Error, Exempted, Label, LineColumn, Rule, Severity,
     SeveritySetting, SourceFile, printable, sort_and_dedup,
 };
 pub use input::Workspace;
 pub use model::{
-    Background, Dimensions, Endpoint, FIELD_PATHS, Fidelity, FieldSpans, InputImage, Inputs,
-    Latency, Mainline, Manifest, Moderation, OutputFormat, Quality, Request, Schema, Size, Volume,
-    Workflow, WorkflowBudget, WorkflowSpec, closest, load_tree, typed_error,
+    Background, Complexity, Dimensions, Endpoint, FIELD_PATHS, Fidelity, FieldSpans, InputImage,
+    Inputs, Latency, Mainline, Manifest, Moderation, OutputFormat, Quality, Request, Schema, Size,
+    Volume, Workflow, WorkflowBudget, WorkflowSpec, closest, load_tree, typed_error,
 };
 pub use pricing::{
     ByKind, Confidence, Fact, PricingError, Projection, QuoteRequest, RateCard, Tier, TokenKind,
     project, quote,
 };
 pub use report::{Counts, Report, WorkflowEntry};
+pub use run::diff::{BaseSource, DiffRun, diff};
 pub use run::{
     CheckOptions, Context, Explanation, ManifestInput, UnknownWorkflow, check, check_inputs,
-    evaluate, evaluate_paths, explain,
+    explain,
 };

@@ -22,12 +22,16 @@ mod gate_loading;
 mod gate_output;
 #[path = "integration/hostile.rs"]
 mod hostile;
+#[path = "integration/interchange.rs"]
+mod interchange;
 #[path = "integration/loading.rs"]
 mod loading;
 #[path = "integration/policies.rs"]
 mod policies;
 #[path = "integration/properties.rs"]
 mod properties;
+#[path = "integration/ratecard_2026_12.rs"]
+mod ratecard_2026_12;
 #[path = "integration/ratecards.rs"]
 mod ratecards;
 #[path = "integration/reconcile.rs"]

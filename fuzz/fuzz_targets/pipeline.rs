@@ -13,7 +13,8 @@ use std::sync::{Arc, OnceLock};
 
 use imgcost::policy::PolicySet;
 use imgcost::render::human::HumanStyle;
-use imgcost::{Context, ManifestInput, RateCard, check_inputs, diff, render};
+use imgcost::run::diff;
+use imgcost::{Context, ManifestInput, RateCard, check_inputs, render};
 use libfuzzer_sys::fuzz_target;
 
 fn context() -> &'static Context {
@@ -35,8 +36,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let report = check_inputs(&[input], Vec::new(), context());
     let json = render::json::render(&report, false);
-    if let Err(error) = serde_json::from_str::<serde_json::Value>(&json) {
-        panic!("the JSON report is not JSON ({error}):\n{json}");
+    // What is written reads back into the typed model a baseline is read with, and writes the
+    // same bytes.
+    match serde_json::from_str::<imgcost::report::json::JsonReport<'_>>(&json) {
+        Ok(read) => assert_eq!(
+            serde_json::to_string_pretty(&read).expect("writing to memory") + "\n",
+            json,
+            "the JSON report does not write back the same"
+        ),
+        Err(error) => panic!("the JSON report does not read back ({error}):\n{json}"),
     }
     // Colour on for odd lengths, off for even: both drawing paths get exercised without
     // rendering every input twice.

@@ -171,9 +171,10 @@ pub struct QuoteArgs {
     /// Size `WIDTHxHEIGHT` or `auto`.
     #[arg(long, value_name = "SIZE")]
     pub size: String,
-    /// low, medium, high, xhigh, max or auto.
+    /// low, medium, high, xhigh, max or auto. Default: none is sent, which the API treats as
+    /// `auto` (priced as the rate card says the model bills it).
     #[arg(long, value_name = "QUALITY")]
-    pub quality: String,
+    pub quality: Option<String>,
     /// Images per request.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10), value_name = "N")]
     pub n: u32,
@@ -189,6 +190,42 @@ pub struct QuoteArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = QuoteFormat::Human, value_name = "FORMAT")]
     pub format: QuoteFormat,
+    #[command(flatten)]
+    pub image: QuoteImageArgs,
+}
+
+/// The request fields of the image formats and of gpt-image-2.6.
+#[derive(Debug, Args)]
+pub struct QuoteImageArgs {
+    /// The image's format: png, jpeg, webp, gif or svg (gif is priced as the sheet of its
+    /// frames, svg adds the model that writes it).
+    #[arg(long, value_name = "FORMAT")]
+    pub output_format: Option<String>,
+    /// GIF frames, 2 to 16 (with --output-format gif; default: the rate card's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=16), value_name = "N")]
+    pub frames: Option<u32>,
+    /// low, medium or high: how much gpt-image-2.6 plans the image (no extra charge).
+    #[arg(long, value_name = "COMPLEXITY")]
+    pub complexity: Option<String>,
+    /// The text model that writes the SVG (with --output-format svg).
+    #[arg(long, value_name = "MODEL")]
+    pub svg_model: Option<String>,
+    /// Input tokens of the SVG author (its `svg_usage`).
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "TOKENS",
+        requires = "svg_model"
+    )]
+    pub svg_input_tokens: u64,
+    /// Output tokens of the SVG author, reasoning included.
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "TOKENS",
+        requires = "svg_model"
+    )]
+    pub svg_output_tokens: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -218,6 +255,45 @@ pub enum RatecardAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Write the card's token rates in a price library's shape (JSON on stdout), so that runtime
+    /// metering and CI use the same numbers.
+    Export {
+        #[arg(long, value_enum, value_name = "LIBRARY")]
+        format: LibraryFormat,
+    },
+    /// Compare a saved LiteLLM or genai-prices file with the card: every disagreement (exit 1
+    /// if any, 0 if none, 2 for an unreadable file). Offline: nothing is fetched.
+    Compare {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The models the manifests call that a saved `GET /v1/models` response gives a
+    /// `shutdown_date`, beside the card's (exit 1 when the card does not know one, or dates it
+    /// otherwise, or the model is already shut down).
+    Shutdowns {
+        /// A saved response of `GET /v1/models`.
+        #[arg(long, value_name = "FILE")]
+        models: PathBuf,
+        /// Files or folders to check. Default: the current directory.
+        #[arg(value_name = "PATH", default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
+    /// What changed between two cards (prices, rules, shutdowns), each a built-in id or a file.
+    Diff {
+        #[arg(value_name = "OLD")]
+        old: String,
+        #[arg(value_name = "NEW")]
+        new: String,
+    },
+}
+
+/// A price library's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LibraryFormat {
+    /// LiteLLM's `model_prices_and_context_window.json` (USD per token).
+    Litellm,
+    /// pydantic genai-prices v2 `data.json` (USD per 1M tokens).
+    GenaiPrices,
 }
 
 #[derive(Debug, Args)]

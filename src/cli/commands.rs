@@ -13,11 +13,14 @@ use imgcost::{
     Workspace, rules,
 };
 
-use imgcost::diff as cost_diff;
+use imgcost::input::file_reader;
+use imgcost::pricing::api_models;
+use imgcost::pricing::interchange::{self, Library};
+use imgcost::run::diff::{self as cost_diff, BaseSource};
 
 use super::args::{
-    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, QuoteArgs, QuoteFormat,
-    RatecardAction, RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
+    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, LibraryFormat, QuoteArgs,
+    QuoteFormat, RatecardAction, RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
 };
 use super::{FINDINGS, print, use_color};
 
@@ -121,29 +124,19 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     let options = options(cli, &args.paths, true)?;
-    let mut head = imgcost::evaluate_paths(&options).map_err(|error| fail(cli, error))?;
-    let base = match (&args.base, &args.baseline) {
-        (Some(revision), _) => cost_diff::base_from_git(
-            &options.workspace,
+    let source = match (&args.base, &args.baseline) {
+        (Some(revision), _) => BaseSource::Revision {
             revision,
-            &args.paths,
-            &cli.global.policies,
-            &options.context,
-            &head,
-        ),
-        (None, Some(path)) => cost_diff::base_from_baseline(&options.workspace, path),
+            policies: &cli.global.policies,
+        },
+        (None, Some(path)) => BaseSource::Baseline(path),
         (None, None) => unreachable!("clap requires --base or --baseline"),
-    }
-    .map_err(|error| fail(cli, error))?;
-    if head.manifest_count == 0 && base.workflows.is_empty() {
-        bail!("no manifests at the head or at the base: nothing to compare");
-    }
-    let comparison = cost_diff::compare(&base, &head);
-    let mut findings = cost_diff::gates(&comparison, &head, &options.context.policies);
-    findings.extend(cost_diff::policy_changes(&base, &options.workspace));
-    head.diagnostics.extend(findings);
-    imgcost::policy::settle(&mut head, &options.context.policies);
-    emit(cli, &args.report, &head, Some(&comparison))
+    };
+    let run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
+    let code = emit(cli, &args.report, &run.head, Some(&run.comparison));
+    // As in `check`: the process ends next, and the OS frees it all at once.
+    std::mem::forget(run);
+    code
 }
 
 /// The format on stdout: the one asked for, else annotations inside GitHub Actions.
@@ -209,7 +202,7 @@ fn write_format(
             render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
         }
         (Format::Sarif, _) => return render::sarif::write(report, out),
-        (Format::Junit, _) => render::junit::render(report),
+        (Format::Junit, _) => return render::junit::write(report, out),
     };
     out.write_all(text.as_bytes())
 }
@@ -396,7 +389,37 @@ fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<u8> {
 
 fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
     let card = card(cli, &workspace()?)?;
-    let request = QuoteRequest {
+    let request = quote_request(args)?;
+    match imgcost::quote(&card, &request, as_of(cli)) {
+        Ok(projection) => {
+            let author = request.svg.as_ref().map(|svg| svg.model.as_str());
+            print(&match args.format {
+                QuoteFormat::Human => render::quote::human(&projection, author),
+                QuoteFormat::Json => render::quote::json(&projection, author),
+            })?;
+            Ok(0)
+        }
+        Err(error) => {
+            let help = error
+                .help
+                .map_or_else(String::new, |h| format!("\nhelp: {h}"));
+            bail!("[{}] {}{help}", error.rule.code, error.message)
+        }
+    }
+}
+
+/// The request `quote` prices, from its flags.
+fn quote_request(args: &QuoteArgs) -> anyhow::Result<QuoteRequest> {
+    fn parsed<T: std::str::FromStr<Err = String>>(
+        value: Option<&str>,
+        flag: &'static str,
+    ) -> anyhow::Result<Option<T>> {
+        value
+            .map(|text| text.parse().map_err(anyhow::Error::msg).context(flag))
+            .transpose()
+    }
+    let image = &args.image;
+    Ok(QuoteRequest {
         model: args.model.clone(),
         endpoint: args
             .endpoint
@@ -408,30 +431,20 @@ fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
             .parse()
             .map_err(anyhow::Error::msg)
             .context("--size")?,
-        quality: args
-            .quality
-            .parse()
-            .map_err(anyhow::Error::msg)
-            .context("--quality")?,
+        quality: parsed(args.quality.as_deref(), "--quality")?.unwrap_or_default(),
         n: args.n,
         batch: args.batch,
         prompt_tokens: args.prompt_tokens.into(),
-    };
-    match imgcost::quote(&card, &request) {
-        Ok(projection) => {
-            print(&match args.format {
-                QuoteFormat::Human => render::quote::human(&projection),
-                QuoteFormat::Json => render::quote::json(&projection),
-            })?;
-            Ok(0)
-        }
-        Err(error) => {
-            let help = error
-                .help
-                .map_or_else(String::new, |h| format!("\nhelp: {h}"));
-            bail!("[{}] {}{help}", error.rule.code, error.message)
-        }
-    }
+        output_format: parsed(image.output_format.as_deref(), "--output-format")?,
+        frames: image.frames,
+        complexity: parsed(image.complexity.as_deref(), "--complexity")?,
+        svg: image.svg_model.as_ref().map(|model| imgcost::Mainline {
+            model: model.clone(),
+            input_tokens: image.svg_input_tokens.into(),
+            cached_fraction: rust_decimal::Decimal::ZERO,
+            output_tokens: image.svg_output_tokens.into(),
+        }),
+    })
 }
 
 fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
@@ -447,13 +460,103 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
         }
         RatecardAction::Show { model } => {
             let card = card(cli, &workspace)?;
+            if let Some((id, found)) = card.text_model(model) {
+                print(&render::ratecard::show_text(&card, id, found, as_of(cli)))?;
+                return Ok(0);
+            }
             let Some((id, found)) = card.image_model(model) else {
                 let hint = card
                     .suggest_image_model(model)
                     .map_or_else(String::new, |best| format!("; did you mean `{best}`?"));
                 bail!("rate card {} has no model `{model}`{hint}", card.id);
             };
-            print(&render::ratecard::show(&card, id, found))?;
+            print(&render::ratecard::show(&card, id, found, as_of(cli)))?;
+        }
+        RatecardAction::Export { format } => {
+            let card = card(cli, &workspace)?;
+            let library = match format {
+                LibraryFormat::Litellm => Library::LiteLlm,
+                LibraryFormat::GenaiPrices => Library::GenaiPrices,
+            };
+            print(&interchange::export(&card, as_of(cli), library))?;
+        }
+        RatecardAction::Compare { file } => {
+            let card = card(cli, &workspace)?;
+            let display = file.display().to_string();
+            let unreadable = |message: String| Error::Unreadable {
+                what: "price file",
+                path: display.clone(),
+                message,
+            };
+            let bytes = file_reader::read_confined(&workspace, file, interchange::MAX_FILE_BYTES)
+                .map_err(|message| fail(cli, unreadable(message)))?;
+            if bytes.len() as u64 > interchange::MAX_FILE_BYTES {
+                return Err(fail(
+                    cli,
+                    unreadable(format!(
+                        "larger than {} MiB",
+                        interchange::MAX_FILE_BYTES >> 20
+                    )),
+                ));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| fail(cli, unreadable("not UTF-8".to_owned())))?;
+            let comparison = interchange::compare(&card, as_of(cli), &text)
+                .map_err(|message| fail(cli, unreadable(message)))?;
+            print(&render::ratecard::comparison(&card, &comparison))?;
+            return Ok(if comparison.disagreements.is_empty() {
+                0
+            } else {
+                FINDINGS
+            });
+        }
+        RatecardAction::Shutdowns { models, paths } => {
+            let display = models.display().to_string();
+            let unreadable = |message: String| Error::Unreadable {
+                what: "models file",
+                path: display.clone(),
+                message,
+            };
+            let bytes = file_reader::read_confined(&workspace, models, api_models::MAX_FILE_BYTES)
+                .map_err(|message| fail(cli, unreadable(message)))?;
+            if bytes.len() as u64 > api_models::MAX_FILE_BYTES {
+                return Err(fail(
+                    cli,
+                    unreadable(format!(
+                        "larger than {} MiB",
+                        api_models::MAX_FILE_BYTES >> 20
+                    )),
+                ));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| fail(cli, unreadable("not UTF-8".to_owned())))?;
+            let list =
+                api_models::parse(&text).map_err(|message| fail(cli, unreadable(message)))?;
+            let report = checked(cli, paths, false)?;
+            let found = imgcost::run::shutdowns::shutdowns(&report, &report.ratecard, &list);
+            print(&render::ratecard::shutdowns(
+                &report.ratecard,
+                report.as_of,
+                &found,
+            ))?;
+            return Ok(if found.fails(report.as_of) {
+                FINDINGS
+            } else {
+                0
+            });
+        }
+        RatecardAction::Diff { old, new } => {
+            let read = |choice: &str| {
+                RateCard::select(
+                    Some(choice),
+                    as_of(cli),
+                    &workspace,
+                    cli.global.policy_ref.as_deref(),
+                )
+                .map_err(|error| fail(cli, error))
+            };
+            let (old, new) = (read(old)?, read(new)?);
+            print(&render::ratecard::diff(&old, &new))?;
         }
         RatecardAction::Validate { file } => {
             let display = file.display().to_string();
@@ -499,7 +602,7 @@ fn rules(args: &RulesArgs) -> anyhow::Result<u8> {
 
 fn init(args: &InitArgs) -> anyhow::Result<u8> {
     let dir = cwd()?.join(&args.dir);
-    let written = imgcost::init::init(&dir)?;
+    let written = imgcost::run::init::init(&dir)?;
     let mut text = String::new();
     for path in written {
         text.push_str(&format!("wrote {}\n", args.dir.join(path).display()));

@@ -254,6 +254,14 @@ impl serde::Serialize for Fixed {
     }
 }
 
+/// Read back from a report: the text's places are the places shown.
+impl<'de> serde::Deserialize<'de> for Fixed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = deserializer.deserialize_str(ReportTextVisitor)?;
+        Ok(Self(value, value.scale()))
+    }
+}
+
 /// A decimal shown without trailing zeros; written into JSON as a string without allocating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plain(pub Decimal);
@@ -267,6 +275,42 @@ impl std::fmt::Display for Plain {
 impl serde::Serialize for Plain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Text::of(self.0.normalize()).as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Plain {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(ReportTextVisitor).map(Self)
+    }
+}
+
+/// Reads a figure as a report writes it: a string of digits with at most a point and a leading
+/// `-` (`"12.30"`, `"-0.50"`, `"12600"`), never an exponent, a `+` or a JSON number, read
+/// exactly (`Decimal::from_str_exact`: more than 28 digits is an error, not a rounded figure).
+struct ReportTextVisitor;
+
+impl Visitor<'_> for ReportTextVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a decimal figure as a string (\"12.30\")")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
+        let unsigned = text.strip_prefix('-').unwrap_or(text);
+        let (whole, fraction) = match unsigned.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (unsigned, None),
+        };
+        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !fraction.is_none_or(digits) {
+            return Err(E::invalid_value(de::Unexpected::Str(text), &self));
+        }
+        Decimal::from_str_exact(text).map_err(|_| {
+            E::custom(format!(
+                "`{text}` has more digits than imgcost computes with"
+            ))
+        })
     }
 }
 

@@ -9,6 +9,8 @@ use crate::foundation::Diagnostic;
 pub enum Error {
     #[error("no manifests found under {searched}")]
     NothingToCheck { searched: String },
+    #[error("no manifests at the head or at the base: nothing to compare")]
+    NothingToCompare,
     #[error("path does not exist: {}", .0.display())]
     MissingPath(PathBuf),
     #[error("cannot read {what} {path}: {message}")]

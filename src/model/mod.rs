@@ -17,7 +17,9 @@ pub use attribution::Attribution;
 pub use dimensions::Dimensions;
 pub use field_spans::{FIELD_PATHS, FieldSpans};
 pub use manifest::{Manifest, load_tree, typed_error};
-pub use request::{Background, Fidelity, Moderation, OutputFormat, Quality, Request, Size};
+pub use request::{
+    Background, Complexity, Fidelity, Moderation, OutputFormat, Quality, Request, Size,
+};
 pub use schema::{Schema, closest};
 pub use workflow::{
     Endpoint, InputImage, Inputs, Latency, Mainline, Volume, Workflow, WorkflowBudget, WorkflowSpec,

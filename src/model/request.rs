@@ -23,6 +23,10 @@ pub struct Request {
     pub partial_images: u32,
     pub input_fidelity: Option<Fidelity>,
     pub moderation: Option<Moderation>,
+    /// Frames of `output_format: gif` (2–16; the API's default when absent).
+    pub frames: Option<u32>,
+    /// Planning effort of gpt-image-2.6 (`complexity`), independent of the rendering quality.
+    pub complexity: Option<Complexity>,
 }
 
 const fn one() -> u32 {
@@ -41,6 +45,8 @@ impl Default for Request {
             partial_images: 0,
             input_fidelity: None,
             moderation: None,
+            frames: None,
+            complexity: None,
         }
     }
 }
@@ -153,4 +159,9 @@ api_enum! {
 api_enum! {
     /// `moderation`.
     Moderation { Low => "low", Auto => "auto" }
+}
+
+api_enum! {
+    /// `complexity` (gpt-image-2.6): how much the model plans the image.
+    Complexity { Low => "low", Medium => "medium", High => "high" }
 }

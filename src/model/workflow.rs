@@ -3,7 +3,7 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::foundation::decimal;
 
@@ -77,13 +77,17 @@ pub struct WorkflowSpec {
     #[serde(default)]
     pub inputs: Inputs,
     pub mainline: Option<Mainline>,
+    /// `output_format: svg` only: the text model that writes the SVG and its tokens per call.
+    pub svg: Option<Mainline>,
     pub budget: Option<WorkflowBudget>,
     /// Whose usage belongs to it, its manifest's filling in what it does not say.
     pub attribution: Option<crate::model::Attribution>,
 }
 
 /// `endpoint:` the API route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize,
+)]
 pub enum Endpoint {
     #[default]
     #[serde(rename = "images.generate")]
@@ -169,7 +173,8 @@ pub struct InputImage {
     pub per_request: Decimal,
 }
 
-/// `mainline:` the text model of a `responses` workflow.
+/// `mainline:` the text model of a `responses` workflow; also `svg:`, the text model that writes
+/// an SVG (`svg.model` in the API), with its tokens per call as `svg_usage` reports them.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mainline {

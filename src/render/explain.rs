@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::foundation::decimal::format_plain as plain;
-use crate::pricing::ratecard::Sourced;
+use crate::model::{Endpoint, OutputFormat};
+use crate::pricing::ratecard::{Shutdown, Sourced};
 use crate::pricing::{CostFact, Fact, InputFact, ModelFact, OutputFact, VolumeFact};
 use crate::render::human::usd;
 use crate::run::Explanation;
@@ -39,6 +40,21 @@ pub fn render(explanation: &Explanation<'_>) -> String {
             let _ = writeln!(out, "     source ({}): {}", rule.confidence, rule.source);
         }
     }
+    for (role, shutdown) in shutdowns(explanation) {
+        if let Some(lifecycle) = shutdown.lifecycle {
+            let replacements: Vec<&str> = shutdown.replacements().collect();
+            let replacement = if replacements.is_empty() {
+                String::new()
+            } else {
+                format!(", replacement: {}", replacements.join(" or "))
+            };
+            let _ = writeln!(
+                out,
+                "\n{role}{} shuts down on {}{replacement}\n     source ({}): {}",
+                shutdown.id, shutdown.day, lifecycle.confidence, lifecycle.source
+            );
+        }
+    }
     match &explanation.outcome {
         Ok(projection) => {
             let per_image = projection
@@ -67,6 +83,29 @@ pub fn render(explanation: &Explanation<'_>) -> String {
         }
     }
     out
+}
+
+/// The shutdowns the card records for the models the workflow calls: its image model, the
+/// mainline model of a `responses` workflow, the model that writes an SVG.
+fn shutdowns<'a>(explanation: &Explanation<'a>) -> Vec<(&'static str, Shutdown<'a>)> {
+    let spec = &explanation.entry.workflow.spec;
+    let card = explanation.card;
+    let mainline = spec
+        .mainline
+        .as_ref()
+        .filter(|_| spec.endpoint == Endpoint::Responses)
+        .and_then(|m| card.text_shutdown(&m.model));
+    let author = spec
+        .svg
+        .as_ref()
+        .filter(|_| spec.request.output_format == Some(OutputFormat::Svg))
+        .and_then(|a| card.text_shutdown(&a.model));
+    card.image_shutdown(&spec.model)
+        .map(|s| ("model ", s))
+        .into_iter()
+        .chain(mainline.map(|s| ("mainline model ", s)))
+        .chain(author.map(|s| ("svg author ", s)))
+        .collect()
 }
 
 /// One numbered step: what was computed, how, to what, and on what authority.
@@ -122,10 +161,75 @@ fn model_step(fact: &ModelFact) -> Step<'_> {
             let arithmetic = format!("{requested}{alias}, {} tier, {endpoint}", tier.as_str());
             Step::new("model", arithmetic, model).citing(rule)
         }
+        ModelFact::Record {
+            rule,
+            model,
+            period,
+            number,
+            of,
+        } => Step::new(
+            "dated record",
+            format!("{model}'s {rule}: record {number} of {of}, in force {period}"),
+            "",
+        ),
         ModelFact::AutoQuality { quality, rule } => Step::new(
             "quality",
             "auto, budgeted at the card's assumption".to_owned(),
             quality,
+        )
+        .citing(rule),
+        ModelFact::AutoQualityBilled { quality, rule } => Step::new(
+            "quality",
+            format!("auto (or none): the API bills it as {quality}"),
+            quality,
+        )
+        .citing(rule),
+        ModelFact::AutoQualityMeasured {
+            measured,
+            shape,
+            rule,
+        } => Step::new(
+            "quality",
+            format!(
+                "auto (or none): the model picks its own; budgeted at the measured {} tokens at {}, scaled as {shape}",
+                measured.tokens, measured.size
+            ),
+            "auto",
+        )
+        .citing(rule),
+        ModelFact::Complexity { complexity, rule } => Step::new(
+            "complexity",
+            format!("{complexity}, at no extra charge"),
+            "$0",
+        )
+        .citing(rule),
+        ModelFact::GifSheet {
+            frames,
+            default_frames,
+            grid,
+            frame,
+            sheet,
+            rule,
+        } => {
+            let default = if *default_frames {
+                " (the default frame count)"
+            } else {
+                ""
+            };
+            Step::new(
+                "gif sheet",
+                format!(
+                    "{frames} frames{default} of {frame} on a {}x{} grid, priced as one image",
+                    grid.columns, grid.rows
+                ),
+                sheet,
+            )
+            .citing(rule)
+        }
+        ModelFact::AutoFrame { frames, frame, rule } => Step::new(
+            "frame size",
+            format!("auto with {frames} frames: the largest square frame the sheet allows"),
+            frame,
         )
         .citing(rule),
         ModelFact::AutoSize {
@@ -159,17 +263,36 @@ fn output_step(fact: &OutputFact) -> Step<'_> {
             plain(*tokens),
         )
         .citing(rule),
+        OutputFact::Measured {
+            n,
+            measured,
+            base,
+            size,
+            tokens,
+            rule,
+        } => Step::new(
+            "output tokens per call",
+            format!(
+                "ceil({n} × {} × N({size}) / N({}))   [measured {} at {}; N = {base} × cells × (2000000 + pixels)]",
+                measured.tokens, measured.size, measured.tokens, measured.size
+            ),
+            plain(*tokens),
+        )
+        .citing(rule),
         OutputFact::Estimated {
             calculated,
             factor,
             tokens,
             rule,
-        } => Step::new(
-            "estimated output tokens",
-            format!("{} × {}", plain(*calculated), plain(*factor)),
-            plain(*tokens),
-        )
-        .citing(rule),
+        } => {
+            let product = format!("{} × {}", plain(*calculated), plain(*factor));
+            let arithmetic = if tokens.fract().is_zero() && *tokens == *calculated * *factor {
+                product
+            } else {
+                format!("ceil({product})")
+            };
+            Step::new("estimated output tokens", arithmetic, plain(*tokens)).citing(rule)
+        }
         OutputFact::Table {
             n,
             per_image,
@@ -346,6 +469,28 @@ fn cost_step(fact: &CostFact) -> Step<'_> {
             rule,
         } => Step::new(
             "mainline model cost",
+            format!(
+                "{model}: {} input × ${} + {} cached × ${} + {} output × ${} (per 1M)",
+                plain(*input),
+                plain(rates.input.0),
+                plain(*cached_input),
+                plain(rates.cached_input.0),
+                plain(*output),
+                plain(rates.output.0)
+            ),
+            dollars(*usd),
+        )
+        .citing(rule),
+        CostFact::SvgAuthor {
+            model,
+            input,
+            cached_input,
+            output,
+            rates,
+            usd,
+            rule,
+        } => Step::new(
+            "svg author cost",
             format!(
                 "{model}: {} input × ${} + {} cached × ${} + {} output × ${} (per 1M)",
                 plain(*input),

@@ -1,6 +1,6 @@
 //! The terminal renderer: each finding drawn by miette with its source lines, then a summary.
 //!
-//! Each finding is drawn from a [`Snippet`] of its file, which keeps what one finding prints
+//! Each finding is drawn from a `Snippet` of its file, which keeps what one finding prints
 //! bounded however long the file's lines are.
 //!
 //! Colour follows `--color` (the CLI resolves `auto` against the terminal and `NO_COLOR`);

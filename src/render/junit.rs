@@ -1,13 +1,16 @@
-//! JUnit XML: one test suite per manifest file, one test case per workflow (failing with the
-//! error findings about it), and one case per file for findings that are about no workflow
-//! (syntax, the manifest budget). Warnings and notes go to the case's `system-out`.
+//! JUnit XML, written by `quick-junit`: one test suite per manifest file, one test case per
+//! workflow (failing with the error findings about it), and one case per file for findings that
+//! are about no workflow (syntax, the manifest budget). Warnings and notes go to the case's
+//! `system-out`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::io::Write;
+
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite, XmlString};
+use rayon::prelude::*;
 
 use crate::foundation::{Diagnostic, Severity};
-
 use crate::report::Report;
 
 /// Whether `c` may stand in the document: XML 1.0's `Char` production refuses C0 controls
@@ -18,27 +21,21 @@ fn allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'))
 }
 
-/// Text for an XML attribute value or element content: markup characters as entities, and
-/// characters XML forbids replaced by U+FFFD, so that the reader still sees something was there.
-/// Borrows when nothing needs escaping, as nearly every text in a large report.
-fn xml(text: &str) -> Cow<'_, str> {
-    let needs = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || !allowed(c);
-    if !text.contains(needs) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if !allowed(c) => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+/// Text for the document: characters XML forbids replaced by U+FFFD, so that the reader still
+/// sees something was there. `quick-junit` escapes markup, and drops the C0 controls it is given
+/// without a trace (tab and carriage return too), so they are replaced here first. Borrows when
+/// nothing needs replacing, as nearly every text in a large report.
+fn xml(text: &str) -> XmlString {
+    let text = if text.chars().all(allowed) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if allowed(c) { c } else { '\u{fffd}' })
+                .collect(),
+        )
+    };
+    XmlString::new(text)
 }
 
 fn line(diagnostic: &Diagnostic) -> String {
@@ -58,18 +55,18 @@ fn line(diagnostic: &Diagnostic) -> String {
 }
 
 struct Case<'a> {
-    name: String,
+    name: &'a str,
     line: Option<usize>,
     findings: Vec<&'a Diagnostic>,
 }
 
-/// The JUnit document of a report.
-#[must_use]
-pub fn render(report: &Report) -> String {
+/// The cases of each file, in the order of the files' paths: a case per workflow, and one named
+/// after the file for the findings about no workflow of it.
+fn cases_by_file(report: &Report) -> BTreeMap<&str, Vec<Case<'_>>> {
     let mut suites: BTreeMap<&str, Vec<Case<'_>>> = BTreeMap::new();
     for entry in &report.workflows {
         suites.entry(entry.file.path()).or_default().push(Case {
-            name: entry.workflow.id.clone(),
+            name: &entry.workflow.id,
             line: Some(entry.line),
             findings: Vec::new(),
         });
@@ -86,98 +83,110 @@ pub fn render(report: &Report) -> String {
             None => match cases.iter().position(|case| case.line.is_none()) {
                 Some(index) => cases[index].findings.push(diagnostic),
                 None => cases.push(Case {
-                    name: file.to_owned(),
+                    name: file,
                     line: None,
                     findings: vec![diagnostic],
                 }),
             },
         }
     }
-    let failing = |case: &Case<'_>| {
-        case.findings
-            .iter()
-            .any(|d| d.is_active() && d.severity == Severity::Error)
-    };
-    let total: usize = suites.values().map(Vec::len).sum();
-    let failures: usize = suites.values().flatten().filter(|c| failing(c)).count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"imgcost\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">"
-    );
-    for (file, cases) in &suites {
-        let suite_failures = cases.iter().filter(|c| failing(c)).count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{suite_failures}\" errors=\"0\">",
-            xml(file),
-            cases.len()
-        );
-        for case in cases {
-            let line_attribute = case
-                .line
-                .map_or_else(String::new, |l| format!(" line=\"{l}\""));
-            let _ = write!(
-                out,
-                "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"{line_attribute}",
-                xml(file),
-                xml(&case.name),
-                xml(file)
-            );
-            if case.findings.is_empty() {
-                out.push_str("/>\n");
-                continue;
-            }
-            out.push_str(">\n");
-            let errors: Vec<&&Diagnostic> = case
-                .findings
-                .iter()
-                .filter(|d| d.is_active() && d.severity == Severity::Error)
-                .collect();
-            if let Some(first) = errors.first() {
-                let body: Vec<String> = errors.iter().map(|d| line(d)).collect();
-                let _ = writeln!(
-                    out,
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                    first.rule.code,
-                    xml(&first.message),
-                    xml(&body.join("\n"))
-                );
-            }
-            let others: Vec<String> = case
-                .findings
-                .iter()
-                .filter(|d| !(d.is_active() && d.severity == Severity::Error))
-                .map(|d| line(d))
-                .collect();
-            if !others.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      <system-out>{}</system-out>",
-                    xml(&others.join("\n"))
-                );
-            }
-            out.push_str("    </testcase>\n");
+    suites
+}
+
+fn failing(diagnostic: &Diagnostic) -> bool {
+    diagnostic.is_active() && diagnostic.severity == Severity::Error
+}
+
+/// A case of the suite of `file` (the file's text made once for all its cases: `quick-junit`
+/// rereads every text it is given, character by character).
+fn test_case(file: &XmlString, case: &Case<'_>) -> TestCase {
+    let errors: Vec<&Diagnostic> = case
+        .findings
+        .iter()
+        .copied()
+        .filter(|d| failing(d))
+        .collect();
+    let status = match errors.first() {
+        Some(first) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let body: Vec<String> = errors.iter().map(|d| line(d)).collect();
+            status
+                .set_type(first.rule.code)
+                .set_message(xml(&first.message))
+                .set_description(xml(&body.join("\n")));
+            status
         }
-        out.push_str("  </testsuite>\n");
+        None => TestCaseStatus::success(),
+    };
+    let mut test_case = TestCase::new(xml(case.name), status);
+    test_case.set_classname(file.clone());
+    test_case.extra.insert("file".into(), file.clone());
+    if let Some(line) = case.line {
+        test_case
+            .extra
+            .insert("line".into(), line.to_string().into());
     }
-    out.push_str("</testsuites>\n");
-    out
+    let others: Vec<String> = case
+        .findings
+        .iter()
+        .filter(|d| !failing(d))
+        .map(|d| line(d))
+        .collect();
+    if !others.is_empty() {
+        test_case.set_system_out(xml(&others.join("\n")));
+    }
+    test_case
+}
+
+/// Writes the JUnit document of a report. The suites are built in parallel, one per file.
+///
+/// # Errors
+/// When writing fails.
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let suites: Vec<TestSuite> = cases_by_file(report)
+        .into_par_iter()
+        .map(|(file, cases)| {
+            let file = xml(file);
+            let mut suite = TestSuite::new(file.clone());
+            suite.add_test_cases(cases.iter().map(|case| test_case(&file, case)));
+            suite
+        })
+        .collect();
+    let mut document = quick_junit::Report::new("imgcost");
+    document.add_test_suites(suites);
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    document
+        .serialize(&mut buffered)
+        .map_err(std::io::Error::other)?;
+    buffered.flush()
+}
+
+/// The JUnit document of a report.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(report, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// What XML forbids becomes U+FFFD; tab and carriage return, which XML allows,
+    /// `quick-junit` drops.
     #[test]
-    fn xml_escapes_markup_and_replaces_what_xml_forbids() {
-        assert!(matches!(xml("plain, café 🎨"), Cow::Borrowed(_)));
-        assert_eq!(xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+    fn texts_keep_what_xml_allows_and_replace_what_it_forbids() {
+        assert_eq!(xml("tab\tcr\r").as_str(), "tabcr");
         assert_eq!(
-            xml(
-                "tab\tlf\ncr\r nul\0 esc\u{1b} del\u{7f} nel\u{85} fffe\u{fffe} ffff\u{ffff} ok\u{fffd}\u{10ffff}"
-            ),
-            "tab\tlf\ncr\r nul\u{fffd} esc\u{fffd} del\u{fffd} nel\u{fffd} fffe\u{fffd} ffff\u{fffd} ok\u{fffd}\u{10ffff}"
+            xml("plain, café 🎨 a<b>&\"c'").as_str(),
+            "plain, café 🎨 a<b>&\"c'"
+        );
+        assert_eq!(
+            xml("lf\n nul\0 esc\u{1b}[31m del\u{7f} nel\u{85} fffe\u{fffe} ffff\u{ffff} ok\u{fffd}\u{10ffff}")
+                .as_str(),
+            "lf\n nul\u{fffd} esc\u{fffd}[31m del\u{fffd} nel\u{fffd} fffe\u{fffd} ffff\u{fffd} ok\u{fffd}\u{10ffff}"
         );
     }
 }

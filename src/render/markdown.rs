@@ -2,7 +2,7 @@
 //! dollars and percent, a table of changed workflows, unchanged ones folded away, the findings,
 //! and a hidden marker so a CI step can find and update its own comment), and the job summary of
 //! `check` (`$GITHUB_STEP_SUMMARY`). Both stay under GitHub's 65 536-character comment limit by
-//! cutting long tables with a note. Every text from the pull request goes through [`escape`]
+//! cutting long tables with a note. Every text from the pull request goes through `escape`
 //! for where it lands.
 
 pub(crate) mod escape;

@@ -14,6 +14,12 @@ use crate::pricing::{Projection, TokenKind};
 pub struct JsonQuote<'a> {
     pub model: &'a str,
     pub size: String,
+    /// GIF output: the sheet the frames are drawn on, which is what is priced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// SVG output: the text model that writes the SVG (its tokens are the `mainline_*` ones).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub svg_author: Option<&'a str>,
     pub quality: &'static str,
     pub n: u32,
     pub tier: &'static str,
@@ -23,10 +29,17 @@ pub struct JsonQuote<'a> {
 }
 
 #[must_use]
-pub fn json(projection: &Projection) -> String {
+pub fn json(projection: &Projection, svg_author: Option<&str>) -> String {
+    // A quote has a text model only for svg output; its kinds are listed then.
+    let text_model = projection.cost.mainline() > rust_decimal::Decimal::ZERO
+        || TokenKind::ALL
+            .iter()
+            .any(|k| k.is_mainline() && !projection.tokens.get(*k).is_zero());
     let quote = JsonQuote {
         model: &projection.model,
         size: projection.size.to_string(),
+        sheet: projection.sheet.map(|s| s.to_string()),
+        svg_author,
         quality: projection.quality.as_str(),
         n: projection.n,
         tier: projection.tier.as_str(),
@@ -34,7 +47,7 @@ pub fn json(projection: &Projection) -> String {
             .tokens
             .by_kind()
             .into_iter()
-            .filter(|(kind, _)| !kind.is_mainline())
+            .filter(|(kind, _)| text_model || !kind.is_mainline())
             .map(|(kind, value)| {
                 (
                     kind.as_str(),
@@ -52,17 +65,27 @@ pub fn json(projection: &Projection) -> String {
 }
 
 #[must_use]
-pub fn human(projection: &Projection) -> String {
+pub fn human(projection: &Projection, svg_author: Option<&str>) -> String {
     let mut out = String::new();
+    let sheet = projection
+        .sheet
+        .map_or_else(String::new, |sheet| format!(" · gif sheet {sheet}"));
     let _ = writeln!(
         out,
-        "{} · {} · {} · n={} · {} tier",
+        "{} · {} · {}{sheet} · n={} · {} tier",
         projection.model,
         projection.quality,
         projection.size,
         projection.n,
         projection.tier.as_str()
     );
+    if let Some(author) = svg_author {
+        let _ = writeln!(
+            out,
+            "  svg author: {} (its tokens are the mainline_* lines)",
+            crate::foundation::printable(author)
+        );
+    }
     for (kind, tokens) in projection.tokens.by_kind() {
         let cost = projection.cost.get(kind);
         if tokens.is_zero() && cost.is_zero() {

@@ -476,7 +476,7 @@ fn timestamp(seconds: i64) -> String {
 #[derive(Serialize)]
 struct JsonReconciliation<'a> {
     version: u32,
-    tool: crate::report::json::Tool,
+    tool: crate::report::json::Tool<'a>,
     as_of: String,
     ratecard: &'a str,
     policies: Vec<&'a str>,
@@ -622,8 +622,8 @@ pub fn json(
     let document = JsonReconciliation {
         version: 1,
         tool: crate::report::json::Tool {
-            name: "imgcost",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "imgcost".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
         },
         as_of: report.as_of.to_string(),
         ratecard: &report.ratecard.id,

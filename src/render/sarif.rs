@@ -1,15 +1,21 @@
-//! SARIF 2.1.0 (code scanning): every rule with its help, every finding as a result with its
-//! physical location and region, related places, and exemptions as suppressions. Columns count
-//! Unicode code points (`columnKind`), as everywhere in imgcost.
+//! SARIF 2.1.0 (code scanning): every rule with its help and the address of its page, every
+//! finding as a result with its physical location and region, related places, and exemptions as
+//! suppressions. Columns count Unicode code points (`columnKind`), as everywhere in imgcost.
+//!
+//! The log is typed (the structs below, serialized by serde in the order SARIF viewers show and
+//! docs/report-formats.md lists), not the `serde-sarif` crate: its types are generated with
+//! their members in alphabetical order and hold the results in a `Vec`, where this log keeps the
+//! order it has always had and streams its results.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::borrow::Cow;
 
-use serde_json::{Value, json};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
 
-use super::json::{pretty_at, write_list};
-use crate::foundation::{Diagnostic, Label, Severity};
+use crate::foundation::decimal::Fixed;
+use crate::foundation::{Diagnostic, Label, Rule, Severity};
 use crate::report::Report;
+use crate::report::json::Rendered;
 use crate::rules;
 
 /// Message text as SARIF reads it literally: a viewer turns `[text](url)` into a link, and
@@ -29,14 +35,6 @@ fn literal(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
-fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
-    }
-}
-
 /// Every byte but RFC 3986's unreserved characters and the path separator `/`: a file name may
 /// hold `#`, `?`, `%`, spaces, `:` or any non-ASCII character, and a viewer resolves the URI
 /// against `%SRCROOT%`, so each must be written as its UTF-8 bytes in `%XX` form to still name
@@ -53,109 +51,267 @@ fn uri(path: &str) -> Cow<'_, str> {
     utf8_percent_encode(path, URI_ESCAPED).into()
 }
 
-fn location(label: &Label) -> Value {
-    let start = label.start();
-    let end = label.end();
-    json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": uri(label.file.path()), "uriBaseId": "%SRCROOT%" },
-            "region": { "startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column }
+/// The log: one run, in the order of the members below.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    /// Inside the log, the run and its list: four containers deep.
+    results: Rendered<'a, SarifResult<'a>>,
+    properties: RunProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+/// A rule of the catalogue, with its documentation and the address of its page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: &'static str,
+    name: &'static str,
+    short_description: Message<&'static str>,
+    full_description: Message<&'static str>,
+    help_uri: String,
+    help: MultiformatMessage,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Message<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+struct MultiformatMessage {
+    text: &'static str,
+    markdown: &'static str,
+}
+
+/// SARIF's levels are imgcost's severities, by the same names.
+#[derive(Serialize)]
+struct Configuration {
+    level: Severity,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: [&'static str; 2],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: Severity,
+    message: Message<String>,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+}
+
+/// A place; a related one has an id (from 1) and a message.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message<Cow<'a, str>>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation<'a> {
+    uri: Cow<'a, str>,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    workflow: &'a str,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+}
+
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    ratecard: &'a str,
+    as_of: String,
+    monthly_usd: Option<Fixed>,
+}
+
+impl<'a> Location<'a> {
+    fn of(label: &'a Label) -> Self {
+        let start = label.start();
+        let end = label.end();
+        Self {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: uri(label.file.path()),
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: Region {
+                    start_line: start.line,
+                    start_column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                },
+            },
+            id: None,
+            message: None,
         }
-    })
+    }
 }
 
-fn result(diagnostic: &Diagnostic) -> Value {
-    let index = rules::ALL
-        .iter()
-        .position(|rule| rule.code == diagnostic.rule.code)
-        .unwrap_or(0);
-    let mut text = literal(&diagnostic.message).into_owned();
-    if let Some(help) = &diagnostic.help {
-        text.push_str("\nhelp: ");
-        text.push_str(&literal(help));
+impl<'a> SarifResult<'a> {
+    fn of(diagnostic: &'a Diagnostic) -> Self {
+        let rule_index = rules::ALL
+            .iter()
+            .position(|rule| rule.code == diagnostic.rule.code)
+            .unwrap_or(0);
+        let mut text = literal(&diagnostic.message).into_owned();
+        if let Some(help) = &diagnostic.help {
+            text.push_str("\nhelp: ");
+            text.push_str(&literal(help));
+        }
+        Self {
+            rule_id: diagnostic.rule.code,
+            rule_index,
+            level: diagnostic.severity,
+            message: Message { text },
+            locations: [Location::of(&diagnostic.primary)],
+            related_locations: diagnostic
+                .related
+                .iter()
+                .enumerate()
+                .map(|(index, label)| Location {
+                    id: Some(index + 1),
+                    message: Some(Message {
+                        text: literal(&label.message),
+                    }),
+                    ..Location::of(label)
+                })
+                .collect(),
+            properties: diagnostic
+                .workflow
+                .as_deref()
+                .map(|workflow| ResultProperties { workflow }),
+            suppressions: diagnostic.exempted.as_ref().map(|exempted| {
+                [Suppression {
+                    kind: "external",
+                    status: "accepted",
+                    justification: format!(
+                        "{} (approved by {}, until {})",
+                        exempted.reason, exempted.approved_by, exempted.expires
+                    ),
+                }]
+            }),
+        }
     }
-    let related: Vec<Value> = diagnostic
-        .related
-        .iter()
-        .enumerate()
-        .map(|(id, label)| {
-            let mut place = location(label);
-            place["id"] = json!(id + 1);
-            place["message"] = json!({ "text": literal(&label.message) });
-            place
-        })
-        .collect();
-    let mut result = json!({
-        "ruleId": diagnostic.rule.code,
-        "ruleIndex": index,
-        "level": level(diagnostic.severity),
-        "message": { "text": text },
-        "locations": [location(&diagnostic.primary)],
-    });
-    if !related.is_empty() {
-        result["relatedLocations"] = Value::Array(related);
-    }
-    if let Some(workflow) = &diagnostic.workflow {
-        result["properties"] = json!({ "workflow": workflow });
-    }
-    if let Some(exempted) = &diagnostic.exempted {
-        result["suppressions"] = json!([{
-            "kind": "external",
-            "status": "accepted",
-            "justification": format!("{} (approved by {}, until {})", exempted.reason, exempted.approved_by, exempted.expires),
-        }]);
-    }
-    result
 }
 
-/// Writes the SARIF log of a report. Its results, one per finding, are rendered a chunk at a
-/// time in parallel ([`write_list`]), so a log of tens of thousands is never built whole.
+fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
+    ReportingDescriptor {
+        id: rule.code,
+        name: rule.name,
+        short_description: Message { text: rule.summary },
+        full_description: Message { text: rule.summary },
+        help_uri: rule.help_uri(),
+        help: MultiformatMessage {
+            text: rule.doc,
+            markdown: rule.doc,
+        },
+        default_configuration: Configuration {
+            level: rule.default_severity,
+        },
+        properties: RuleProperties {
+            tags: ["imgcost", "cost"],
+        },
+    }
+}
+
+/// Writes the SARIF log of a report, pretty-printed with a final newline. Its results, one per
+/// finding, are rendered a chunk at a time in parallel ([`Rendered`]), so a log of tens of
+/// thousands is never built whole.
 ///
 /// # Errors
 /// When writing fails.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let rules: Vec<Value> = rules::ALL
-        .iter()
-        .map(|rule| {
-            json!({
-                "id": rule.code,
-                "name": rule.name,
-                "shortDescription": { "text": rule.summary },
-                "fullDescription": { "text": rule.summary },
-                "help": { "text": rule.doc, "markdown": rule.doc },
-                "defaultConfiguration": { "level": level(rule.default_severity) },
-                "properties": { "tags": ["imgcost", "cost"] },
-            })
-        })
-        .collect();
-    let tool = json!({
-        "driver": {
-            "name": "imgcost",
-            "version": env!("CARGO_PKG_VERSION"),
-            "semanticVersion": env!("CARGO_PKG_VERSION"),
-            "informationUri": "https://github.com/imgcost/imgcost",
-            "rules": rules,
-        }
-    });
-    let properties = json!({
-        "ratecard": report.ratecard.id,
-        "as_of": report.as_of.to_string(),
-        "monthly_usd": report.monthly_usd().map(|v| crate::foundation::decimal::format_fixed(v, 2)),
-    });
-    // The one run is written by hand around its parts, in the layout serde_json would give.
-    let mut part = Vec::new();
-    out.write_all(
-        b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ",
-    )?;
-    pretty_at(&tool, 3, &mut part)?;
-    out.write_all(&part)?;
-    out.write_all(b",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ")?;
-    write_list(&report.diagnostics, result, 3, out)?;
-    out.write_all(b",\n      \"properties\": ")?;
-    part.clear();
-    pretty_at(&properties, 3, &mut part)?;
-    out.write_all(&part)?;
-    out.write_all(b"\n    }\n  ]\n}\n")
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "imgcost",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/imgcost/imgcost",
+                    rules: rules::ALL.iter().copied().map(descriptor).collect(),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results: Rendered::new(&report.diagnostics, SarifResult::of, 4),
+            properties: RunProperties {
+                ratecard: &report.ratecard.id,
+                as_of: report.as_of.to_string(),
+                monthly_usd: report.monthly_usd().map(|v| Fixed(v, 2)),
+            },
+        }],
+    };
+    log.serialize(&mut serde_json::Serializer::pretty(&mut *out))
+        .map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! IC103: the model shuts down within 90 days of the as-of date.
+//! IC103: a model the workflow calls has an announced shutdown ahead.
 
 use crate::foundation::{Rule, Severity, Stage};
 
@@ -8,15 +8,20 @@ pub static IC103: Rule = Rule {
     default_severity: Severity::Warning,
     stage: Stage::Workflow,
     fail_closed: false,
-    summary: "model shuts down within 90 days (names date and replacement)",
+    summary: "model shutdown announced (names date, days left and replacement)",
     doc: r#"## Why it matters
-OpenAI gives image models at least three months' notice before a shutdown. A workflow on such a
-model will stop working on a known day; migrating early leaves time to compare quality and cost.
-gpt-image-1.5, gpt-image-1-mini and chatgpt-image-latest shut down on 2026-12-01.
+A workflow on a model with an announced shutdown will stop working on a known day; migrating
+early leaves time to compare quality and cost. The card's notice policy decides from when:
+the card of 2026-12-01 warns from the day a shutdown is announced (OpenAI's notice is at least
+3 to 6 months), and says how many days are left; a card without a notice policy warns 90 days
+ahead. Like IC102, it checks the image model, the `mainline` model and the `svg` author.
+gpt-5, gpt-5-mini and gpt-5-nano shut down on 2026-12-11 (announced 2026-06-11).
 
 ## Example
 ```yaml
-model: gpt-image-1.5    # shuts down 2026-12-01 (in 6 days); replacement gpt-image-2.6-sunburst
+mainline: { model: gpt-5-mini, input_tokens: 1000, output_tokens: 200 }
+  # shuts down on 2026-12-11 (in 10 days; announced 2026-06-11); replacement: gpt-5.6-terra
+  # (or gpt-6.1-terra, not priced by this card)
 ```
 
 ## How to fix

@@ -1,4 +1,4 @@
-//! IC401: `quality: auto` is budgeted at the worst case.
+//! IC401: `quality: auto` (or no quality) is priced by an assumption.
 
 use crate::foundation::{Rule, Severity, Stage};
 
@@ -8,12 +8,15 @@ pub static IC401: Rule = Rule {
     default_severity: Severity::Warning,
     stage: Stage::Workflow,
     fail_closed: false,
-    summary: "`quality: auto` budgeted at worst case",
+    summary: "`quality: auto` priced by an assumption (worst case, billed or measured)",
     doc: r#"## Why it matters
-With `quality: auto` (the API's default when none is sent) the model picks the quality per
-image, and no source says how. imgcost cannot price a choice it does not know, so it budgets at
-the model's highest quality (the rate card's `auto` assumption) and says so. The real bill may be
-lower; it will not be higher.
+With `quality: auto` (the API's default when none is sent) the price depends on what the model
+does, and the rate card says which of three cases applies. Mostly no source says how the model
+picks, so imgcost budgets at the model's highest quality and says so: the real bill may be lower.
+Where a source says the API bills an absent quality as one quality (gpt-image-2.6-sunburst:
+`high`), that quality is priced. Where the model picks its own quality and one measurement
+exists (gpt-image-2.6-flare: about 5,800 output tokens at 1024x1024), that count is budgeted,
+scaled to the size, with low confidence: a richer prompt may cost more.
 
 ## Example
 ```yaml

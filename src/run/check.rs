@@ -125,7 +125,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 ///
 /// # Errors
 /// As [`check`].
-pub fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
+pub(crate) fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
     // Compiling the manifest schema takes as long as walking a small tree: do both at once.
     let (found, _) = rayon::join(
         || discovery::discover(&options.paths, &options.workspace),
@@ -185,10 +185,14 @@ pub fn check_inputs(
 /// Loads, prices and judges manifests. `findings` are those already made (by discovery) and join
 /// the report; exemptions and severities are not applied yet.
 #[must_use]
-pub fn evaluate(inputs: &[ManifestInput], findings: Vec<Diagnostic>, context: &Context) -> Report {
+pub(crate) fn evaluate(
+    inputs: &[ManifestInput],
+    findings: Vec<Diagnostic>,
+    context: &Context,
+) -> Report {
     let loaded: Vec<Loaded> = inputs
         .par_iter()
-        .map(|input| load_one(input, &context.ratecard))
+        .map(|input| load_one(input, &context.ratecard, context.as_of))
         .collect();
     let mut report = Report {
         as_of: context.as_of,
@@ -296,7 +300,7 @@ fn overflowing_totals(report: &Report) -> Vec<Diagnostic> {
 
 /// Reads, loads and prices one manifest. Its workflows move into the report's flat list; the
 /// manifest keeps its tree and header for manifest-level rules.
-fn load_one(input: &ManifestInput, card: &RateCard) -> Loaded {
+fn load_one(input: &ManifestInput, card: &RateCard, as_of: Date) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut bytes = 0;
     let mut manifest = match input.read() {
@@ -315,7 +319,7 @@ fn load_one(input: &ManifestInput, card: &RateCard) -> Loaded {
     let workflows = manifest.as_mut().map_or_else(Vec::new, |manifest| {
         std::mem::take(&mut manifest.workflows)
             .into_iter()
-            .map(|workflow| price(manifest, workflow, card, &mut diagnostics))
+            .map(|workflow| price(manifest, workflow, card, as_of, &mut diagnostics))
             .collect()
     });
     Loaded {
@@ -330,9 +334,10 @@ fn price(
     manifest: &Manifest,
     workflow: Workflow,
     card: &RateCard,
+    as_of: Date,
     out: &mut Vec<Diagnostic>,
 ) -> WorkflowEntry {
-    let projection = match project(&workflow.spec, card, None) {
+    let projection = match project(&workflow.spec, card, as_of, None) {
         Ok(projection) => Some(projection),
         Err(error) => {
             let mut diagnostic = Diagnostic::new(

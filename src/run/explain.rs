@@ -42,7 +42,12 @@ pub fn explain<'a>(report: &'a Report, id: &str) -> Result<Explanation<'a>, Unkn
         });
     };
     let mut facts = Vec::new();
-    let outcome = project(&entry.workflow.spec, &report.ratecard, Some(&mut facts));
+    let outcome = project(
+        &entry.workflow.spec,
+        &report.ratecard,
+        report.as_of,
+        Some(&mut facts),
+    );
     Ok(Explanation {
         entry,
         card: &report.ratecard,

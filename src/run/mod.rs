@@ -1,10 +1,11 @@
 //! Stage 6, the commands: each one's whole orchestration, from paths to a result.
 //!
 //! [`check`](check::check) discovers, loads, prices and judges manifests into a `Report`;
-//! [`diff`] compares a report with its base (a git revision or a saved report); [`explain`]
-//! traces one workflow's price; [`init`] writes a starter; [`reconcile`] holds projections
-//! against saved usage and costs. The binary only parses arguments, calls one of these and picks
-//! a renderer. Below: `policy`, `report`, `pricing`, `model`,
+//! [`diff`] compares a report with its base (a git revision or a saved report); [`explain()`]
+//! traces one workflow's price; [`init`] writes a starter; [`shutdowns`] compares the models the
+//! manifests call with a saved `GET /v1/models` listing; [`reconcile`] holds projections against
+//! saved usage and costs. The binary only parses arguments, calls one of these and picks a
+//! renderer. Below: `policy`, `report`, `pricing`, `model`,
 //! `input`, `rules`, `foundation`.
 
 pub mod check;
@@ -12,8 +13,7 @@ pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod reconcile;
+pub mod shutdowns;
 
-pub use check::{
-    CheckOptions, Context, ManifestInput, check, check_inputs, evaluate, evaluate_paths,
-};
+pub use check::{CheckOptions, Context, ManifestInput, check, check_inputs};
 pub use explain::{Explanation, UnknownWorkflow, explain};

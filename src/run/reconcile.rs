@@ -25,7 +25,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::foundation::decimal::{format_usd, round_half_away};
-use crate::foundation::{Diagnostic, Error, Label, SourceFile};
+use crate::foundation::{Date, Diagnostic, Error, Label, SourceFile};
 use crate::input::usage::{
     self, At, CostAmount, CostKey, ImageCounts, ImageKey, ImageTokens, Usage, Window, moment,
 };
@@ -505,7 +505,13 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
                 (found.usd, UsdSource::Costs)
             } else {
                 (
-                    priced(&entry.workflow, &card, found.requests, found.images),
+                    priced(
+                        &entry.workflow,
+                        &card,
+                        report.as_of,
+                        found.requests,
+                        found.images,
+                    ),
                     UsdSource::RateCard,
                 )
             };
@@ -608,8 +614,15 @@ fn observed_n(requests: Decimal, images: Decimal) -> Option<u32> {
 }
 
 /// Actual counts priced with the rate card: `images ÷ n` calls of the workflow's own request
-/// (`n` as the counts show it, else as declared), without retries.
-fn priced(workflow: &Workflow, card: &RateCard, requests: Decimal, images: Decimal) -> Decimal {
+/// (`n` as the counts show it, else as declared), without retries, at the run's as-of date
+/// (the same dated records as the projection it is held against).
+fn priced(
+    workflow: &Workflow,
+    card: &RateCard,
+    as_of: Date,
+    requests: Decimal,
+    images: Decimal,
+) -> Decimal {
     if images.is_zero() && requests.is_zero() {
         return Decimal::ZERO;
     }
@@ -624,7 +637,7 @@ fn priced(workflow: &Workflow, card: &RateCard, requests: Decimal, images: Decim
     spec.volume.retry_rate = Decimal::ZERO;
     // The request priced for the projection prices here too; only overflow can fail it, and
     // that is more than any limit, never a zero.
-    project(&spec, card, None).map_or(Decimal::MAX, |p| p.monthly_usd)
+    project(&spec, card, as_of, None).map_or(Decimal::MAX, |p| p.monthly_usd)
 }
 
 /// A count for people: whole, with thousands separators.

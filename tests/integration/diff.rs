@@ -3,34 +3,13 @@
 //! base, a saved baseline report, the `diff:` gates and the policy-change note, and the Markdown
 //! comment as a golden file.
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::Value;
 
-use crate::test::{Output, Test};
+use crate::test::{Output, Test, git};
 
 const STOREFRONT: &str = "version: 1\nproject: storefront\nowner: \"@acme/web\"\ndefaults:\n  model: gpt-image-2\nworkflows:\n  product-hero:\n    request: {size: 1536x1024, quality: medium, n: 2}\n    volume: {requests_per_month: 12000, retry_rate: 0.05, accepted_fraction: 0.5}\n    inputs: {prompt_tokens: 350}\n    budget: {monthly_usd: 5000}\n  thumbnails:\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 40000, retry_rate: 0.02}\n    inputs: {prompt_tokens: 120}\n    budget: {monthly_usd: 300}\n";
 
 const MARKETING: &str = "version: 1\nproject: marketing\nowner: \"@acme/growth\"\nworkflows:\n  banners:\n    model: gpt-image-2.5-flare\n    request: {size: 1024x1024, quality: medium}\n    volume: {requests_per_month: 20000}\n    budget: {monthly_usd: 300}\n";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
 
 /// A repository whose first commit holds the storefront and marketing manifests.
 fn repo() -> Test {
@@ -319,6 +298,81 @@ fn a_saved_baseline_report_compares_like_the_git_base() {
         .stderr_has("is not an imgcost report");
 }
 
+/// A baseline is read into the report's typed model: what imgcost would never write (a key the
+/// report does not have, a figure that is not a decimal string, a value outside a closed set,
+/// another version) is refused with exit 2, the place named by its JSON pointer.
+#[test]
+fn a_baseline_is_read_as_strictly_as_the_report_is_written() {
+    let t = Test::new().file("storefront/imgcost.yaml", STOREFRONT);
+    let saved = crate::test::run_in(
+        t.path(),
+        &["check", "--format", "json", "--as-of", "2026-11-25"].map(str::to_owned),
+        &[],
+        &[],
+    )
+    .status(0)
+    .stdout
+    .clone();
+    let report: Value = serde_json::from_str(&saved).unwrap();
+    let edits: [(&str, &str, Value, &str); 6] = [
+        (
+            "/workflows/1",
+            "extra",
+            Value::from(1),
+            "at `/workflows/1`: unknown field `extra`",
+        ),
+        (
+            "/workflows/0/volume",
+            "attempts",
+            Value::from(12600),
+            "at `/workflows/0`: invalid type: integer `12600`, expected a decimal figure as a string",
+        ),
+        (
+            "/workflows/0/volume",
+            "images",
+            Value::from("1e3"),
+            "at `/workflows/0`: invalid value: string \"1e3\", expected a decimal figure as a string",
+        ),
+        (
+            "/workflows/1",
+            "tier",
+            Value::from("premium"),
+            "at `/workflows/1`: unknown variant `premium`, expected `standard` or `batch`",
+        ),
+        (
+            "/diagnostics",
+            "",
+            serde_json::json!([{"rule": "IC201"}]),
+            "at `/diagnostics/0`: missing field `severity`",
+        ),
+        (
+            "",
+            "version",
+            Value::from(2),
+            "invalid value: integer `2`, expected 1, the version of the report imgcost writes",
+        ),
+    ];
+    for (object, key, value, refusal) in edits {
+        let mut edited = report.clone();
+        if key.is_empty() {
+            *edited.pointer_mut(object).unwrap() = value;
+        } else {
+            edited.pointer_mut(object).unwrap()[key] = value;
+        }
+        std::fs::write(t.path().join("base.json"), edited.to_string()).unwrap();
+        crate::test::run_in(
+            t.path(),
+            &["diff", "--baseline", "base.json"].map(str::to_owned),
+            &[],
+            &[],
+        )
+        .status(2)
+        .stderr_has(&format!(
+            "baseline base.json is not an imgcost report (version 1): {refusal}"
+        ));
+    }
+}
+
 #[test]
 fn diff_gates_fail_at_the_changed_line_and_policy_changes_are_noted() {
     let t = repo();
@@ -467,4 +521,20 @@ fn long_comments_are_cut_under_the_comment_limit_and_json_matches_the_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(report["diff"]["workflows"].as_array().unwrap().len(), 1500);
+}
+
+/// A diff with no manifest on either side compares nothing: the run fails (exit 2) and says so,
+/// rather than reporting an empty change as a pass.
+#[test]
+fn nothing_at_the_head_or_the_base_is_a_failed_run() {
+    let t = Test::new().file("README.md", "no manifests here\n");
+    git(t.path(), &["init", "-q"]);
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-qm", "base"]);
+    git(t.path(), &["commit", "-q", "--allow-empty", "-m", "head"]);
+    let output = diff(&t, &[]);
+    output
+        .status(2)
+        .stderr_has("imgcost: error: no manifests at the head or at the base: nothing to compare");
+    assert_eq!(output.stdout, "");
 }

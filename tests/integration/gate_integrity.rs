@@ -8,31 +8,12 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::test::{Output, Test, binary, run_in};
+use crate::test::{Output, Test, binary, git, run_in};
 
 const VALID: &str = "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
 
 /// A manifest over its own budget: exit 1 whenever it is checked.
 const OVER_BUDGET: &str = "version: 1\nproject: shop\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 100000}\n    budget: {monthly_usd: 10}\n";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
 
 fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "-A", "-f"]);
@@ -415,6 +396,38 @@ fn a_baseline_with_impossible_figures_is_refused() {
             .status(2)
             .stderr_has(refusal);
     }
+}
+
+/// Gate integrity, class 5: a baseline's token counts are each a decimal that fits, but their
+/// sum (the input tokens per attempt `diff` compares) does not; it is compared as unknown
+/// instead of making `diff` panic.
+#[test]
+fn a_baseline_whose_token_counts_overflow_their_sum_is_compared() {
+    let t = Test::new().file("imgcost.yaml", VALID);
+    let saved = run(t.path(), &["check", "--format", "json"], &[])
+        .status(0)
+        .stdout
+        .clone();
+    let mut report: Value = serde_json::from_str(&saved).expect("a report");
+    let huge = "79228162514264337593543950335";
+    for kind in ["text_input", "image_input", "mainline_input"] {
+        report["workflows"][0]["tokens"][kind] = Value::from(huge);
+    }
+    std::fs::write(
+        t.path().join("base.json"),
+        serde_json::to_string_pretty(&report).expect("JSON"),
+    )
+    .expect("write");
+    let diff = run(
+        t.path(),
+        &["diff", "--baseline", "base.json", "--format", "json"],
+        &[],
+    );
+    diff.status(0);
+    assert_eq!(
+        diff.json()["diff"]["workflows"][0]["changed"],
+        serde_json::json!(["inputs"])
+    );
 }
 
 // --- Class 6: file names are not options -----------------------------------------------------

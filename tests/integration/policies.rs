@@ -3,11 +3,10 @@
 //! (`--policy`, `.imgcost/policy.yaml`, the built-in default, `--policy-ref`), and invalid
 //! policies failing the run with located findings.
 
-use std::process::Command;
-
 use serde_json::Value;
 
 use crate::test::Test;
+use crate::test::git;
 
 const HIGH_QUALITY: &str = "version: 1\nproject: storefront\nowner: \"@acme/web\"\nworkflows:\n  product-hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 100}\n    budget: {monthly_usd: 100}\n";
 
@@ -346,19 +345,6 @@ fn unused_exemptions_are_warnings() {
         .status(0)
         .json();
     assert!(has(&report, "IC307", "warning"));
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

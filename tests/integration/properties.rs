@@ -13,6 +13,11 @@ fn card() -> &'static RateCard {
     &RateCard::builtin()[0]
 }
 
+/// The day the card is read at: within the first built-in card's time.
+fn as_of() -> imgcost::Date {
+    imgcost::Date::from_ymd(2026, 11, 25).expect("a date")
+}
+
 /// Models whose Batch rates are exactly half of Standard in the card.
 const HALF_PRICE_BATCH: &[&str] = &[
     "gpt-image-2",
@@ -155,13 +160,14 @@ impl Case {
                     .collect(),
             },
             mainline: None,
+            svg: None,
             budget: None,
             attribution: None,
         }
     }
 
     fn monthly(&self) -> Decimal {
-        project(&self.spec(), card(), None)
+        project(&self.spec(), card(), as_of(), None)
             .unwrap_or_else(|e| panic!("{self:?}: {e:?}"))
             .monthly_usd
     }
@@ -201,7 +207,7 @@ proptest! {
     fn any_numbers_price_or_fail_cleanly(case in case(), requests in any::<u64>(), retry in any::<u32>()) {
         let huge = Case { requests: Decimal::from(requests), retry_rate: Decimal::from(retry), ..case };
         // Either a figure or an IC108 overflow finding: never a panic.
-        if let Err(error) = project(&huge.spec(), card(), None) {
+        if let Err(error) = project(&huge.spec(), card(), as_of(), None) {
             prop_assert_eq!(error.rule.code, "IC108");
         }
     }

@@ -62,7 +62,7 @@ fn built_in_cards_are_chosen_by_id_and_unknown_ones_fail() {
         .args(["check", "--ratecard", "acme"])
         .run()
         .status(2)
-        .stderr_has("`acme` is neither a built-in rate card (openai-2026-11-23) nor a file");
+        .stderr_has("`acme` is neither a built-in rate card (openai-2026-11-23, openai-2026-12-01) nor a file");
 }
 
 #[test]

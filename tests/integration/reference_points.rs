@@ -12,7 +12,7 @@
 //! * the unexplained gpt-image-1.5 edit (`community-measured (unexplained)`): its 1 899 output
 //!   tokens include text output the table cannot know; the table value must stay 1 568.
 
-use imgcost::ratecard::token_rules::calculator_output_tokens;
+use imgcost::pricing::ratecard::token_rules::calculator_output_tokens;
 use imgcost::yaml::{self, Node, NodeKind};
 use imgcost::{Confidence, Dimensions, Projection, RateCard, WorkflowSpec, project};
 use rust_decimal::Decimal;
@@ -21,6 +21,11 @@ use crate::test::repo;
 
 fn card() -> &'static RateCard {
     &RateCard::builtin()[0]
+}
+
+/// The day the card is read at: within the first built-in card's time.
+fn as_of() -> imgcost::Date {
+    imgcost::Date::from_ymd(2026, 11, 25).expect("a date")
 }
 
 fn spec(text: &str) -> WorkflowSpec {
@@ -32,7 +37,7 @@ fn one_request(model: &str, quality: &str, width: u64, height: u64, n: u64) -> P
     let text = format!(
         "model: {model}\nrequest: {{size: {width}x{height}, quality: {quality}, n: {n}}}\nvolume: {{requests_per_month: 1}}\n"
     );
-    project(&spec(&text), card(), None)
+    project(&spec(&text), card(), as_of(), None)
         .unwrap_or_else(|e| panic!("{model} {quality} {width}x{height}: {e:?}"))
 }
 
@@ -89,11 +94,12 @@ fn output_token_points() {
                 "images.generate"
             };
             let (_, model_card) = card().image_model(&model).unwrap();
-            if model_card.auto.size_for(endpoint.parse().unwrap()) == Some(size) {
+            let auto = model_card.auto.at(as_of()).unwrap();
+            if auto.size_for(endpoint.parse().unwrap()) == Some(size) {
                 let source = format!(
                     "model: {model}\nendpoint: {endpoint}\nrequest: {{size: auto, quality: {quality}}}\nvolume: {{requests_per_month: 1}}\n"
                 );
-                let projection = project(&spec(&source), card(), None).unwrap();
+                let projection = project(&spec(&source), card(), as_of(), None).unwrap();
                 assert_eq!(
                     projection.tokens.image_output,
                     Decimal::from(expected),
@@ -204,7 +210,7 @@ fn input_image_points() {
         let source = format!(
             "model: {request_model}\nendpoint: images.edit\nrequest: {{size: 1024x1024, quality: low{fidelity_line}}}\nvolume: {{requests_per_month: 1}}\ninputs: {{images: {images}}}\n"
         );
-        let projection = project(&spec(&source), card(), None).unwrap();
+        let projection = project(&spec(&source), card(), as_of(), None).unwrap();
         let expected = if request_model == "gpt-image-1.5" {
             // The measured 10 885 is 0.3 % under what the gpt-image-1 rule predicts; the card uses the rule.
             number(&point, "gpt_image_1_rule_prediction")
@@ -254,7 +260,7 @@ fn text_token_points() {
         let source = format!(
             "model: {model}\nendpoint: images.edit\nrequest: {{size: 1024x1024, quality: low, n: {n}}}\nvolume: {{requests_per_month: 1}}\ninputs: {{prompt_tokens: {prompt_tokens}{inputs}}}\n"
         );
-        let projection = project(&spec(&source), card(), None).unwrap();
+        let projection = project(&spec(&source), card(), as_of(), None).unwrap();
         assert_eq!(
             projection.tokens.text_input,
             Decimal::from(expected),

@@ -57,6 +57,18 @@ fn sarif_is_valid_sarif_2_1_0() {
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
         (Some(12), Some(32))
     );
+    // Each rule links its page (`Rule::help_uri`) and carries its documentation as Markdown too.
+    for rule in sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        let id = rule["id"].as_str().unwrap();
+        assert_eq!(
+            rule["helpUri"],
+            format!("https://github.com/imgcost/imgcost/blob/main/docs/rules/{id}.md")
+        );
+        assert_eq!(rule["help"]["markdown"], rule["help"]["text"]);
+    }
 }
 
 fn fix_language_patterns(value: &mut Value) {

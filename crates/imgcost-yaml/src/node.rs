@@ -226,7 +226,7 @@ pub const TEXT_BYTES_PER_NODE: usize = 64;
 /// What copying a subtree costs, and how deep it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CopyCost {
-    /// One per node, plus one per [`TEXT_BYTES_PER_NODE`] bytes of scalar text (keys included),
+    /// One per node, plus one per `TEXT_BYTES_PER_NODE` bytes of scalar text (keys included),
     /// so that a long string copied many times is charged for its length, not as one node.
     pub nodes: usize,
     /// Nesting levels below the node (0 for a scalar).

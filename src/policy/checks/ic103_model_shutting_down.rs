@@ -1,40 +1,49 @@
-//! The check of IC103: the model shuts down within 90 days of the as-of date.
+//! The check of IC103: a model the workflow calls (its image model, the mainline model of a
+//! `responses` workflow, the model that writes an SVG) has an announced shutdown after the
+//! as-of date: from the announcement under the card's notice policy, else within 90 days.
 //!
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
 use super::context::WorkflowContext;
+use super::shutdowns::{called, named_only, others, source};
 use crate::foundation::Diagnostic;
+use crate::pricing::ratecard::NoticePolicy;
 use crate::rules::IC103;
 
-/// How far ahead a shutdown is announced.
-pub const NOTICE_DAYS: i64 = 90;
-
 pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((id, model)) = ctx.card.image_model(&ctx.entry.workflow.spec.model) else {
-        return;
-    };
-    let Some(shutdown) = model.shutdown.filter(|day| *day > ctx.as_of) else {
-        return;
-    };
-    let days = ctx.as_of.days_until(shutdown);
-    if days > NOTICE_DAYS {
-        return;
+    for model in called(ctx) {
+        let shutdown = &model.shutdown;
+        let announced = shutdown.lifecycle.and_then(|l| l.announced);
+        if !NoticePolicy::warns(ctx.card.notice.as_ref(), ctx.as_of, shutdown.day, announced) {
+            continue;
+        }
+        let (id, day) = (shutdown.id, shutdown.day);
+        let days = ctx.as_of.days_until(day);
+        let plural = if days == 1 { "" } else { "s" };
+        let announced = announced.map_or_else(String::new, |on| format!("; announced {on}"));
+        let replacement = shutdown.replacement.map_or_else(
+            || named_only(ctx, shutdown),
+            |r| format!("; replacement: {r}{}", others(ctx, shutdown)),
+        );
+        out.push(
+            Diagnostic::new(
+                &IC103,
+                format!(
+                    "{}{id} shuts down on {day} (in {days} day{plural}{announced}){replacement}",
+                    model.role
+                ),
+                ctx.value_label(model.field, format!("shuts down {day}")),
+            )
+            .with_help(shutdown.replacement.map_or_else(
+                || "plan the move to an active model".to_owned(),
+                |r| {
+                    format!(
+                        "move to `{r}` before {day} and review the new projection{}",
+                        source(shutdown)
+                    )
+                },
+            ))
+            .with_workflow(ctx.id()),
+        );
     }
-    let replacement = model
-        .replacement
-        .as_deref()
-        .map_or_else(String::new, |r| format!("; replacement: {r}"));
-    let plural = if days == 1 { "" } else { "s" };
-    out.push(
-        Diagnostic::new(
-            &IC103,
-            format!("{id} shuts down on {shutdown} (in {days} day{plural}){replacement}"),
-            ctx.value_label("model", format!("shuts down {shutdown}")),
-        )
-        .with_help(model.replacement.as_deref().map_or_else(
-            || "plan the move to an active model".to_owned(),
-            |r| format!("move to `{r}` before {shutdown} and review the new projection"),
-        ))
-        .with_workflow(ctx.id()),
-    );
 }

@@ -72,6 +72,24 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "remove `mainline`, or set `endpoint: responses`",
         );
     }
+    if request.frames.is_some() && format != Some(OutputFormat::Gif) {
+        reject(
+            "request/frames",
+            "`frames` applies to gif output only".to_owned(),
+            ctx.written("request/output_format")
+                .then_some(("request/output_format", "not gif")),
+            "remove `frames`, or set `output_format: gif`",
+        );
+    }
+    if spec.svg.is_some() && format != Some(OutputFormat::Svg) {
+        reject(
+            "svg",
+            "`svg` (the model that writes an SVG) applies to svg output only".to_owned(),
+            ctx.written("request/output_format")
+                .then_some(("request/output_format", "not svg")),
+            "remove `svg`, or set `output_format: svg`",
+        );
+    }
     if !spec.inputs.images.is_empty() && spec.endpoint == Endpoint::ImagesGenerate {
         reject(
             "inputs/images",
@@ -124,6 +142,14 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             format!("{id} does not support transparent backgrounds"),
             None,
             "use an opaque background, or a model that supports transparency",
+        );
+    }
+    if request.complexity.is_some() && model.complexity.is_none() {
+        reject(
+            "request/complexity",
+            format!("{id} does not take `complexity`"),
+            None,
+            "remove `complexity` (gpt-image-2.6 takes it)",
         );
     }
     if request.input_fidelity.is_some() && !model.parameters.input_fidelity {

@@ -43,6 +43,10 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
 /// What the workflow would cost one quality lower, when the model has a lower quality.
 pub fn cheaper(ctx: &WorkflowContext<'_>) -> Option<String> {
     let projection = ctx.projection()?;
+    // A model that picks its own quality has no quality to step down from.
+    if projection.quality == Quality::Auto {
+        return None;
+    }
     let (_, model) = ctx.card.image_model(&projection.model)?;
     let lower: Quality = model
         .qualities
@@ -52,7 +56,7 @@ pub fn cheaper(ctx: &WorkflowContext<'_>) -> Option<String> {
         .max()?;
     let mut spec = ctx.entry.workflow.spec.clone();
     spec.request.quality = lower;
-    let alternative = project(&spec, ctx.card, None).ok()?;
+    let alternative = project(&spec, ctx.card, ctx.as_of, None).ok()?;
     Some(format!(
         "at quality `{lower}` it would cost {} a month",
         monthly(alternative.monthly_usd)

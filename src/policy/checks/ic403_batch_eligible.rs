@@ -18,7 +18,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
     };
     let mut batched = spec.clone();
     batched.batch = true;
-    let Ok(batch) = project(&batched, ctx.card, None) else {
+    let Ok(batch) = project(&batched, ctx.card, ctx.as_of, None) else {
         return;
     };
     let saving = standard.monthly_usd - batch.monthly_usd;

@@ -24,6 +24,7 @@ mod ic402_auto_size;
 mod ic403_batch_eligible;
 mod ic404_cache_has_no_effect;
 mod ic405_low_confidence;
+mod shutdowns;
 
 use std::sync::LazyLock;
 

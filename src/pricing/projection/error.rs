@@ -17,7 +17,7 @@ pub struct PricingError {
 }
 
 impl PricingError {
-    pub(super) fn new(
+    pub(crate) fn new(
         rule: &'static Rule,
         field: &'static str,
         message: impl Into<String>,
@@ -30,7 +30,7 @@ impl PricingError {
         }
     }
 
-    pub(super) fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use strum::{EnumCount, VariantArray};
 
 /// A kind of billed token. Declared in listing order (the image model's input, then its output,
-/// then the mainline text model's), the order in which a projection sums the kinds and
+/// then the text models': mainline and SVG author together), the order in which a projection sums the kinds and
 /// `quote` lists them; [`TokenKind::in_report_order`] gives the JSON report's order (by name).
 #[derive(
     Debug,
@@ -52,7 +52,8 @@ impl TokenKind {
         self.as_str().replace('_', " ")
     }
 
-    /// Billed for the mainline text model of a `responses` workflow rather than the image model.
+    /// Billed for a text model rather than the image model: the mainline model of a
+    /// `responses` workflow, or the model that writes an SVG.
     #[must_use]
     pub const fn is_mainline(self) -> bool {
         matches!(
@@ -165,6 +166,16 @@ impl ByKind {
     #[must_use]
     pub fn mainline(&self) -> Decimal {
         self.mainline_input + self.mainline_cached_input + self.mainline_output
+    }
+
+    /// Adds `other` to `self`, kind by kind; `None` (and `self` partly added) on overflow.
+    #[must_use]
+    pub fn checked_add_assign(&mut self, other: &Self) -> Option<()> {
+        for kind in TokenKind::listed() {
+            let sum = self.get(kind).checked_add(other.get(kind))?;
+            *self.get_mut(kind) = sum;
+        }
+        Some(())
     }
 }
 

@@ -10,7 +10,8 @@
 //! wherever arithmetic overflows) and recording its facts into the trace:
 //!
 //! ```text
-//! rates    the model, its rates for the tier, the quality and size (auto → the card's assumption)
+//! rates    the model, its records in force on the as-of date, its rates for the tier, the
+//!          quality and size (auto → the card's assumption; gif → the sheet of its frames)
 //! tokens   out_per_call    = output_tokens(model, quality, size, n) + n × partial_images × partial_image_tokens
 //!          text_per_call   = (prompt_tokens + per-input-image text tokens) (× n where input is billed per image)
 //!          img_in_per_call = Σ per_request × input_image_tokens(size, fidelity) (× n likewise)
@@ -18,7 +19,8 @@
 //!          images          = attempts × n
 //!          accepted_images = requests_per_month × n × accepted_fraction
 //! tokens   tokens/month    = attempts × per-call tokens, split cached / uncached where the card allows caching
-//! money    cost            = Σ tokens × price(tier) / 1 000 000  (+ the mainline model for responses)
+//! money    cost            = Σ tokens × price(tier) / 1 000 000  (+ the mainline model for
+//!                            responses, + the SVG author for svg output)
 //!          per_accepted    = cost / accepted_images
 //! ```
 //!
@@ -40,8 +42,9 @@ pub use error::PricingError;
 pub use kinds::{ByKind, TokenKind};
 pub use trace::{CostFact, Fact, InputFact, ModelFact, OutputFact, Trace, VolumeFact};
 
-use crate::model::{Dimensions, Endpoint, Quality, WorkflowSpec};
-use crate::pricing::ratecard::{Confidence, RateCard};
+use crate::foundation::Date;
+use crate::model::{Dimensions, Endpoint, OutputFormat, Quality, WorkflowSpec};
+use crate::pricing::ratecard::{AutoQualityRule, Confidence, MeasuredOutput, RateCard};
 use crate::rules;
 use trace::Ledger;
 
@@ -68,9 +71,12 @@ pub struct Projection {
     /// The canonical model id (aliases resolved).
     pub model: String,
     pub tier: Tier,
-    /// The quality and size priced (after `auto` was resolved).
+    /// The quality and size priced (after `auto` was resolved; `auto` when the model picks its
+    /// own and a measured count is budgeted). For GIF output, `size` is a frame's.
     pub quality: Quality,
     pub size: Dimensions,
+    /// GIF output: the sheet the frames are drawn on, which is what is priced.
+    pub sheet: Option<Dimensions>,
     pub n: u32,
     pub attempts: Decimal,
     pub images: Decimal,
@@ -94,6 +100,10 @@ pub struct Projection {
 pub struct Assumptions {
     /// `quality: auto` was budgeted at this quality (IC401).
     pub auto_quality: Option<Quality>,
+    /// How the card prices `quality: auto`, when it was used (IC401 words it).
+    pub auto_rule: Option<AutoQualityRule>,
+    /// `quality: auto` is budgeted at this measured count, scaled to the size (IC401).
+    pub auto_measured: Option<MeasuredOutput>,
     /// `size: auto` was budgeted at this size (IC402).
     pub auto_size: Option<Dimensions>,
     /// `cached_fraction` was set but the card allows no caching on this endpoint (IC404).
@@ -104,8 +114,8 @@ pub struct Assumptions {
     pub weakest: Vec<(&'static str, Arc<str>)>,
 }
 
-/// Prices a workflow with a rate card, stage by stage. Records each fact in `trace` when one is
-/// given.
+/// Prices a workflow with a rate card as of a day (which of the card's dated records apply),
+/// stage by stage. Records each fact in `trace` when one is given.
 ///
 /// # Errors
 /// IC101 unknown model, IC104 size not accepted, IC105 quality not supported, IC107 a
@@ -113,33 +123,38 @@ pub struct Assumptions {
 pub fn project(
     spec: &WorkflowSpec,
     card: &RateCard,
+    as_of: Date,
     trace: Trace<'_>,
 ) -> Result<Projection, PricingError> {
     let mut ledger = Ledger::new(trace);
-    let image = rates::image_model(spec, card, &mut ledger)?;
-    let priced = rates::request(spec, card, &image, &mut ledger)?;
+    let image = rates::image_model(spec, card, as_of, &mut ledger)?;
+    let priced = rates::request(spec, card, as_of, &image, &mut ledger)?;
     let output = tokens::output_per_call(spec, card, &image, &priced, &mut ledger)?;
     let input = tokens::input_per_call(spec, card, &image, &mut ledger)?;
     let volumes = volumes::volumes(&spec.volume, priced.n, &mut ledger)?;
     let monthly = tokens::monthly(spec, &image, &output, &input, &volumes, &mut ledger)?;
     let mut tokens = monthly.tokens;
     let mut cost = money::image_costs(&tokens, &image, &output, &volumes, &mut ledger)?;
-    mainline(
-        spec,
+    let text = TextModels {
         card,
-        image.tier,
-        &volumes,
-        &mut tokens,
-        &mut cost,
-        &mut ledger,
-    )?;
+        tier: image.tier,
+        as_of,
+        attempts: volumes.attempts,
+    };
+    text.mainline(spec, &mut tokens, &mut cost, &mut ledger)?;
+    text.svg_author(spec, &image, &mut tokens, &mut cost, &mut ledger)?;
     let totals = money::totals(&cost, &volumes, &mut ledger)?;
     let (confidence, weakest) = ledger.weakest();
     Ok(Projection {
         model: image.id.to_owned(),
         tier: image.tier,
-        quality: priced.quality,
+        quality: if priced.measured.is_some() {
+            Quality::Auto
+        } else {
+            priced.quality
+        },
         size: priced.size,
+        sheet: priced.sheet,
         n: priced.n,
         attempts: volumes.attempts,
         images: volumes.images,
@@ -152,6 +167,8 @@ pub fn project(
         confidence,
         assumptions: Assumptions {
             auto_quality: priced.auto_quality,
+            auto_rule: priced.auto_rule,
+            auto_measured: priced.measured,
             auto_size: priced.auto_size,
             ignored_cached_fraction: monthly.ignored_cached_fraction,
             calculator_tie: output.calculator_tie,
@@ -160,32 +177,90 @@ pub fn project(
     })
 }
 
-/// The mainline text model of a `responses` workflow, through the stages: its rates, its
-/// tokens, its cost (IC101, IC107 where it is missing or the card cannot price it).
-fn mainline<'card>(
-    spec: &WorkflowSpec,
+/// The text models a workflow pays for besides its image model, through the stages: their
+/// rates on the as-of date, their tokens, their cost.
+struct TextModels<'card> {
     card: &'card RateCard,
     tier: Tier,
-    volumes: &volumes::Volumes,
-    tokens: &mut ByKind,
-    cost: &mut ByKind,
-    ledger: &mut Ledger<'card, '_>,
-) -> Result<(), PricingError> {
-    match (&spec.mainline, spec.endpoint) {
-        (Some(mainline), Endpoint::Responses) => {
-            let text = rates::text_model(mainline, card, tier)?;
-            let rates = &text.model.rates;
-            ledger.lean_on("mainline rates", &rates.source, rates.confidence);
-            tokens::mainline(tokens, mainline, volumes.attempts)?;
-            money::mainline(cost, tokens, &text, ledger)
+    as_of: Date,
+    attempts: Decimal,
+}
+
+impl<'card> TextModels<'card> {
+    /// The mainline text model of a `responses` workflow (IC101, IC107 where it is missing or
+    /// the card cannot price it).
+    fn mainline(
+        &self,
+        spec: &WorkflowSpec,
+        tokens: &mut ByKind,
+        cost: &mut ByKind,
+        ledger: &mut Ledger<'card, '_>,
+    ) -> Result<(), PricingError> {
+        match (&spec.mainline, spec.endpoint) {
+            (Some(mainline), Endpoint::Responses) => {
+                self.add(mainline, rates::MAINLINE, tokens, cost, ledger)
+            }
+            (None, Endpoint::Responses) => Err(PricingError::new(
+                &rules::IC107,
+                "endpoint",
+                "a `responses` workflow also pays for its mainline text model, which is not given",
+            )
+            .help("add `mainline: { model: gpt-5.4, input_tokens: …, output_tokens: … }`")),
+            (_, _) => Ok(()),
         }
-        (None, Endpoint::Responses) => Err(PricingError::new(
-            &rules::IC107,
-            "endpoint",
-            "a `responses` workflow also pays for its mainline text model, which is not given",
-        )
-        .help("add `mainline: { model: gpt-5.4, input_tokens: …, output_tokens: … }`")),
-        (_, _) => Ok(()),
+    }
+
+    /// The model that writes an SVG, where the card says the SVG route bills it (IC101, IC107
+    /// where it is missing or the card cannot price it).
+    fn svg_author(
+        &self,
+        spec: &WorkflowSpec,
+        image: &rates::ImageRates<'card>,
+        tokens: &mut ByKind,
+        cost: &mut ByKind,
+        ledger: &mut Ledger<'card, '_>,
+    ) -> Result<(), PricingError> {
+        let Some(rule) = image
+            .model
+            .svg
+            .as_ref()
+            .filter(|_| spec.request.output_format == Some(OutputFormat::Svg))
+        else {
+            return Ok(());
+        };
+        let Some(author) = &spec.svg else {
+            return Err(PricingError::new(
+                &rules::IC107,
+                "request/output_format",
+                format!(
+                    "svg output on {} also pays for the text model that writes the SVG (`svg.model` in the API), which is not given",
+                    image.id
+                ),
+            )
+            .help("add `svg: { model: gpt-5.4-mini, input_tokens: …, output_tokens: … }` with the tokens `svg_usage` reports (`quote`: `--svg-model` and its token flags)"));
+        };
+        ledger.lean_on("svg authoring", &rule.source, rule.confidence);
+        self.add(author, rates::SVG_AUTHOR, tokens, cost, ledger)
+    }
+
+    /// One text model's tokens and cost, added to the workflow's.
+    fn add(
+        &self,
+        named: &crate::model::Mainline,
+        role: rates::TextRole,
+        tokens: &mut ByKind,
+        cost: &mut ByKind,
+        ledger: &mut Ledger<'card, '_>,
+    ) -> Result<(), PricingError> {
+        let text = rates::text_model(named, role, self.card, self.tier, self.as_of, ledger)?;
+        let rates = text.tiers;
+        ledger.lean_on(role.rates, &rates.source, rates.confidence);
+        let own_tokens = tokens::text_model(named, self.attempts)?;
+        let own_cost = money::text_model(&own_tokens, &text, role, ledger)?;
+        tokens
+            .checked_add_assign(&own_tokens)
+            .and_then(|()| cost.checked_add_assign(&own_cost))
+            .ok_or_else(|| error::overflow("a sum"))
     }
 }
 
@@ -215,9 +290,14 @@ mod tests {
             },
             inputs: Inputs::default(),
             mainline: None,
+            svg: None,
             budget: None,
             attribution: None,
         }
+    }
+
+    fn day() -> Date {
+        "2026-11-25".parse().expect("a date")
     }
 
     /// `explain` prints what a projection established before its error, so the trace keeps it.
@@ -229,6 +309,7 @@ mod tests {
         let error = project(
             &spec("gpt-image-1.5-2025-12-16", Quality::Auto, rejected),
             card,
+            day(),
             Some(&mut facts),
         )
         .expect_err("gpt-image-1.5 has fixed sizes");
@@ -260,8 +341,8 @@ mod tests {
         let card = &RateCard::builtin()[0];
         let workflow = spec("gpt-image-2", Quality::Medium, Size::Auto);
         let mut facts = Vec::new();
-        let traced = project(&workflow, card, Some(&mut facts));
-        assert_eq!(traced, project(&workflow, card, None));
+        let traced = project(&workflow, card, day(), Some(&mut facts));
+        assert_eq!(traced, project(&workflow, card, day(), None));
         assert!(traced.is_ok());
         assert!(matches!(
             facts.last(),

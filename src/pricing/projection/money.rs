@@ -1,11 +1,12 @@
 //! Stage 4 of a projection, the money: each kind of token at its rate, images at a per-image
-//! price, the mainline text model, then the monthly total and the cost per accepted image.
+//! price, the text models (mainline, SVG author), then the monthly total and the cost per
+//! accepted image.
 //! Errors: IC108 overflow, or a total above the largest amount imgcost reports.
 
 use rust_decimal::Decimal;
 
 use super::error::{PricingError, add, mul, overflow, overflow_usd, per_million};
-use super::rates::{ImageRates, MainlineRates};
+use super::rates::{ImageRates, SVG_AUTHOR, TextModelRates, TextRole};
 use super::tokens::OutputPerCall;
 use super::trace::{CostFact, Ledger, cite};
 use super::volumes::Volumes;
@@ -35,7 +36,7 @@ pub(super) fn image_costs(
             *cost.get_mut(kind) = per_million(tokens.get(kind), rate)?;
         }
     }
-    let rates = &image.model.rates;
+    let rates = image.tiers;
     for &kind in TokenKind::ALL {
         if let Some(rate) = image.rate(kind)
             && !tokens.get(kind).is_zero()
@@ -52,7 +53,7 @@ pub(super) fn image_costs(
     if let Some(price) = output.per_image_usd {
         let usd = mul(volumes.images, price)?;
         cost.image_output = add(cost.image_output, usd)?;
-        let rule = &image.model.output;
+        let rule = image.output;
         ledger.record(|| CostFact::Images {
             images: volumes.images,
             price,
@@ -63,29 +64,60 @@ pub(super) fn image_costs(
     Ok(cost)
 }
 
-/// The mainline text model's monthly cost by kind, at its rates.
-pub(super) fn mainline(
-    cost: &mut ByKind,
+/// A text model's monthly cost by kind, at its rates (`tokens` holds its tokens only, in the
+/// text-model kinds).
+pub(super) fn text_model(
     tokens: &ByKind,
-    text: &MainlineRates<'_>,
+    text: &TextModelRates<'_>,
+    role: TextRole,
     ledger: &mut Ledger<'_, '_>,
-) -> Result<(), PricingError> {
+) -> Result<ByKind, PricingError> {
+    let mut cost = ByKind::default();
     for &kind in TokenKind::ALL {
         if let Some(rate) = text.rate(kind) {
             *cost.get_mut(kind) = per_million(tokens.get(kind), rate)?;
         }
     }
-    let rates = &text.model.rates;
-    ledger.record(|| CostFact::Mainline {
-        model: text.id.to_owned(),
-        input: tokens.mainline_input,
-        cached_input: tokens.mainline_cached_input,
-        output: tokens.mainline_output,
-        rates: text.rates,
-        usd: cost.mainline(),
-        rule: cite(&rates.source, rates.confidence),
-    });
-    Ok(())
+    let rates = text.tiers;
+    let fields = || {
+        (
+            text.id.to_owned(),
+            tokens.mainline_input,
+            tokens.mainline_cached_input,
+            tokens.mainline_output,
+            text.rates,
+            cost.mainline(),
+            cite(&rates.source, rates.confidence),
+        )
+    };
+    if role.field == SVG_AUTHOR.field {
+        ledger.record(|| {
+            let (model, input, cached_input, output, rates, usd, rule) = fields();
+            CostFact::SvgAuthor {
+                model,
+                input,
+                cached_input,
+                output,
+                rates,
+                usd,
+                rule,
+            }
+        });
+    } else {
+        ledger.record(|| {
+            let (model, input, cached_input, output, rates, usd, rule) = fields();
+            CostFact::Mainline {
+                model,
+                input,
+                cached_input,
+                output,
+                rates,
+                usd,
+                rule,
+            }
+        });
+    }
+    Ok(cost)
 }
 
 /// The monthly total (at most [`decimal::MAX_USD`]) and the cost per accepted image.

@@ -1,7 +1,8 @@
 //! Stage 2 of a projection, the tokens: the image output tokens of one call (by the card's
-//! output rule: calculator, table or a price per image) with its partial images, the text and
+//! output rule: calculator, table or a price per image; a measured count for a model that
+//! picks its own quality; a GIF's sheet as one image) with its partial images, the text and
 //! image input tokens of one call, and then (after the volumes) the monthly tokens by kind,
-//! split cached / uncached where the card allows caching, with the mainline model's.
+//! split cached / uncached where the card allows caching, with the text models'.
 //! Errors: IC104 and IC105 where the output rule has no entry for the request, IC107 where the
 //! card lacks a rule the request needs, IC108 overflow.
 
@@ -16,9 +17,12 @@ use super::volumes::Volumes;
 use super::{ByKind, Tier};
 use crate::model::{Dimensions, Fidelity, Mainline, Quality, WorkflowSpec};
 use crate::pricing::ratecard::token_rules::{
-    calculator_output_tokens, patch_input_tokens, short_axis, tile_input_tokens,
+    calculator_output_tokens, measured_output_tokens, patch_input_tokens, short_axis,
+    tile_input_tokens,
 };
-use crate::pricing::ratecard::{InputImageRuleKind, Money, OutputRule, PerImagePrices, RateCard};
+use crate::pricing::ratecard::{
+    InputImageRuleKind, MeasuredOutput, Money, OutputRule, PerImagePrices, RateCard,
+};
 use crate::rules;
 
 /// Image output of one call.
@@ -55,8 +59,8 @@ pub(super) fn output_per_call<'card>(
     priced: &Priced,
     ledger: &mut Ledger<'card, '_>,
 ) -> Result<OutputPerCall, PricingError> {
-    let ImageRates { id, model, .. } = *image;
-    let rule = model.output.rule().ok_or_else(|| {
+    let ImageRates { id, output, .. } = *image;
+    let rule = output.rule().ok_or_else(|| {
         PricingError::new(
             &rules::IC107,
             "model",
@@ -66,13 +70,16 @@ pub(super) fn output_per_call<'card>(
             ),
         )
     })?;
-    ledger.lean_on("output rule", &model.output.source, model.output.confidence);
-    let mut output = match rule {
-        OutputRule::Calculator { bases, multipliers } => {
+    ledger.lean_on("output rule", &output.source, output.confidence);
+    let mut output = match (rule, priced.measured) {
+        (OutputRule::Calculator { bases, .. }, Some(measured)) => {
+            measured_output(bases, measured, image, priced, ledger)?
+        }
+        (OutputRule::Calculator { bases, multipliers }, None) => {
             calculator(bases, multipliers, image, priced, ledger)?
         }
-        OutputRule::Table { tokens } => table(tokens, image, priced, ledger)?,
-        OutputRule::PerImage { prices } => per_image(prices, card, image, priced, ledger)?,
+        (OutputRule::Table { tokens }, _) => table(tokens, image, priced, ledger)?,
+        (OutputRule::PerImage { prices }, _) => per_image(prices, card, image, priced, ledger)?,
     };
     if spec.request.partial_images > 0 {
         partial_images(spec, card, image, &mut output, ledger)?;
@@ -88,10 +95,9 @@ fn calculator(
     priced: &Priced,
     ledger: &mut Ledger<'_, '_>,
 ) -> Result<OutputPerCall, PricingError> {
-    let Priced {
-        quality, size, n, ..
-    } = *priced;
-    let output = &image.model.output;
+    let Priced { quality, n, .. } = *priced;
+    let size = priced.billed_size();
+    let output = image.output;
     let base = *bases.get(&quality).ok_or_else(|| {
         PricingError::new(
             &rules::IC105,
@@ -118,7 +124,8 @@ fn calculator(
     }
     let tokens = match multipliers.and_then(|m| m.get(&quality)) {
         Some(factor) => {
-            let tokens = mul(calculated, factor.0)?;
+            // Tokens are whole: an estimate that is not is rounded up.
+            let tokens = mul(calculated, factor.0)?.ceil();
             ledger.record(|| OutputFact::Estimated {
                 calculated,
                 factor: factor.0,
@@ -136,6 +143,50 @@ fn calculator(
     })
 }
 
+/// A model that picks its own quality: the card's measured count for one image at one size,
+/// scaled to the size priced and to n as the calculator scales the shape quality (IC105).
+fn measured_output(
+    bases: &BTreeMap<Quality, u32>,
+    measured: MeasuredOutput,
+    image: &ImageRates<'_>,
+    priced: &Priced,
+    ledger: &mut Ledger<'_, '_>,
+) -> Result<OutputPerCall, PricingError> {
+    let Priced { quality, n, .. } = *priced;
+    let size = priced.billed_size();
+    let base = *bases.get(&quality).ok_or_else(|| {
+        PricingError::new(
+            &rules::IC105,
+            "request/quality",
+            format!(
+                "{} has no calculator base for quality `{quality}`",
+                image.id
+            ),
+        )
+    })?;
+    let tokens = Decimal::from(measured_output_tokens(
+        base,
+        size,
+        n,
+        measured.tokens,
+        measured.size,
+    ));
+    let output = image.output;
+    ledger.record(|| OutputFact::Measured {
+        n,
+        measured,
+        base,
+        size,
+        tokens,
+        rule: cite(&output.source, output.confidence),
+    });
+    Ok(OutputPerCall {
+        tokens,
+        per_image_usd: None,
+        calculator_tie: false,
+    })
+}
+
 /// The card's token count for the quality and size, × n (IC104).
 fn table(
     tokens: &BTreeMap<Quality, BTreeMap<Dimensions, u64>>,
@@ -146,7 +197,7 @@ fn table(
     let Priced {
         quality, size, n, ..
     } = *priced;
-    let output = &image.model.output;
+    let output = image.output;
     let per_image = *tokens
         .get(&quality)
         .and_then(|row| row.get(&size))
@@ -216,7 +267,7 @@ fn per_image(
         size,
         tier,
         usd: price,
-        rule: cite(&model.output.source, model.output.confidence),
+        rule: cite(&image.output.source, image.output.confidence),
     });
     Ok(OutputPerCall {
         tokens: Decimal::ZERO,
@@ -427,16 +478,15 @@ pub(super) fn monthly<'card>(
     })
 }
 
-/// The mainline text model's monthly tokens: attempts × its input (split cached / uncached) and
-/// output tokens per call.
-pub(super) fn mainline(
-    tokens: &mut ByKind,
-    mainline: &Mainline,
-    attempts: Decimal,
-) -> Result<(), PricingError> {
-    let input = mul(attempts, mainline.input_tokens)?;
-    tokens.mainline_cached_input = mul(input, mainline.cached_fraction)?;
-    tokens.mainline_input = input - tokens.mainline_cached_input;
-    tokens.mainline_output = mul(attempts, mainline.output_tokens)?;
-    Ok(())
+/// A text model's monthly tokens (the mainline model's, or the SVG author's): attempts × its
+/// input (split cached / uncached) and output tokens per call, in the text-model kinds.
+pub(super) fn text_model(named: &Mainline, attempts: Decimal) -> Result<ByKind, PricingError> {
+    let input = mul(attempts, named.input_tokens)?;
+    let cached = mul(input, named.cached_fraction)?;
+    Ok(ByKind {
+        mainline_cached_input: cached,
+        mainline_input: input - cached,
+        mainline_output: mul(attempts, named.output_tokens)?,
+        ..ByKind::default()
+    })
 }

@@ -8,8 +8,8 @@ use std::sync::{Arc, LazyLock};
 use rust_decimal::Decimal;
 
 use super::{Tier, TokenKind};
-use crate::model::{Dimensions, Endpoint, Quality};
-use crate::pricing::ratecard::{Confidence, Sourced, TextRates};
+use crate::model::{Complexity, Dimensions, Endpoint, Quality};
+use crate::pricing::ratecard::{Confidence, MeasuredOutput, Period, Sheet, Sourced, TextRates};
 
 /// Collects the facts when the caller wants them (`explain`); `None` costs nothing.
 pub type Trace<'a> = Option<&'a mut Vec<Fact>>;
@@ -35,8 +35,49 @@ pub enum ModelFact {
         endpoint: Endpoint,
         rule: Sourced,
     },
+    /// A dated rule of the card: which of its records applied on the as-of date.
+    Record {
+        /// The rule (`rates`, `output rule`, `auto`, `mainline rates`, `svg author rates`).
+        rule: &'static str,
+        /// The model whose rule it is.
+        model: String,
+        period: Period,
+        /// Its place among the rule's records, from 1.
+        number: usize,
+        of: usize,
+    },
     /// `quality: auto`, budgeted at the card's assumption.
     AutoQuality { quality: Quality, rule: Sourced },
+    /// `quality: auto` (or none), which the API bills as this quality.
+    AutoQualityBilled { quality: Quality, rule: Sourced },
+    /// `quality: auto` (or none) on a model that picks its own quality: budgeted at a measured
+    /// count, scaled as the calculator scales `shape`.
+    AutoQualityMeasured {
+        measured: MeasuredOutput,
+        shape: Quality,
+        rule: Sourced,
+    },
+    /// `complexity`, accepted at no extra charge.
+    Complexity {
+        complexity: Complexity,
+        rule: Sourced,
+    },
+    /// `output_format: gif`: the frames are drawn on one sheet, which is priced.
+    GifSheet {
+        frames: u32,
+        /// The frame count is the card's default (the request sets none).
+        default_frames: bool,
+        grid: Sheet,
+        frame: Dimensions,
+        sheet: Dimensions,
+        rule: Sourced,
+    },
+    /// `size: auto` on gif output: the largest square frame the sheet allows.
+    AutoFrame {
+        frames: u32,
+        frame: Dimensions,
+        rule: Sourced,
+    },
     /// `size: auto`, budgeted at the card's assumption for the endpoint.
     AutoSize {
         endpoint: Endpoint,
@@ -58,7 +99,18 @@ pub enum OutputFact {
         tokens: Decimal,
         rule: Sourced,
     },
-    /// The calculator's count scaled by the card's estimated factor for the quality.
+    /// A measured count for one image at one size, scaled to this size and n by the calculator:
+    /// `ceil(n × tokens × N(size) / N(at))` with `N = base × cells × (2000000 + pixels)`.
+    Measured {
+        n: u32,
+        measured: MeasuredOutput,
+        base: u32,
+        size: Dimensions,
+        tokens: Decimal,
+        rule: Sourced,
+    },
+    /// The calculator's count scaled by the card's estimated factor for the quality (rounded
+    /// up to a whole token).
     Estimated {
         calculated: Decimal,
         factor: Decimal,
@@ -173,6 +225,17 @@ pub enum CostFact {
     },
     /// The mainline text model: its input, cached input and output tokens at its rates.
     Mainline {
+        model: String,
+        input: Decimal,
+        cached_input: Decimal,
+        output: Decimal,
+        rates: TextRates,
+        usd: Decimal,
+        rule: Sourced,
+    },
+    /// The text model that writes an SVG: its input, cached input and output tokens at its
+    /// rates.
+    SvgAuthor {
         model: String,
         input: Decimal,
         cached_input: Decimal,

@@ -1,4 +1,5 @@
 //! One image model of a rate card: its prices and the rules that turn a request into tokens.
+//! Its rates, output rule and `auto` assumptions may be dated records ([`Dated`]).
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::{Confidence, Money};
+use super::{Confidence, Dateable, Dated, Lifecycle, Money, Period};
 use crate::foundation::Date;
 use crate::model::{Dimensions, Endpoint, OutputFormat, Quality};
 
@@ -20,9 +21,19 @@ pub struct ImageModel {
     pub released: Option<Date>,
     pub shutdown: Option<Date>,
     pub replacement: Option<String>,
+    /// When the shutdown was announced, who else is named as a replacement, and the source.
+    pub lifecycle: Option<Lifecycle>,
     pub endpoints: Vec<EndpointName>,
-    pub rates: TokenRateTiers,
-    pub output: OutputSpec,
+    pub rates: Dated<TokenRateTiers>,
+    /// Present when the Batch API does not serve the model (`batch: true` is refused).
+    pub no_batch: Option<Sourced>,
+    pub output: Dated<OutputSpec>,
+    /// How `output_format: gif` is drawn and billed (frames on one sheet).
+    pub gif: Option<GifRule>,
+    /// Present when `output_format: svg` also bills the model that writes the SVG.
+    pub svg: Option<Sourced>,
+    /// Present when the model takes `complexity` (at no extra charge).
+    pub complexity: Option<Sourced>,
     pub input_images: Option<InputImageRule>,
     pub text_input: Option<TextInputRule>,
     pub per_image_billing: Option<Sourced>,
@@ -32,7 +43,7 @@ pub struct ImageModel {
     pub formats: Vec<OutputFormat>,
     pub parameters: Parameters,
     pub caching: Option<CachingRule>,
-    pub auto: AutoAssumptions,
+    pub auto: Dated<AutoAssumptions>,
 }
 
 /// An endpoint name as written in rate cards (`images.generate`).
@@ -77,10 +88,21 @@ pub struct TokenRates {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRateTiers {
+    pub effective_from: Option<Date>,
+    pub effective_until: Option<Date>,
     pub standard: TokenRates,
     pub batch: Option<TokenRates>,
     pub source: Arc<str>,
     pub confidence: Confidence,
+}
+
+impl Dateable for TokenRateTiers {
+    fn period(&self) -> Period {
+        Period {
+            from: self.effective_from,
+            until: self.effective_until,
+        }
+    }
 }
 
 /// The output rule as written; [`OutputSpec::rule`] gives the typed form. (A flat struct rather
@@ -88,6 +110,8 @@ pub struct TokenRateTiers {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputSpec {
+    pub effective_from: Option<Date>,
+    pub effective_until: Option<Date>,
     rule: OutputRuleKind,
     bases: Option<BTreeMap<Quality, u32>>,
     multipliers: Option<BTreeMap<Quality, Money>>,
@@ -95,6 +119,15 @@ pub struct OutputSpec {
     prices: Option<PerImagePrices>,
     pub source: Arc<str>,
     pub confidence: Confidence,
+}
+
+impl Dateable for OutputSpec {
+    fn period(&self) -> Period {
+        Period {
+            from: self.effective_from,
+            until: self.effective_until,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -278,15 +311,94 @@ pub struct CachingRule {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AutoAssumptions {
+    pub effective_from: Option<Date>,
+    pub effective_until: Option<Date>,
     pub quality: Quality,
+    /// What `quality` means for `quality: auto` (a worst-case budget unless the card says so).
+    #[serde(default)]
+    pub quality_rule: AutoQualityRule,
+    /// The measured output of `quality: auto` (with `quality_rule: measured`).
+    pub measured: Option<MeasuredOutput>,
     pub sizes: BTreeMap<EndpointName, Dimensions>,
     pub source: Arc<str>,
     pub confidence: Confidence,
+}
+
+impl Dateable for AutoAssumptions {
+    fn period(&self) -> Period {
+        Period {
+            from: self.effective_from,
+            until: self.effective_until,
+        }
+    }
 }
 
 impl AutoAssumptions {
     #[must_use]
     pub fn size_for(&self, endpoint: Endpoint) -> Option<Dimensions> {
         self.sizes.get(&EndpointName(endpoint)).copied()
+    }
+}
+
+/// How `quality: auto` (or no quality) is priced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoQualityRule {
+    /// No source says what the model picks: budget at `quality`, the worst case.
+    #[default]
+    Budget,
+    /// The API bills a request without a quality as `quality`.
+    Billed,
+    /// The model picks its own quality: budget at `measured` tokens, scaled to the size priced
+    /// as the calculator scales `quality`.
+    Measured,
+}
+
+/// A measured output token count of one image at one size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredOutput {
+    pub tokens: u64,
+    pub size: Dimensions,
+}
+
+/// `output_format: gif`: every frame is drawn on one sheet, a grid that depends on the number
+/// of frames, and the sheet is what is generated (and, by the card's rule, billed).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GifRule {
+    /// Frames when the request does not say (the API's default).
+    pub default_frames: u32,
+    /// The sheet's grid by frame count, in increasing `up_to`.
+    pub sheets: Vec<Sheet>,
+    pub source: Arc<str>,
+    pub confidence: Confidence,
+}
+
+/// The grid of a GIF sheet for frame counts up to `up_to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sheet {
+    pub up_to: u32,
+    pub columns: u32,
+    pub rows: u32,
+}
+
+impl GifRule {
+    /// The grid for `frames` frames (the first whose `up_to` covers it).
+    #[must_use]
+    pub fn sheet(&self, frames: u32) -> Option<Sheet> {
+        self.sheets.iter().find(|s| frames <= s.up_to).copied()
+    }
+}
+
+impl Sheet {
+    /// The size of the sheet holding frames of `frame` size.
+    #[must_use]
+    pub fn size(self, frame: Dimensions) -> Option<Dimensions> {
+        Some(Dimensions::new(
+            frame.width.checked_mul(self.columns)?,
+            frame.height.checked_mul(self.rows)?,
+        ))
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use super::{ImageModel, TextModel};
+use super::{Dateable, Dated, ImageModel, NoticePolicy, TextModel};
 use crate::foundation::{Date, Diagnostic, Error, Label, SourceFile};
 use crate::input::git;
 use crate::input::git::Object;
@@ -20,10 +20,16 @@ use crate::model::{Schema, closest, load_tree};
 use crate::{rules, yaml};
 
 /// The built-in cards: (path in the repository, text).
-const BUILTIN: &[(&str, &str)] = &[(
-    "ratecards/openai-2026-11-23.yaml",
-    include_str!("../../../ratecards/openai-2026-11-23.yaml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "ratecards/openai-2026-11-23.yaml",
+        include_str!("../../../ratecards/openai-2026-11-23.yaml"),
+    ),
+    (
+        "ratecards/openai-2026-12-01.yaml",
+        include_str!("../../../ratecards/openai-2026-12-01.yaml"),
+    ),
+];
 
 /// A rate card.
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +43,9 @@ pub struct RateCard {
     pub source: String,
     #[serde(default)]
     pub sources: BTreeMap<String, String>,
+    /// The provider's shutdown notice policy: when IC103 starts to warn (90 days before a
+    /// shutdown on a card without one).
+    pub notice: Option<NoticePolicy>,
     pub models: BTreeMap<String, ImageModel>,
     #[serde(default)]
     pub text_models: BTreeMap<String, TextModel>,
@@ -122,22 +131,111 @@ impl RateCard {
                     format!("replacement `{replacement}` is not a model of this card"),
                 );
             }
-            if !model.qualities.contains(&model.auto.quality) {
+            for (index, auto) in model.auto.records().iter().enumerate() {
+                let at = record_pointer(&format!("/models/{id}/auto"), &model.auto, index);
+                if !model.qualities.contains(&auto.quality) {
+                    problem(
+                        format!("{at}/quality"),
+                        format!(
+                            "`auto` quality `{}` is not among the model's qualities",
+                            auto.quality
+                        ),
+                    );
+                }
+                let measured = auto.quality_rule == super::AutoQualityRule::Measured;
+                if measured != auto.measured.is_some() {
+                    problem(
+                        at,
+                        "`measured` goes with `quality_rule: measured`, and only with it"
+                            .to_owned(),
+                    );
+                }
+            }
+            for (index, output) in model.output.records().iter().enumerate() {
+                if output.rule().is_none() {
+                    problem(
+                        record_pointer(&format!("/models/{id}/output"), &model.output, index),
+                        "the output rule lacks the table its kind needs".to_owned(),
+                    );
+                }
+            }
+            if let Some(gif) = &model.gif {
+                let calculator = model
+                    .output
+                    .records()
+                    .iter()
+                    .all(|o| matches!(o.rule(), Some(super::OutputRule::Calculator { .. })));
+                let increasing = gif.sheets.windows(2).all(|w| w[0].up_to < w[1].up_to);
+                if !calculator || !increasing || gif.sheet(gif.default_frames).is_none() {
+                    problem(
+                        format!("/models/{id}/gif"),
+                        "a gif rule needs a calculator output rule, sheets in increasing `up_to`, and a sheet for `default_frames`".to_owned(),
+                    );
+                }
+            }
+            for (pointer, disorder) in [
+                ("rates", model.rates.disorder()),
+                ("output", model.output.disorder()),
+                ("auto", model.auto.disorder()),
+            ] {
+                if let Some((index, why)) = disorder {
+                    problem(format!("/models/{id}/{pointer}/{index}"), why);
+                }
+            }
+        }
+        for (id, model) in &self.text_models {
+            if let Some(replacement) = &model.replacement
+                && self.text_model(replacement).is_none()
+            {
                 problem(
-                    format!("/models/{id}/auto/quality"),
+                    format!("/text_models/{id}/replacement"),
                     format!(
-                        "`auto` quality `{}` is not among the model's qualities",
-                        model.auto.quality
+                        "replacement `{replacement}` is not a text model of this card (name an unpriced one under `lifecycle.also_named`)"
                     ),
                 );
             }
-            if model.output.rule().is_none() {
-                problem(
-                    format!("/models/{id}/output"),
-                    "the output rule lacks the table its kind needs".to_owned(),
-                );
+            if let Some((index, why)) = model.rates.disorder() {
+                problem(format!("/text_models/{id}/rates/{index}"), why);
             }
         }
+    }
+
+    /// The shutdown of the model named by an id or alias, image or text model: its canonical id,
+    /// date, replacement and lifecycle record.
+    #[must_use]
+    pub fn shutdown_of(&self, name: &str) -> Option<Shutdown<'_>> {
+        self.image_shutdown(name)
+            .or_else(|| self.text_shutdown(name))
+    }
+
+    /// The shutdown of the image model named by an id or alias.
+    #[must_use]
+    pub fn image_shutdown(&self, name: &str) -> Option<Shutdown<'_>> {
+        let (id, model) = self.image_model(name)?;
+        model.shutdown.map(|day| Shutdown {
+            id,
+            day,
+            replacement: model.replacement.as_deref(),
+            lifecycle: model.lifecycle.as_ref(),
+        })
+    }
+
+    /// The shutdown of the text model named by an id or alias.
+    #[must_use]
+    pub fn text_shutdown(&self, name: &str) -> Option<Shutdown<'_>> {
+        let (id, model) = self.text_model(name)?;
+        model.shutdown.map(|day| Shutdown {
+            id,
+            day,
+            replacement: model.replacement.as_deref(),
+            lifecycle: model.lifecycle.as_ref(),
+        })
+    }
+
+    /// Whether the card prices a model of this name (image or text).
+    #[must_use]
+    pub fn prices(&self, name: &str) -> bool {
+        self.image_model(name).is_some() || self.text_model(name).is_some()
     }
 
     /// The built-in cards, parsed once.
@@ -312,6 +410,35 @@ impl RateCard {
     }
 }
 
+/// A model's shutdown as the card records it.
+#[derive(Debug, Clone, Copy)]
+pub struct Shutdown<'a> {
+    /// The canonical model id.
+    pub id: &'a str,
+    pub day: Date,
+    pub replacement: Option<&'a str>,
+    pub lifecycle: Option<&'a super::Lifecycle>,
+}
+
+impl Shutdown<'_> {
+    /// Every replacement named: the card's `replacement` first, then the others the sources name.
+    pub fn replacements(&self) -> impl Iterator<Item = &str> {
+        self.replacement.into_iter().chain(
+            self.lifecycle
+                .into_iter()
+                .flat_map(|l| l.also_named.iter().map(String::as_str)),
+        )
+    }
+}
+
+/// The pointer of a rule's record: the rule itself when written once, else its index.
+fn record_pointer<T: Dateable>(rule: &str, dated: &Dated<T>, index: usize) -> String {
+    match dated {
+        Dated::One(_) => rule.to_owned(),
+        Dated::Records(_) => format!("{rule}/{index}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +473,17 @@ mod tests {
         assert_eq!(
             RateCard::select(None, as_of, cwd, None).unwrap().id,
             "openai-2026-11-23"
+        );
+        // The card of 2026-12-01 from its first day; the earlier one the day before.
+        let last_day: Date = "2026-11-30".parse().unwrap();
+        assert_eq!(
+            RateCard::select(None, last_day, cwd, None).unwrap().id,
+            "openai-2026-11-23"
+        );
+        let first_day: Date = "2026-12-01".parse().unwrap();
+        assert_eq!(
+            RateCard::select(None, first_day, cwd, None).unwrap().id,
+            "openai-2026-12-01"
         );
         let before: Date = "2026-01-01".parse().unwrap();
         assert!(

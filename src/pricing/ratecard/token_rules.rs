@@ -54,10 +54,31 @@ pub fn short_axis(base: u32, size: Dimensions) -> ShortAxis {
 /// (ceil after multiplying by n, as measured).
 #[must_use]
 pub fn calculator_output_tokens(base: u32, size: Dimensions, n: u32) -> u64 {
-    let cells = short_axis(base, size).cells;
-    let numerator = u128::from(base) * u128::from(cells) * (2_000_000 + u128::from(size.pixels()));
-    let total = u128::from(n) * numerator;
+    let total = u128::from(n) * calculator_numerator(base, size);
     u64::try_from(total.div_ceil(4_000_000)).unwrap_or(u64::MAX)
+}
+
+/// The calculator's numerator for one image: `base × u × (2 000 000 + W×H)`.
+fn calculator_numerator(base: u32, size: Dimensions) -> u128 {
+    let cells = short_axis(base, size).cells;
+    u128::from(base) * u128::from(cells) * (2_000_000 + u128::from(size.pixels()))
+}
+
+/// Output tokens of one request of `n` images on a model that picks its own quality, from a
+/// count measured for one image at `at`: scaled as the calculator scales `base` from `at` to
+/// `size`, `ceil(n × measured × N(size) / N(at))` (ceil after multiplying by n, as the
+/// calculator does). Exact at `at` for one image.
+#[must_use]
+pub fn measured_output_tokens(
+    base: u32,
+    size: Dimensions,
+    n: u32,
+    measured: u64,
+    at: Dimensions,
+) -> u64 {
+    let numerator = u128::from(n) * u128::from(measured) * calculator_numerator(base, size);
+    let denominator = calculator_numerator(base, at).max(1);
+    u64::try_from(numerator.div_ceil(denominator)).unwrap_or(u64::MAX)
 }
 
 /// A non-negative rational number, for exact scaling of image sides.
@@ -190,6 +211,17 @@ mod tests {
         assert_eq!(calculator_output_tokens(48, d(1024, 1024), 1), 1756);
         assert_eq!(calculator_output_tokens(96, d(1024, 1024), 1), 7024);
         assert_eq!(calculator_output_tokens(96, d(1536, 1024), 1), 5488);
+    }
+
+    #[test]
+    fn a_measured_count_is_exact_at_its_size_and_scales_as_the_calculator() {
+        // Flare without a quality: about 5 800 tokens at 1024x1024 (docs.laozhang.ai,
+        // 2026-11-05), scaled as `max` (base 96: 7 024 at 1024x1024, 5 488 at 1536x1024).
+        let at = d(1024, 1024);
+        assert_eq!(measured_output_tokens(96, at, 1, 5800, at), 5800);
+        assert_eq!(measured_output_tokens(96, at, 2, 5800, at), 11_600);
+        // 5 800 × 21 951 676 416 / 28 095 676 416 = 4 531.6…
+        assert_eq!(measured_output_tokens(96, d(1536, 1024), 1, 5800, at), 4532);
     }
 
     #[test]
