@@ -9,7 +9,7 @@
 //! and each says the split is an estimate. Dollars come from the costs where any cost line
 //! matches the workflow (costs name a project, a key and a line item whose first word is the
 //! model; they carry no source); otherwise the actual counts are priced by
-//! [`pricing::project`], the one pricing function, as `images ÷ n` calls of the workflow's own
+//! [`crate::pricing::project`], the one pricing function, as `images ÷ n` calls of the workflow's own
 //! request. Actual figures are reported for the period and scaled to a month: a period of whole
 //! calendar months (UTC) is divided by their number, any other by its length in months of
 //! 30.4375 days (365.25 / 12).
@@ -17,7 +17,7 @@
 //! Findings: IC601 (over the projection by more than the tolerance), IC602 (usage no workflow
 //! declares), IC603 (an attributed workflow without usage), IC604 (billed cost per image off the
 //! projected one). `suggest` turns the period's figures into new volume values, which
-//! [`write`] applies in place, touching nothing else.
+//! [`write()`] applies in place, touching nothing else.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
