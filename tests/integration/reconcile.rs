@@ -1274,3 +1274,54 @@ fn a_shared_value_is_not_rewritten() {
         manifest
     );
 }
+
+/// A Cost export row whose amount cell is empty is refused at its line: an empty cell is a value
+/// lost in an edit or an export, never a free month.
+#[test]
+fn an_empty_amount_in_a_cost_export_is_a_located_error() {
+    let export = "start_time,end_time,amount_value,amount_currency,line_item,project_id\n\
+                  1793491200,1793577600,1.5,usd,\"gpt-image-2 image, output\",proj_shop\n\
+                  1793577600,1793664000,,usd,\"gpt-image-2 image, output\",proj_shop\n";
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 2))
+            .file("cost.csv", export),
+        &["--usage", "usage.json", "--costs", "cost.csv"],
+    );
+    refused(
+        &output,
+        "invalid costs file cost.csv at line 3: `amount_value` is empty",
+    );
+}
+
+/// Hostile costs: many groups, each within a decimal, whose total is not. The whole is bounded
+/// (at imgcost's money limit) and refused where it tips over, so no sum reconcile makes is ever
+/// clamped.
+#[test]
+fn costs_past_the_money_limit_across_groups_are_a_located_error() {
+    let huge = serde_json::json!(9e23);
+    let results: Vec<serde_json::Value> = (0..3)
+        .map(|i| {
+            let mut result = cost_result(huge.clone(), "usd");
+            result["api_key_id"] = serde_json::json!(format!("key_{i}"));
+            result
+        })
+        .collect();
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 1))
+            .file("costs.json", page(0, 1, &serde_json::json!(results), false)),
+        &["--usage", "usage.json", "--costs", "costs.json"],
+    );
+    assert_eq!(output.status, 2, "{}", output.stderr);
+    assert_eq!(output.stdout, "");
+    assert!(
+        output.stderr.starts_with(
+            "imgcost: error: invalid costs file costs.json at JSON pointer /data/0/results/"
+        ) && output
+            .stderr
+            .contains("the usage adds up to more than imgcost handles"),
+        "{}",
+        output.stderr
+    );
+}

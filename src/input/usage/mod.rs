@@ -682,7 +682,11 @@ fn read_export(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<
         };
         match kind {
             export::Export::Cost => {
-                let value = row.text("amount_value").unwrap_or("0");
+                // An empty amount is a cell lost in an edit or an export, not a free month.
+                let value = row.text("amount_value").ok_or_else(|| Bad {
+                    at: At::Line(row.line),
+                    message: "`amount_value` is empty".to_owned(),
+                })?;
                 let usd = crate::foundation::decimal::parse_exact(value)
                     .map_err(|_| Bad {
                         at: At::Line(row.line),
@@ -889,6 +893,12 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, 
     let mut images: HashMap<ImageKey, ImageCounts> = HashMap::new();
     let mut tokens: HashMap<TokenKey, ImageTokens> = HashMap::new();
     let mut costs: HashMap<CostKey, CostAmount> = HashMap::new();
+    // Totals over every group: reconcile adds groups' shares together, so bounding the whole
+    // keeps every sum it makes exact (no clamp is ever reached).
+    let mut total_requests: u64 = 0;
+    let mut total_images: u64 = 0;
+    let mut total_tokens = ImageTokens::default();
+    let mut total_usd = Decimal::ZERO;
     for unit in units {
         files[unit.series as usize] += 1;
         // Sums across files are checked as within one: past 2^64 is an error at the group's
@@ -900,6 +910,22 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, 
                 Bad {
                     at,
                     message: "with the same group in the files before it, the counts add up to more than 2^64".to_owned(),
+                },
+            )
+        };
+        let too_much = |at: At| {
+            bad_input(
+                unit.series,
+                &unit.display,
+                Bad {
+                    at,
+                    message: format!(
+                        "with every group in the files before it, the usage adds up to more than imgcost handles (2^64 requests, images or tokens, or {} USD)",
+                        crate::foundation::decimal::format_usd(
+                            crate::foundation::decimal::MAX_USD,
+                            0
+                        )
+                    ),
                 },
             )
         };
@@ -920,6 +946,16 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, 
                 }
                 _ => return Err(overflow(at)),
             }
+            match (
+                total_requests.checked_add(requests),
+                total_images.checked_add(count),
+            ) {
+                (Some(requests), Some(count)) => {
+                    total_requests = requests;
+                    total_images = count;
+                }
+                _ => return Err(too_much(at.clone())),
+            }
         }
         for (key, found) in unit.tokens {
             tokens
@@ -927,6 +963,7 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, 
                 .or_default()
                 .add(found)
                 .ok_or_else(|| overflow(At::File))?;
+            total_tokens.add(found).ok_or_else(|| too_much(At::File))?;
         }
         for (key, (usd, at)) in unit.costs {
             let entry = costs.entry(key).or_insert_with(|| CostAmount {
@@ -934,7 +971,14 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, 
                 file: Arc::clone(&unit.display),
                 at: at.clone(),
             });
-            entry.usd = entry.usd.checked_add(usd).ok_or_else(|| overflow(at))?;
+            entry.usd = entry
+                .usd
+                .checked_add(usd)
+                .ok_or_else(|| overflow(at.clone()))?;
+            total_usd = total_usd
+                .checked_add(usd)
+                .filter(|total| *total <= crate::foundation::decimal::MAX_USD)
+                .ok_or_else(|| too_much(at))?;
         }
     }
     let mut images: Vec<_> = images.into_iter().collect();
