@@ -761,3 +761,52 @@ fn inconsistent_2_6_rules_make_a_card_invalid_at_their_place() {
         .stdout_has("error[IC002]: replacement `gpt-6.1-luna` is not a text model of this card")
         .stdout_has("card.yaml:765:5");
 }
+
+/// Hostile: `frames` or an `svg:` author on a model whose card has no GIF or SVG rule
+/// (gpt-image-2.5-flare lists both formats but prices neither) was priced as one still image,
+/// the frames and the author's tokens dropped. They are IC107 at their place, never a lower
+/// figure.
+#[test]
+fn frames_and_an_svg_author_the_card_cannot_price_are_refused() {
+    let manifest = "version: 1
+workflows:
+  svg:
+    model: gpt-image-2.5-flare
+    request: {size: 1024x1024, quality: high, output_format: svg}
+    svg: {model: gpt-5.5, input_tokens: 1000, output_tokens: 100000}
+    volume: {requests_per_month: 1000}
+  gif:
+    model: gpt-image-2.5-flare
+    request: {size: 1024x1024, quality: high, output_format: gif, frames: 16}
+    volume: {requests_per_month: 1000}
+";
+    let report = Test::new()
+        .file("f/imgcost.yaml", manifest)
+        .args(["check", ".", "--as-of", "2026-12-06", "--format", "json"])
+        .run()
+        .status(1)
+        .json();
+    let ic107 = findings(&report, "IC107");
+    let places: Vec<(u64, u64)> = ic107
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(places, [(6, 10), (10, 75)], "{ic107:#?}");
+    assert!(
+        ic107[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no SVG rule for gpt-image-2.5-flare")
+    );
+    assert!(
+        ic107[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no GIF rule for gpt-image-2.5-flare")
+    );
+    assert_eq!(
+        report["summary"]["unpriced_workflows"], 2,
+        "{}",
+        report["summary"]
+    );
+}

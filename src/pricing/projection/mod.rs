@@ -226,6 +226,19 @@ impl<'card> TextModels<'card> {
             .as_ref()
             .filter(|_| spec.request.output_format == Some(OutputFormat::Svg))
         else {
+            // An author's tokens the card cannot price are refused, never dropped (an author
+            // of another format is IC106's).
+            if spec.svg.is_some() && spec.request.output_format == Some(OutputFormat::Svg) {
+                return Err(PricingError::new(
+                    &rules::IC107,
+                    "svg",
+                    format!(
+                        "the rate card has no SVG rule for {}: it cannot price the model that writes the SVG",
+                        image.id
+                    ),
+                )
+                .help("remove `svg`, or use a model whose card prices SVG output (`imgcost ratecard show MODEL`)"));
+            }
             return Ok(());
         };
         let Some(author) = &spec.svg else {

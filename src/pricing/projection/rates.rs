@@ -275,6 +275,22 @@ pub(super) fn request<'card>(
             rule: cite(&rule.source, rule.confidence),
         });
     }
+    // Frames the card cannot price are refused, never priced as one still image (frames on
+    // another format are IC106's).
+    if spec.request.frames.is_some()
+        && spec.request.output_format == Some(OutputFormat::Gif)
+        && model.gif.is_none()
+    {
+        return Err(PricingError::new(
+            &rules::IC107,
+            "request/frames",
+            format!(
+                "the rate card has no GIF rule for {}: it cannot price animated frames",
+                image.id
+            ),
+        )
+        .help("remove `frames`, or use a model whose card prices GIF output (`imgcost ratecard show MODEL`)"));
+    }
     let gif = model
         .gif
         .as_ref()
