@@ -370,6 +370,12 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
         .filter(|(_, entry)| costs_given || entry.workflow.spec.endpoint != Endpoint::Responses)
         .filter_map(|(index, entry)| {
             let projection = entry.projection.as_ref()?;
+            // A workflow that projects no image cannot take usage in: a change could otherwise
+            // declare an empty placeholder with the right attribution and turn undeclared
+            // usage (an error) into usage over its projection (a warning).
+            if projection.images.is_zero() {
+                return None;
+            }
             Some(Candidate {
                 index,
                 entry,
@@ -844,8 +850,9 @@ fn undeclared_finding(report: &Report, shadow: &Undeclared, period: &str) -> Dia
         ),
         None => format!("{} of \"{}\"", format_usd(shadow.usd, 2), shadow.model),
     };
-    // A workflow whose attribution names the same project or key: the usage is of a model or
-    // source it does not declare, and its attribution is the place to look.
+    // The finding stays at the usage file: a manifest's place would let a change move it under
+    // a `paths:` exemption by naming the same project or key. A workflow whose attribution names
+    // them is where to look (the usage is of a model or source it does not declare): related.
     let near = report.workflows.iter().find(|entry| {
         entry
             .workflow
@@ -854,19 +861,12 @@ fn undeclared_finding(report: &Report, shadow: &Undeclared, period: &str) -> Dia
             .as_ref()
             .is_some_and(|a| a.matches(shadow.project.as_deref(), shadow.key.as_deref()))
     });
-    let label = match near {
-        Some(entry) => Label::new(
-            &entry.file,
-            entry.workflow.place("attribution"),
-            "attributed here, for another model or source",
-        ),
-        None => Label::new(
-            &Arc::new(SourceFile::new(shadow.file.to_string(), "")),
-            Span::point(0),
-            "the usage is in this file",
-        ),
-    };
-    Diagnostic::new(
+    let label = Label::new(
+        &Arc::new(SourceFile::new(shadow.file.to_string(), "")),
+        Span::point(0),
+        "the usage is in this file",
+    );
+    let finding = Diagnostic::new(
         &rules::IC602,
         format!(
             "{what} under {under} {period}: no workflow's attribution matches (first in {} at {})",
@@ -875,7 +875,15 @@ fn undeclared_finding(report: &Report, shadow: &Undeclared, period: &str) -> Dia
         label,
     )
     .with_help("declare the workflow (with its `attribution:`) so that the gate prices it, or stop the usage; exempt known usage by its subject `openai/<project>/<key>/<model>/<source>`")
-    .with_workflow(shadow.subject())
+    .with_workflow(shadow.subject());
+    match near {
+        Some(entry) => finding.with_related(Label::new(
+            &entry.file,
+            entry.workflow.place("attribution"),
+            "attributed here, for another model or source",
+        )),
+        None => finding,
+    }
 }
 
 /// The new volume values that would make each projection match the period: requests a month

@@ -125,22 +125,24 @@ fn november_figures_are_exact_and_the_json_matches_its_schema() {
         rules,
         [
             ("IC601", "warning"),
-            ("IC602", "error"),
             ("IC604", "warning"),
             ("IC603", "warning"),
+            ("IC602", "error"),
             ("IC602", "error"),
         ]
     );
     // The DALL·E 3 run under key_hero is exempted by the policy; key_batchjob's is not.
+    // Both are placed at the usage file, where the usage is.
+    let dalle = &report["diagnostics"][4];
+    let batch = &report["diagnostics"][3];
     assert_eq!(
-        report["diagnostics"][1]["workflow"],
+        dalle["workflow"],
         "openai/proj_storefront/key_hero/dall-e-3/image.generation"
     );
-    assert!(report["diagnostics"][1]["exempted"].is_object());
-    assert_eq!(
-        report["diagnostics"][4]["exempted"],
-        serde_json::Value::Null
-    );
+    assert_eq!(dalle["file"], "usage/images-2026-11-p1.json");
+    assert!(dalle["exempted"].is_object());
+    assert_eq!(batch["file"], "usage/images-2026-11-p1.json");
+    assert_eq!(batch["exempted"], serde_json::Value::Null);
     assert_eq!(report["summary"]["other_usd"], "96.00");
     assert_eq!(report["summary"]["passed"], false);
 }
@@ -1323,5 +1325,88 @@ fn costs_past_the_money_limit_across_groups_are_a_located_error() {
             .contains("the usage adds up to more than imgcost handles"),
         "{}",
         output.stderr
+    );
+}
+
+/// The IC602 findings (rule, severity) of a reconciliation in JSON.
+fn undeclared(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "IC602")
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().chars().take(40).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Hostile (found by review): a change declares an empty placeholder workflow (0 requests a
+/// month) attributed to a key whose usage no workflow declares. Usage matched to a workflow that
+/// projects nothing would be "over its projection" (IC601, a warning) instead of undeclared
+/// (IC602, an error); a workflow that projects no image takes no usage in.
+#[test]
+fn an_empty_placeholder_cannot_absorb_undeclared_usage() {
+    let test = Test::new();
+    copy_folder(&november(), test.path());
+    let extra = &["--usage", "usage", "--costs", "costs", "--format", "json"];
+    let before = run(test.path(), &args(extra));
+    assert_eq!(before.status, 1, "{}", before.stderr);
+    std::fs::write(
+        test.path().join("apps/support/zz.imgcost.yaml"),
+        "version: 1\nproject: support\nowner: me\nworkflows:\n  batch-placeholder:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 0}\n    budget: {monthly_usd: 1}\n    attribution: {openai_project: proj_storefront, api_keys: [key_batchjob]}\n",
+    )
+    .unwrap();
+    let after = run(test.path(), &args(extra));
+    assert_eq!(after.status, 1, "{}", after.stderr);
+    assert_eq!(undeclared(&json(&after)), undeclared(&json(&before)));
+    assert!(
+        undeclared(&json(&after))
+            .iter()
+            .any(|(severity, _, message)| severity == "error"
+                && message.starts_with("1,440 images (360 requests)")),
+        "{:?}",
+        undeclared(&json(&after))
+    );
+}
+
+/// Hostile (found by review): a `paths:` exemption of IC602 for a sandbox folder, and a change
+/// that adds a manifest there naming the same project and key. The finding stays at the usage
+/// file (the manifest is a related place only), so the exemption cannot reach it.
+#[test]
+fn undeclared_usage_cannot_be_moved_under_a_paths_exemption() {
+    let test = Test::new();
+    copy_folder(&november(), test.path());
+    let policy = std::fs::read_to_string(test.path().join("policy.yaml")).unwrap();
+    let policy = policy.replacen(
+        "exemptions:\n",
+        "exemptions:\n  - rule: IC602\n    workflows: [\"*\"]\n    paths: [\"apps/sandbox/**\"]\n    reason: the sandbox team experiments freely\n    approved_by: \"@acme/finops\"\n    expires: 2027-06-30\n",
+        1,
+    );
+    assert!(policy.contains("apps/sandbox/**"), "{policy}");
+    std::fs::write(test.path().join("policy.yaml"), policy).unwrap();
+    std::fs::create_dir_all(test.path().join("apps/sandbox")).unwrap();
+    std::fs::write(
+        test.path().join("apps/sandbox/imgcost.yaml"),
+        "version: 1\nproject: sandbox\nowner: me\nworkflows:\n  edits:\n    model: gpt-image-2\n    endpoint: images.edit\n    inputs: {images: [{size: 1024x1024}]}\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 1}\n    budget: {monthly_usd: 1}\n    attribution: {openai_project: proj_storefront, api_keys: [key_batchjob]}\n",
+    )
+    .unwrap();
+    let output = run(
+        test.path(),
+        &args(&["--usage", "usage", "--costs", "costs", "--format", "json"]),
+    );
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    let found = undeclared(&json(&output));
+    assert!(
+        found
+            .iter()
+            .any(|(severity, file, message)| severity == "error"
+                && file == "usage/images-2026-11-p1.json"
+                && message.starts_with("1,440 images (360 requests)")),
+        "{found:?}"
     );
 }
