@@ -323,7 +323,9 @@ struct Sums {
     images: Decimal,
     usd: Decimal,
     costs_matched: bool,
-    shared_with: Vec<usize>,
+    /// The workflows it shares a group with, in report order (a set: many groups can pair the
+    /// same workflows, and a search of a list per pair was cubic in a group's size).
+    shared_with: std::collections::BTreeSet<usize>,
     tokens: Option<[Decimal; 3]>,
 }
 
@@ -402,11 +404,12 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
         if members.len() > 1 {
             for member in members {
                 let entry = sums.entry(member.index).or_default();
-                for other in members.iter().filter(|o| o.index != member.index) {
-                    if !entry.shared_with.contains(&other.index) {
-                        entry.shared_with.push(other.index);
-                    }
-                }
+                entry.shared_with.extend(
+                    members
+                        .iter()
+                        .map(|o| o.index)
+                        .filter(|&other| other != member.index),
+                );
             }
         }
     };
@@ -433,6 +436,19 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
         }
         share(&members, &mut sums);
     }
+    // Undeclared image usage by project, key and model, for the costs of the same usage to join
+    // (the first group of each, as a search in order would find).
+    let mut undeclared_usage: HashMap<(Option<String>, Option<String>, String), usize> =
+        HashMap::new();
+    for (index, usage) in undeclared.iter().enumerate() {
+        if usage.source.is_some()
+            && let Some(model) = canonical(&usage.model)
+        {
+            undeclared_usage
+                .entry((usage.project.clone(), usage.key.clone(), model))
+                .or_insert(index);
+        }
+    }
     let mut other_usd = Decimal::ZERO;
     for (key, amount) in &usage.costs {
         let Some(model) = canonical(line_item_model(&key.line_item)) else {
@@ -447,14 +463,17 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
             .collect();
         if members.is_empty() {
             // The dollars of usage already undeclared join it: one finding, counts and dollars.
-            let same_usage = undeclared.iter_mut().find(|u: &&mut Undeclared| {
-                u.source.is_some()
-                    && u.project.as_deref() == key.project.as_deref()
-                    && u.key.as_deref() == key.key.as_deref()
-                    && canonical(&u.model).as_deref() == Some(model.as_str())
-            });
+            let same_usage = undeclared_usage
+                .get(&(
+                    key.project.as_deref().map(str::to_owned),
+                    key.key.as_deref().map(str::to_owned),
+                    model.clone(),
+                ))
+                .copied();
             match same_usage {
-                Some(usage) => usage.usd = usage.usd.saturating_add(amount.usd),
+                Some(index) => {
+                    undeclared[index].usd = undeclared[index].usd.saturating_add(amount.usd);
+                }
                 None => undeclared.push(undeclared_cost(key, amount)),
             }
             continue;

@@ -1410,3 +1410,35 @@ fn undeclared_usage_cannot_be_moved_under_a_paths_exemption() {
         "{found:?}"
     );
 }
+
+/// Hostile (found by review): a bucket from the smallest to the largest 64-bit time made the
+/// period's length overflow (a panic in a debug build, a wrapped period in a release one). Times
+/// outside 2000 to 2200 are refused where they are written, in pages and in exports.
+#[test]
+fn bucket_times_outside_two_centuries_are_located_errors() {
+    let page = hero_page(0, 1)
+        .replacen(&NOVEMBER_START.to_string(), "-9223372036854775808", 1)
+        .replacen(
+            &(NOVEMBER_START + DAY).to_string(),
+            "9223372036854775807",
+            1,
+        );
+    assert!(page.contains("-9223372036854775808"), "{page}");
+    let output = reconcile(small().file("usage.json", page), &["--usage", "usage.json"]);
+    refused(
+        &output,
+        "invalid usage file usage.json at JSON pointer /data/0/start_time: `start_time` is -9223372036854775808, outside 2000-01-01 to 2200-01-01: not the time of usage",
+    );
+    let export = "start_time,end_time,amount_value,amount_currency,line_item,project_id\n\
+                  1793491200,99999999999,1.5,usd,\"gpt-image-2 image, output\",proj_shop\n";
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 2))
+            .file("cost.csv", export),
+        &["--usage", "usage.json", "--costs", "cost.csv"],
+    );
+    refused(
+        &output,
+        "invalid costs file cost.csv at line 2: `end_time` is 99999999999, outside 2000-01-01 to 2200-01-01: not the time of usage",
+    );
+}

@@ -345,6 +345,13 @@ pub fn check<'a>(page: &'a RawPage<'a>, window: Option<Window>) -> Result<Page<'
     let mut previous_end = None;
     for (index, bucket) in page.data.iter().enumerate() {
         let at = format!("/data/{index}");
+        for (field, seconds) in [
+            ("start_time", bucket.start_time),
+            ("end_time", bucket.end_time),
+        ] {
+            super::usage_time(field, seconds)
+                .map_err(|message| Bad::at_pointer(&format!("{at}/{field}"), message))?;
+        }
         if bucket.end_time <= bucket.start_time {
             return Err(Bad::at_pointer(
                 &format!("{at}/end_time"),

@@ -122,9 +122,13 @@ pub fn rows<'a>(
         };
         let time = |column: &str| {
             let text = row.text(column).unwrap_or_default();
-            text.trim().parse::<i64>().map_err(|_| Bad {
+            let seconds = text.trim().parse::<i64>().map_err(|_| Bad {
                 at: At::Line(record.line),
                 message: format!("`{column}` must be Unix seconds, found {:?}", shorten(text)),
+            })?;
+            super::usage_time(column, seconds).map_err(|message| Bad {
+                at: At::Line(record.line),
+                message,
             })
         };
         let (start, end) = (time("start_time")?, time("end_time")?);

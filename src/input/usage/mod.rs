@@ -17,7 +17,7 @@ pub mod api;
 pub mod csv;
 pub mod export;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,6 +34,26 @@ pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Most files one run reads (a folder of pages included).
 pub const MAX_INPUT_FILES: usize = 10_000;
+
+/// The first and last moments a bucket may cover (2000-01-01 and 2200-01-01, UTC): usage from
+/// outside them is a broken or hostile file, and within them every span and sum of seconds is
+/// exact.
+pub const EARLIEST: i64 = 946_684_800;
+pub const LATEST: i64 = 7_258_118_400;
+
+/// A bucket's time in Unix seconds, or why it cannot be one.
+///
+/// # Errors
+/// A time before [`EARLIEST`] or after [`LATEST`].
+pub fn usage_time(field: &str, seconds: i64) -> Result<i64, String> {
+    if (EARLIEST..=LATEST).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "`{field}` is {seconds}, outside 2000-01-01 to 2200-01-01: not the time of usage"
+        ))
+    }
+}
 
 /// A span of time in Unix seconds, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -648,6 +668,8 @@ fn read_export(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<
     }
     let rows = export::rows(header, records, window)?;
     let mut seen: HashMap<(i64, i64, Vec<Option<&str>>), usize> = HashMap::new();
+    // Buckets already kept: a set, so that an export of many rows is read in linear time.
+    let mut kept: HashSet<(i64, i64)> = HashSet::new();
     for row in &rows {
         let group: Vec<Option<&str>> = [
             "project_id",
@@ -669,11 +691,7 @@ fn read_export(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<
                 ),
             });
         }
-        if !unit
-            .buckets
-            .iter()
-            .any(|(s, e, _)| *s == row.start && *e == row.end)
-        {
+        if kept.insert((row.start, row.end)) {
             unit.buckets.push((row.start, row.end, At::Line(row.line)));
         }
         let overflow = || Bad {
