@@ -42,10 +42,13 @@ pub fn main() -> ExitCode {
         Ok(Err(error)) => {
             // Messages quote paths, revisions and values from the repository: no control
             // character of theirs reaches the terminal.
+            // Nor a `##[` command of theirs the CI log (InertLogCommands).
             let message = format!("{error:#}");
             let shown: Vec<_> = message.lines().map(imgcost::printable).collect();
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "imgcost: error: {}", shown.join("\n"));
+            let mut inert = imgcost::render::InertLogCommands::text(&mut stderr);
+            let _ = writeln!(inert, "imgcost: error: {}", shown.join("\n"));
+            let _ = inert.flush();
             ExitCode::from(FAILURE)
         }
         Err(_) => ExitCode::from(FAILURE),

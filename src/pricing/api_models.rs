@@ -61,7 +61,13 @@ pub fn parse(text: &str) -> Result<ModelList, String> {
                 ));
             }
         };
-        list.models.insert(id.to_owned(), listed);
+        // A listing names each model once: a second entry could hide the first one's date.
+        if list.models.insert(id.to_owned(), listed).is_some() {
+            return Err(format!(
+                "data[{index}] (`{}`): the model is listed twice; a listing names each model once",
+                printable(id)
+            ));
+        }
     }
     Ok(list)
 }

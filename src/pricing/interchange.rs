@@ -477,6 +477,14 @@ pub fn compare(card: &RateCard, as_of: Date, text: &str) -> Result<Comparison, S
             }
         }
     }
+    // A file with none of the card's models compared nothing: no all-clear.
+    if comparison.compared == 0 {
+        return Err(format!(
+            "the {} file has none of the card's {} models: nothing was compared",
+            library.name(),
+            comparison.missing.len()
+        ));
+    }
     Ok(comparison)
 }
 

@@ -41,13 +41,16 @@ pub struct Shutdowns {
 }
 
 impl Shutdowns {
-    /// Whether the gate should fail: a shutdown the card does not know (or dates otherwise), or
-    /// a model already shut down on `as_of`.
+    /// Whether the gate should fail: a shutdown the card does not know (or dates otherwise), a
+    /// model already shut down on `as_of`, or a model the listing does not have (a retired
+    /// model leaves the list, so absence is no all-clear).
     #[must_use]
     pub fn fails(&self, as_of: Date) -> bool {
-        self.shutting_down
-            .iter()
-            .any(|s| s.card_differs() || s.api <= as_of)
+        !self.unlisted.is_empty()
+            || self
+                .shutting_down
+                .iter()
+                .any(|s| s.card_differs() || s.api <= as_of)
     }
 }
 

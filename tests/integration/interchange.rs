@@ -84,6 +84,16 @@ fn unreadable_price_files_fail_the_run() {
             "[{\"id\": \"anthropic\", \"models\": []}]",
             "without an `openai` provider",
         ),
+        // Hostile: an empty file compares nothing, and nothing compared is no all-clear (found
+        // by an attacker's review).
+        (
+            "{}",
+            "the litellm file has none of the card's 20 models: nothing was compared",
+        ),
+        (
+            "[{\"id\": \"openai\", \"models\": []}]",
+            "the genai-prices file has none of the card's 20 models: nothing was compared",
+        ),
     ] {
         Test::new()
             .file("prices.json", text)

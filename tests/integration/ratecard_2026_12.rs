@@ -601,8 +601,9 @@ fn api_shutdowns_the_card_knows_pass_and_others_fail() {
         api_shutdowns("gpt-5", LISTED, "2026-12-11", 1)
             .contains("  gpt-5 shut down 2026-12-11 (the card agrees)")
     );
-    // A model the listing lacks is named, not counted.
-    assert!(api_shutdowns("gpt-5.5", LISTED, "2026-12-06", 0).ends_with(
+    // A model the listing lacks is named, and fails the run: a retired model leaves the list,
+    // so its absence is no all-clear (found by an attacker's review).
+    assert!(api_shutdowns("gpt-5.5", LISTED, "2026-12-06", 1).ends_with(
         "not in the API's list (retired, or not visible to the key that listed it): gpt-5.5\n"
     ));
 }
@@ -610,6 +611,11 @@ fn api_shutdowns_the_card_knows_pass_and_others_fail() {
 #[test]
 fn unreadable_model_listings_fail_the_run() {
     for (file, why) in [
+        // Hostile: a second entry would hide the first one's date (found by review).
+        (
+            r#"{"data": [{"id": "gpt-image-2", "shutdown_date": "2026-12-03"}, {"id": "gpt-image-2", "shutdown_date": null}]}"#,
+            "data[1] (`gpt-image-2`): the model is listed twice; a listing names each model once",
+        ),
         ("{", "not JSON"),
         ("[]", "no `data` array"),
         (r#"{"data": [{"id": 5}]}"#, "data[0] has no string `id`"),

@@ -1442,3 +1442,41 @@ fn bucket_times_outside_two_centuries_are_located_errors() {
         "invalid costs file cost.csv at line 2: `end_time` is 99999999999, outside 2000-01-01 to 2200-01-01: not the time of usage",
     );
 }
+
+/// Hostile (found by review): usage files whose names carry a line break and a workflow command,
+/// or `##[`, reached stderr as lines of their own when the file was refused. Names are shown
+/// printable and stderr is kept from giving `##[` commands.
+#[test]
+fn hostile_usage_file_names_give_no_command_to_the_ci_log() {
+    let output = reconcile(
+        small().file(
+            "usage/p\n::error title=FORGED::owned\n.json",
+            "{\"object\": \"page\"",
+        ),
+        &["--usage", "usage"],
+    );
+    assert_eq!(output.status, 2, "{}", output.stderr);
+    assert!(
+        !output.stderr.lines().any(|line| line.starts_with("::")),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("p\\u{a}::error title=FORGED::owned\\u{a}.json"),
+        "{}",
+        output.stderr
+    );
+    let output = reconcile(
+        small().file("u##[error]forged/p.json", "{\"object\": \"page\""),
+        &["--usage", "u##[error]forged"],
+    );
+    assert_eq!(output.status, 2, "{}", output.stderr);
+    assert!(!output.stderr.contains("##["), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("u#\u{200b}#[error]forged"),
+        "{}",
+        output.stderr
+    );
+}

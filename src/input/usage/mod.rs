@@ -312,7 +312,13 @@ fn expand(
     path: &Path,
     out: &mut Vec<(Series, PathBuf, Arc<str>)>,
 ) -> Result<(), Error> {
-    let display = discovery::display_path(&workspace.cwd.join(path), &workspace.cwd);
+    // Names are the repository's (or a saved folder's): shown printable, so that no line break
+    // or control character of theirs reaches a terminal or a CI log.
+    let display = crate::foundation::printable(&discovery::display_path(
+        &workspace.cwd.join(path),
+        &workspace.cwd,
+    ))
+    .into_owned();
     let unreadable = |message: String| Error::Unreadable {
         what: series.what(),
         path: display.clone(),
@@ -348,7 +354,11 @@ fn expand(
     for name in names {
         let file = path.join(&name);
         let shown = discovery::display_path(&workspace.cwd.join(&file), &workspace.cwd);
-        out.push((series, file, Arc::from(shown.as_str())));
+        out.push((
+            series,
+            file,
+            Arc::from(crate::foundation::printable(&shown).as_ref()),
+        ));
     }
     Ok(())
 }
