@@ -199,12 +199,66 @@ fn write_format(
         (Format::Markdown, Some(diff)) => render::markdown::diff_comment(report, diff),
         (Format::Github, None) => render::github::render(report, deny_warnings),
         (Format::Github, Some(diff)) => {
-            render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
+            let touched = touched_files(report, diff);
+            render::github::annotations_touching(report, &|file| touched.contains(file))
+                + &render::diff::table(report, diff, deny_warnings)
         }
-        (Format::Sarif, _) => return render::sarif::write(report, out),
+        (Format::Sarif, _) => return render::sarif::write_at(report, &sarif_place()?, out),
         (Format::Junit, _) => return render::junit::write(report, out),
     };
     out.write_all(text.as_bytes())
+}
+
+/// Where the report's files are, for SARIF: the repository root, the working directory in it, and
+/// inside git the repository's address and commit. The address is GitHub's
+/// (`GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`) inside Actions, else the `origin` remote without
+/// credentials; the commit is the one checked out.
+fn sarif_place() -> std::io::Result<render::sarif::Place> {
+    let workspace = workspace().map_err(std::io::Error::other)?;
+    let provenance = workspace.repository.as_deref().and_then(|root| {
+        let github = match (
+            std::env::var("GITHUB_SERVER_URL"),
+            std::env::var("GITHUB_REPOSITORY"),
+        ) {
+            (Ok(server), Ok(repository)) if !server.is_empty() && !repository.is_empty() => {
+                imgcost::input::git::public_address(&format!("{server}/{repository}"))
+            }
+            _ => None,
+        };
+        let address = github.or_else(|| imgcost::input::git::origin_address(root))?;
+        Some((address, imgcost::input::git::head_commit(root)?))
+    });
+    Ok(render::sarif::Place {
+        cwd_in_root: workspace.cwd_in_root().to_owned(),
+        root: Some(workspace.root().to_path_buf()),
+        cwd: Some(workspace.cwd),
+        provenance,
+    })
+}
+
+/// The manifests of the workflows a change added, renamed or changed: their findings are
+/// annotated first.
+fn touched_files<'a>(
+    report: &'a Report,
+    diff: &cost_diff::Diff,
+) -> std::collections::HashSet<&'a str> {
+    let changed: std::collections::HashSet<&str> = diff
+        .workflows
+        .iter()
+        .filter(|w| {
+            !matches!(
+                w.status,
+                cost_diff::Status::Unchanged | cost_diff::Status::Removed
+            )
+        })
+        .map(|w| w.id.as_str())
+        .collect();
+    report
+        .workflows
+        .iter()
+        .filter(|entry| changed.contains(entry.workflow.id.as_str()))
+        .map(|entry| entry.file.path())
+        .collect()
 }
 
 /// Writes every `--output` file (whole or not at all), then stdout; returns the exit code. A
