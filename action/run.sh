@@ -105,8 +105,15 @@ if [[ -n $base && $check_status -ne 2 ]]; then
   ensure_revision "$base"
   diff_json=$out/diff.json
   diff_md=$out/diff.md
+  # The comment links each finding to its line at the pull request's head commit.
+  diff_options=()
+  head_sha=$(event_pull_request_field .head.sha)
+  if [[ $head_sha =~ ^[0-9a-f]{40}$ ]]; then
+    diff_options+=(--head-commit "$head_sha")
+  fi
   imgcost diff --base "$base" --format markdown --output "json=$diff_json" \
-    ${options[@]+"${options[@]}"} -- "${paths[@]}" >"$diff_md" || diff_status=$?
+    ${options[@]+"${options[@]}"} ${diff_options[@]+"${diff_options[@]}"} \
+    -- "${paths[@]}" >"$diff_md" || diff_status=$?
   if ((diff_status > 1)); then diff_status=2; fi
   if [[ $diff_status -eq 2 ]]; then
     annotate error "imgcost diff against \`$base\` failed to run; see its message in the log"

@@ -105,6 +105,22 @@ pub struct ReportArgs {
     /// Exit 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The commit being checked (a pull request's head), as a full SHA: `diff`'s Markdown
+    /// comment links each finding to its file and line there. Default: $GITHUB_SHA when
+    /// GITHUB_ACTIONS=true. The repository is $GITHUB_SERVER_URL/$GITHUB_REPOSITORY, else the
+    /// `origin` remote.
+    #[arg(long, value_name = "SHA", value_parser = parse_commit)]
+    pub head_commit: Option<String>,
+}
+
+fn parse_commit(text: &str) -> Result<String, String> {
+    if matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "`{text}` is not a full commit SHA (40 or 64 hex digits)"
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

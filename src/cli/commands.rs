@@ -152,12 +152,14 @@ fn stdout_format(args: &ReportArgs) -> Format {
 
 /// Writes a report (of `check`, or of `diff` when `comparison` is given) in one format. JSON is
 /// streamed as it is serialized; the other formats are small enough to build first.
+#[allow(clippy::too_many_arguments)]
 fn write_as(
     cli: &Cli,
     format: Format,
     report: &Report,
     comparison: Option<&cost_diff::Diff>,
     deny_warnings: bool,
+    links: Option<&render::markdown::Links>,
     color: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -176,6 +178,7 @@ fn write_as(
         report,
         style,
         deny_warnings,
+        links,
         &mut guarded,
     )?;
     guarded.flush()
@@ -187,6 +190,7 @@ fn write_format(
     report: &Report,
     style: HumanStyle,
     deny_warnings: bool,
+    links: Option<&render::markdown::Links>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let text = match (format, comparison) {
@@ -196,7 +200,9 @@ fn write_format(
             return render::diff::write(report, diff, style, deny_warnings, out);
         }
         (Format::Markdown, None) => render::markdown::check_summary(report, deny_warnings),
-        (Format::Markdown, Some(diff)) => render::markdown::diff_comment(report, diff),
+        (Format::Markdown, Some(diff)) => {
+            render::markdown::diff_comment_with(report, diff, deny_warnings, links)
+        }
         (Format::Github, None) => render::github::render(report, deny_warnings),
         (Format::Github, Some(diff)) => {
             let touched = touched_files(report, diff);
@@ -209,6 +215,40 @@ fn write_format(
     out.write_all(text.as_bytes())
 }
 
+/// The repository's web address: GitHub's inside Actions, else the `origin` remote as `https://`
+/// without credentials.
+fn repository_address(root: &Path) -> Option<String> {
+    match (
+        std::env::var("GITHUB_SERVER_URL"),
+        std::env::var("GITHUB_REPOSITORY"),
+    ) {
+        (Ok(server), Ok(repository)) if !server.is_empty() && !repository.is_empty() => {
+            imgcost::input::git::public_address(&format!("{server}/{repository}"))
+        }
+        _ => imgcost::input::git::origin_address(root),
+    }
+}
+
+/// Links for the findings of `diff`'s comment: at `--head-commit`, else at $GITHUB_SHA inside
+/// GitHub Actions; none outside a repository with a web address.
+fn links(workspace: &Workspace, head_commit: Option<&str>) -> Option<render::markdown::Links> {
+    let commit = head_commit.map(str::to_owned).or_else(|| {
+        std::env::var("GITHUB_ACTIONS")
+            .is_ok_and(|v| v == "true")
+            .then(|| std::env::var("GITHUB_SHA").ok())
+            .flatten()
+    })?;
+    let repository = repository_address(workspace.repository.as_deref()?)?;
+    Some(render::markdown::Links {
+        repository: repository
+            .trim_end_matches('/')
+            .trim_end_matches(".git")
+            .to_owned(),
+        commit,
+        cwd_in_root: workspace.cwd_in_root().to_owned(),
+    })
+}
+
 /// Where the report's files are, for SARIF: the repository root, the working directory in it, and
 /// inside git the repository's address and commit. The address is GitHub's
 /// (`GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`) inside Actions, else the `origin` remote without
@@ -216,17 +256,10 @@ fn write_format(
 fn sarif_place() -> std::io::Result<render::sarif::Place> {
     let workspace = workspace().map_err(std::io::Error::other)?;
     let provenance = workspace.repository.as_deref().and_then(|root| {
-        let github = match (
-            std::env::var("GITHUB_SERVER_URL"),
-            std::env::var("GITHUB_REPOSITORY"),
-        ) {
-            (Ok(server), Ok(repository)) if !server.is_empty() && !repository.is_empty() => {
-                imgcost::input::git::public_address(&format!("{server}/{repository}"))
-            }
-            _ => None,
-        };
-        let address = github.or_else(|| imgcost::input::git::origin_address(root))?;
-        Some((address, imgcost::input::git::head_commit(root)?))
+        Some((
+            repository_address(root)?,
+            imgcost::input::git::head_commit(root)?,
+        ))
     });
     Ok(render::sarif::Place {
         cwd_in_root: workspace.cwd_in_root().to_owned(),
@@ -271,6 +304,7 @@ fn emit(
     comparison: Option<&cost_diff::Diff>,
 ) -> anyhow::Result<u8> {
     let workspace = workspace()?;
+    let links = comparison.and_then(|_| links(&workspace, args.head_commit.as_deref()));
     for (format, path) in &args.outputs {
         write_report_file(&workspace, path, |out| {
             write_as(
@@ -279,6 +313,7 @@ fn emit(
                 report,
                 comparison,
                 args.deny_warnings,
+                links.as_ref(),
                 false,
                 out,
             )
@@ -297,6 +332,7 @@ fn emit(
                 report,
                 comparison,
                 args.deny_warnings,
+                links.as_ref(),
                 color,
                 &mut out,
             )

@@ -57,6 +57,12 @@ fn uri(path: &str) -> Cow<'_, str> {
     utf8_percent_encode(path, URI_ESCAPED).into()
 }
 
+/// The relative URI reference of a path, as SARIF writes it (for links elsewhere).
+#[must_use]
+pub fn uri_reference(path: &str) -> Cow<'_, str> {
+    uri(path)
+}
+
 /// The log: one run, in the order of the members below.
 #[derive(Serialize)]
 struct Log<'a> {

@@ -126,6 +126,17 @@ pub struct WorkflowChange {
     /// What changed: `model`, `quality`, `size`, `n`, `endpoint`, `tier`, `volume`, `inputs`,
     /// `budget`, or `pricing` when only the figure moved.
     pub changed: Vec<&'static str>,
+    /// Each changed field with its value before and after, as the report shows them (for the
+    /// pull-request comment: `quality medium → high`); `inputs` and `pricing` have none.
+    pub details: Vec<FieldChange>,
+}
+
+/// One field of a changed workflow: its name, and its value at the base and at the head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub before: String,
+    pub after: String,
 }
 
 impl WorkflowChange {
@@ -628,6 +639,62 @@ fn per_attempt(attempts: Option<Decimal>, inputs: [Option<Decimal>; 6]) -> Optio
     total.checked_div(attempts)
 }
 
+/// The values of each changed field of [`SHAPE`], of the images a month and of the budget.
+fn field_details(before: &Compared, after: &Compared) -> Vec<FieldChange> {
+    fn text(value: Option<&str>) -> String {
+        value.map_or_else(
+            || "–".to_owned(),
+            |v| crate::foundation::printable(v).into_owned(),
+        )
+    }
+    let shape = |compared: &Compared| -> [String; 6] {
+        let shape = &compared.shape;
+        [
+            crate::foundation::printable(&shape.model).into_owned(),
+            shape.endpoint.to_string(),
+            shape
+                .tier
+                .map_or_else(|| "–".to_owned(), |tier| format!("{tier:?}").to_lowercase()),
+            text(shape.quality.as_deref()),
+            text(shape.size.as_deref()),
+            shape.n.to_string(),
+        ]
+    };
+    let mut details: Vec<FieldChange> = SHAPE
+        .into_iter()
+        .zip(shape(before).into_iter().zip(shape(after)))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(field, (before, after))| FieldChange {
+            field,
+            before,
+            after,
+        })
+        .collect();
+    let images = |c: &Compared| {
+        c.volume
+            .map_or_else(|| "–".to_owned(), |v| v.images.to_string())
+    };
+    if images(before) != images(after) {
+        details.push(FieldChange {
+            field: "images a month",
+            before: images(before),
+            after: images(after),
+        });
+    }
+    let budget = |c: &Compared| {
+        c.budget
+            .map_or_else(|| "–".to_owned(), |b| format_usd(b, 2))
+    };
+    if before.budget != after.budget {
+        details.push(FieldChange {
+            field: "budget",
+            before: budget(before),
+            after: budget(after),
+        });
+    }
+    details
+}
+
 fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
     let mut changed: Vec<&'static str> = SHAPE
         .into_iter()
@@ -796,6 +863,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
             renamed_from: None,
             before: before.monthly,
             after: after.monthly,
+            details: field_details(before, after),
             changed,
         });
     }
@@ -838,6 +906,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
             before: before.monthly,
             after: after.monthly,
             changed: changed_fields(before, after),
+            details: field_details(before, after),
         });
     }
     for ((entry, after), renamed) in added.iter().zip(renamed_added) {
@@ -849,6 +918,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 before: None,
                 after: after.monthly,
                 changed: Vec::new(),
+                details: Vec::new(),
             });
         }
     }
@@ -861,6 +931,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 before: before.monthly,
                 after: None,
                 changed: Vec::new(),
+                details: Vec::new(),
             });
         }
     }

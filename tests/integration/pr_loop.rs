@@ -268,3 +268,137 @@ fn sarif_provenance_never_carries_credentials() {
             .is_none()
     );
 }
+
+/// A repository whose one workflow moves from `quality: low`, 2 000 requests to `quality`
+/// `head_quality`, 9 000 requests, in folder `folder`, with a GitHub `origin`.
+fn quality_change(folder: &str, head_quality: &str) -> Test {
+    let manifest = |quality: &str, requests: u32| {
+        format!(
+            "version: 1\nproject: shop\nowner: \"@shop\"\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: {quality}}}\n    volume: {{requests_per_month: {requests}}}\n    budget: {{monthly_usd: 100000}}\n"
+        )
+    };
+    let path = format!("{folder}/imgcost.yaml");
+    let t = Test::new().file(&path, manifest("low", 2000));
+    git(t.path(), &["init", "-q"]);
+    git(
+        t.path(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://github.com/acme/shop.git",
+        ],
+    );
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-qm", "base"]);
+    t.file(&path, manifest(head_quality, 9000))
+}
+
+const HEAD_SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// The headline of a passing change that multiplies the cost says so in words, with no tick;
+/// the row says what changed, value by value.
+#[test]
+fn a_passing_increase_gets_no_tick() {
+    let out = quality_change("shop", "high")
+        .args([
+            "diff",
+            "--base",
+            "HEAD",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "markdown",
+        ])
+        .run();
+    out.status(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[1],
+        "## imgcost: passes the policy, monthly image cost +$1,884.72 (+16026.5 %)"
+    );
+    assert!(!out.stdout.contains('✅'), "{}", out.stdout);
+    assert!(out.stdout.contains("| `shop/hero` | quality `low` → `high`; images a month `2000` → `9000` | $11.76 | $1,896.48 | +$1,884.72 | +16026.5 % |\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("### Findings\n\nNo findings.\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("0 errors"), "{}", out.stdout);
+}
+
+/// `--deny-warnings` fails the headline on a warning, and names it; each finding links its
+/// line at the head commit, the path percent-encoded.
+#[test]
+fn the_headline_respects_deny_warnings_and_findings_link_their_line() {
+    let out = quality_change("a b", "auto")
+        .args([
+            "diff",
+            "--base",
+            "HEAD",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "markdown",
+            "--deny-warnings",
+            "--head-commit",
+            HEAD_SHA,
+        ])
+        .run();
+    out.status(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[1],
+        "## ❌ imgcost: fails the policy (1 warning with --deny-warnings), monthly image cost +$1,884.72 (+16026.5 %)"
+    );
+    assert!(out.stdout.contains(&format!("### Findings: ⚠️ 1 warning\n\n- ⚠️ **IC401** [`a b/imgcost.yaml:7:41`](https://github.com/acme/shop/blob/{HEAD_SHA}/a%20b/imgcost.yaml#L7) quality `auto` is budgeted at `high`, the worst case\n")), "{}", out.stdout);
+}
+
+/// Hostile: a head commit that is not a SHA cannot reach the link (exit 2, said why), and a
+/// comment marker written into the manifest never starts a line of the comment: only the
+/// comment's own first line does.
+#[test]
+fn the_comment_keeps_its_marker_and_links_its_own() {
+    let t = quality_change("shop", "high");
+    let out = t
+        .args([
+            "diff",
+            "--base",
+            "HEAD",
+            "--format",
+            "markdown",
+            "--head-commit",
+            "abc)](https://evil.example)",
+        ])
+        .run();
+    out.status(2)
+        .stderr_has("is not a full commit SHA (40 or 64 hex digits)");
+    let t = quality_change("shop", "high").file(
+        "shop/imgcost.yaml",
+        "version: 1\nproject: shop\nowner: \"@shop\"\nworkflows:\n  hero:\n    model: \"x\\n<!-- imgcost:diff -->\\n## ✅ all good\"\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 2000}\n    budget: {monthly_usd: 100000}\n",
+    );
+    let out = t
+        .args([
+            "diff",
+            "--base",
+            "HEAD",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "markdown",
+        ])
+        .run();
+    out.status(1);
+    let starts: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("<!--") || l.starts_with("## "))
+        .collect();
+    assert_eq!(starts.len(), 2, "{}", out.stdout);
+    assert_eq!(starts[0], "<!-- imgcost:diff -->");
+    assert!(
+        starts[1].starts_with("## ❌ imgcost: fails the policy (1 error)"),
+        "{}",
+        out.stdout
+    );
+}
