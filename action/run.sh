@@ -86,10 +86,22 @@ sarif=$out/imgcost.sarif
 summary=$out/summary.md
 
 # --- check: once, every report from the same run --------------------------------------------
+# `new-only: true` fails only on what the change introduces: findings the base has too are
+# notes. Without a base (a push) every finding counts.
+check_options=()
+if [[ ${INPUT_NEW_ONLY:-false} == true ]]; then
+  if [[ -n $base ]]; then
+    ensure_revision "$base"
+    check_options+=(--new-only --base "$base")
+  else
+    echo "imgcost: new-only: no base to compare with on this event; every finding counts"
+  fi
+fi
 check_status=0
 imgcost check --format github \
   --output "json=$report" --output "sarif=$sarif" --output "markdown=$summary" \
-  ${options[@]+"${options[@]}"} -- "${paths[@]}" || check_status=$?
+  ${options[@]+"${options[@]}"} ${check_options[@]+"${check_options[@]}"} \
+  -- "${paths[@]}" || check_status=$?
 if ((check_status > 1)); then check_status=2; fi
 append_summary "$summary"
 
@@ -107,6 +119,9 @@ if [[ -n $base && $check_status -ne 2 ]]; then
   diff_md=$out/diff.md
   # The comment links each finding to its line at the pull request's head commit.
   diff_options=()
+  if ((${#check_options[@]} > 0)); then
+    diff_options+=(--new-only)
+  fi
   head_sha=$(event_pull_request_field .head.sha)
   if [[ $head_sha =~ ^[0-9a-f]{40}$ ]]; then
     diff_options+=(--head-commit "$head_sha")

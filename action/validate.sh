@@ -46,6 +46,11 @@ case ${INPUT_COMMENT:-true} in
   *) bad comment "\`${INPUT_COMMENT}\` is not \`true\` or \`false\`" ;;
 esac
 
+case ${INPUT_NEW_ONLY:-false} in
+  true | false) ;;
+  *) bad new-only "\`${INPUT_NEW_ONLY}\` is not \`true\` or \`false\`" ;;
+esac
+
 case ${INPUT_FAIL_ON:-error} in
   error | warning | never) ;;
   *) bad fail-on "\`${INPUT_FAIL_ON}\` is not one of \`error\`, \`warning\`, \`never\`" ;;

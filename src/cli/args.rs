@@ -89,6 +89,27 @@ pub struct CheckArgs {
     /// Finding no manifest is not an error (exit 0 instead of 2).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Fail only on findings the change introduces: those the base has too (same rule,
+    /// workflow and message, whatever the line) become notes "already on BASE". Rules that fail
+    /// closed keep their severity. Needs --base or --baseline.
+    #[arg(long, requires = "ratchet_base")]
+    pub new_only: bool,
+    /// With --new-only: the git revision whose findings are already there (e.g. origin/main).
+    #[arg(
+        long,
+        value_name = "REF",
+        group = "ratchet_base",
+        requires = "new_only"
+    )]
+    pub base: Option<String>,
+    /// With --new-only: a JSON report saved by `check` on the base.
+    #[arg(
+        long,
+        value_name = "REPORT.json",
+        group = "ratchet_base",
+        requires = "new_only"
+    )]
+    pub baseline: Option<PathBuf>,
 }
 
 /// How a report is written.
@@ -165,6 +186,9 @@ pub struct DiffArgs {
     /// Files or directories, as for `check`. Default: the current directory.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// As `check --new-only`: the head's findings that the base has too become notes.
+    #[arg(long)]
+    pub new_only: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -114,7 +114,20 @@ pub(super) fn style(cli: &Cli) -> HumanStyle {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
-    let report = checked(cli, &args.paths, args.allow_empty)?;
+    let options = options(cli, &args.paths, args.allow_empty)?;
+    let mut report = imgcost::check(&options).map_err(|error| fail(cli, error))?;
+    if args.new_only {
+        let source = match (&args.base, &args.baseline) {
+            (Some(revision), _) => imgcost::run::ratchet::RatchetBase::Revision {
+                revision: revision.clone(),
+                policies: cli.global.policies.clone(),
+            },
+            (None, Some(path)) => imgcost::run::ratchet::RatchetBase::Baseline(path.clone()),
+            (None, None) => unreachable!("clap requires --base or --baseline with --new-only"),
+        };
+        imgcost::run::ratchet::new_only(&options, &mut report, &source)
+            .map_err(|error| fail(cli, error))?;
+    }
     let code = emit(cli, &args.report, &report, None);
     // The process ends next: freeing tens of thousands of workflows one by one would only
     // delay the exit.
@@ -132,7 +145,21 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
         (None, Some(path)) => BaseSource::Baseline(path),
         (None, None) => unreachable!("clap requires --base or --baseline"),
     };
-    let run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
+    let mut run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
+    if args.new_only {
+        // The base's findings are read again, every file from the base itself (see
+        // `run::ratchet`), not the head's copies of unchanged files that `diff` reuses.
+        let source = match (&args.base, &args.baseline) {
+            (Some(revision), _) => imgcost::run::ratchet::RatchetBase::Revision {
+                revision: revision.clone(),
+                policies: cli.global.policies.clone(),
+            },
+            (None, Some(path)) => imgcost::run::ratchet::RatchetBase::Baseline(path.clone()),
+            (None, None) => unreachable!("clap requires --base or --baseline"),
+        };
+        imgcost::run::ratchet::new_only(&options, &mut run.head, &source)
+            .map_err(|error| fail(cli, error))?;
+    }
     let code = emit(cli, &args.report, &run.head, Some(&run.comparison));
     // As in `check`: the process ends next, and the OS frees it all at once.
     std::mem::forget(run);

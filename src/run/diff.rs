@@ -226,6 +226,27 @@ pub struct Base {
     pub errors: usize,
     /// The repository's policy files as they are at the base. Empty for a baseline report.
     pub policy_files: Vec<(PathBuf, Object)>,
+    /// The base's findings, for `check --new-only` ([`crate::run::ratchet`]).
+    pub findings: Vec<FindingKey>,
+}
+
+/// What identifies a finding across a change: its rule, its subject (the workflow id, or the
+/// file for findings about no workflow, both as the head names them) and its message (which
+/// names the field and value, and holds no line number). Not the line: a finding that only
+/// moved is the same finding.
+pub type FindingKey = (String, String, String);
+
+/// The key of a finding whose file the head calls `file`.
+#[must_use]
+pub fn finding_key(diagnostic: &Diagnostic, file: &str) -> FindingKey {
+    (
+        diagnostic.rule.code.to_owned(),
+        diagnostic
+            .workflow
+            .clone()
+            .unwrap_or_else(|| file.to_owned()),
+        diagnostic.message.clone(),
+    )
 }
 
 /// The policy paths a run considers: the explicit ones, else the repository policy.
@@ -370,6 +391,29 @@ pub fn base_from_git(
             .get(path)
             .map_or_else(|| path.to_owned(), Clone::clone)
     };
+    let mut findings: Vec<FindingKey> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let path = d
+                .primary
+                .file
+                .path()
+                .split_once(':')
+                .map_or(d.primary.file.path(), |(_, path)| path);
+            let file = changes
+                .renamed
+                .get(path)
+                .map_or_else(|| path.to_owned(), Clone::clone);
+            finding_key(d, &file)
+        })
+        .collect();
+    findings.extend(
+        head.diagnostics
+            .iter()
+            .filter(|d| reused_files.contains(&d.primary.file.path()))
+            .map(|d| finding_key(d, d.primary.file.path())),
+    );
     let mut workflows: Vec<BaseWorkflow> = report
         .workflows
         .par_iter()
@@ -398,6 +442,7 @@ pub fn base_from_git(
         total: total.map(cents),
         errors: report.counts().errors + reused_errors,
         policy_files,
+        findings,
     })
 }
 
@@ -420,6 +465,11 @@ impl Base {
             total: report.monthly_usd().map(cents),
             errors: report.counts().errors,
             policy_files: Vec::new(),
+            findings: report
+                .diagnostics
+                .iter()
+                .map(|d| finding_key(d, d.primary.file.path()))
+                .collect(),
         }
     }
 }
@@ -473,10 +523,18 @@ pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Er
         base_workflow(workflow, pointer)
     })
     .map_err(not_a_report)?;
-    read_items(
+    let findings = read_items(
         &frame.diagnostics,
         "/diagnostics",
-        |_, _: JsonDiagnostic<'_>| Ok(()),
+        |_, diagnostic: JsonDiagnostic<'_>| {
+            Ok((
+                diagnostic.rule.into_owned(),
+                diagnostic
+                    .workflow
+                    .map_or_else(|| diagnostic.file.into_owned(), Cow::into_owned),
+                diagnostic.message.into_owned(),
+            ))
+        },
     )
     .map_err(not_a_report)?;
     if let Some(diff) = &frame.diff {
@@ -493,6 +551,7 @@ pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Er
         total,
         errors: frame.summary.errors,
         policy_files: Vec::new(),
+        findings,
     })
 }
 

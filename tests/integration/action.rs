@@ -1037,3 +1037,34 @@ fn action_files_pass_values_to_scripts_only_through_env() {
         assert!(text.contains("\nset -euo pipefail\n"), "{script}");
     }
 }
+
+/// `new-only: true`: an error the base already has is a note "already on <base>" in the
+/// annotations and the comment, and the step passes; without the input the same change fails.
+#[test]
+fn new_only_passes_a_change_that_keeps_an_old_error() {
+    let pull_request = || {
+        Runner::pull_request_changing(
+            &[
+                ("storefront/imgcost.yaml", Head::Error.storefront()),
+                ("marketing/imgcost.yaml", MARKETING.to_owned()),
+            ],
+            &[(
+                "marketing/imgcost.yaml",
+                MARKETING.replace("requests_per_month: 20000", "requests_per_month: 20001"),
+            )],
+            Gh::NoComment,
+        )
+    };
+    let runner = pull_request();
+    runner.action().status(1);
+    let mut runner = pull_request();
+    runner.set("INPUT_NEW_ONLY", "true");
+    let step = runner.action();
+    step.status(0)
+        .stdout_has("::notice file=storefront/imgcost.yaml,line=16,col=27,")
+        .stdout_has("title=IC201 workflow-over-budget::already on ");
+    let body = runner.gh_body("POST");
+    assert!(body.contains("## imgcost: passes the policy"), "{body}");
+    assert!(body.contains("**IC201**"), "{body}");
+    assert!(!body.contains('❌'), "{body}");
+}

@@ -402,3 +402,186 @@ fn the_comment_keeps_its_marker_and_links_its_own() {
         out.stdout
     );
 }
+
+/// One workflow over its $10 budget (IC201: `projected $421.44 a month, …`) named `name`.
+fn over_budget(name: &str, budget: u32) -> String {
+    format!(
+        "version: 1\nproject: shop\nowner: \"@shop\"\nworkflows:\n  {name}:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: high}}\n    volume: {{requests_per_month: 2000}}\n    budget: {{monthly_usd: {budget}}}\n"
+    )
+}
+
+/// A repository whose first commit holds `manifest`.
+fn committed(manifest: &str) -> Test {
+    let t = Test::new().file("imgcost.yaml", manifest);
+    git(t.path(), &["init", "-q"]);
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-qm", "base"]);
+    t
+}
+
+const OVER: &str =
+    "projected $421.44 a month, over the workflow budget of $10.00 by $411.44 (4114.4 %)";
+
+fn findings(out: &super::test::Output) -> Vec<(String, String, String)> {
+    out.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_owned(),
+                d["severity"].as_str().unwrap_or_default().to_owned(),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A finding the base has is a note "already on HEAD" with --new-only (exit 0), and an error
+/// without it (exit 1); moved two lines down and under a renamed workflow, it is still the
+/// same finding.
+#[test]
+fn a_finding_on_the_base_is_a_note_with_new_only() {
+    let t = committed(&over_budget("hero", 10));
+    let plain = t
+        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
+        .run();
+    plain.status(1);
+    assert_eq!(
+        findings(&plain),
+        [("IC201".into(), "error".into(), OVER.into())]
+    );
+    let t = committed(&over_budget("hero", 10));
+    let t = t.file(
+        "imgcost.yaml",
+        over_budget("hero-v2", 10).replace("workflows:\n", "# moved\n# down\nworkflows:\n"),
+    );
+    let out = t
+        .args([
+            "check",
+            ".",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--new-only",
+            "--base",
+            "HEAD",
+        ])
+        .run();
+    out.status(0);
+    assert_eq!(
+        findings(&out),
+        [(
+            "IC201".into(),
+            "note".into(),
+            format!("already on HEAD: {OVER}")
+        )]
+    );
+}
+
+/// A changed finding is new: the budget moved, so the message did, and the error stays. The
+/// same holds against a saved baseline report.
+#[test]
+fn a_changed_finding_is_new() {
+    let t = committed(&over_budget("hero", 10));
+    let baseline = t
+        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
+        .run();
+    let t = committed(&over_budget("hero", 20)).file("base.json", &baseline.stdout);
+    let out = t
+        .args([
+            "check",
+            "imgcost.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--new-only",
+            "--baseline",
+            "base.json",
+        ])
+        .run();
+    out.status(1);
+    assert_eq!(
+        findings(&out),
+        [(
+            "IC201".into(),
+            "error".into(),
+            "projected $421.44 a month, over the workflow budget of $20.00 by $401.44 (2007.2 %)"
+                .into()
+        )]
+    );
+    // The unchanged baseline downgrades the unchanged finding.
+    let t = committed(&over_budget("hero", 10)).file("base.json", &baseline.stdout);
+    let out = t
+        .args([
+            "check",
+            "imgcost.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--new-only",
+            "--baseline",
+            "base.json",
+        ])
+        .run();
+    out.status(0);
+    assert_eq!(findings(&out)[0].1, "note");
+}
+
+/// Hostile: a change copies a workflow the base already flags, so that its new finding reads the
+/// same: each finding of the base excuses one of the head, and the copy (another workflow id)
+/// is an error. A rule that fails closed (IC101, an unknown model) is never downgraded.
+#[test]
+fn a_copied_finding_is_new_and_fail_closed_rules_stay_errors() {
+    let both = format!(
+        "{}  hero2:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: high}}\n    volume: {{requests_per_month: 2000}}\n    budget: {{monthly_usd: 10}}\n",
+        over_budget("hero", 10)
+    );
+    let t = committed(&over_budget("hero", 10)).file("imgcost.yaml", &both);
+    let out = t
+        .args([
+            "check",
+            ".",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--new-only",
+            "--base",
+            "HEAD",
+        ])
+        .run();
+    out.status(1);
+    assert_eq!(
+        findings(&out),
+        [
+            (
+                "IC201".into(),
+                "note".into(),
+                format!("already on HEAD: {OVER}")
+            ),
+            ("IC201".into(), "error".into(), OVER.into()),
+        ]
+    );
+    let unknown = over_budget("hero", 100000).replace("gpt-image-2", "gpt-image2");
+    let t = committed(&unknown);
+    let out = t
+        .args([
+            "check",
+            ".",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--new-only",
+            "--base",
+            "HEAD",
+        ])
+        .run();
+    out.status(1);
+    assert_eq!(findings(&out)[0].0, "IC101");
+    assert_eq!(findings(&out)[0].1, "error");
+}
