@@ -33,8 +33,10 @@ paths=(${WORDS[@]+"${WORDS[@]}"})
 if ((${#paths[@]} == 0)); then paths=(.); fi
 options=()
 split_words "${INPUT_POLICY:-}"
+policy_files=()
 for policy in ${WORDS[@]+"${WORDS[@]}"}; do
   options+=(--policy "$policy")
+  policy_files+=("$policy")
 done
 if [[ -n ${INPUT_AS_OF:-} ]]; then
   options+=(--as-of "$INPUT_AS_OF")
@@ -110,6 +112,42 @@ if [[ -s $report ]]; then
   monthly=$(jq -r '.summary.monthly_usd // empty' "$report")
 fi
 
+# Whether the pull request's comment is worth posting or updating: when the diff's verdict fails
+# (its findings matter whatever the figures), or when the change moves the total by at least
+# `comment-min-usd` or `comment-min-percent` (either, when both are set; any change when neither
+# is), or, with no threshold, when it touches a manifest, a policy file or a rate card. Prints why
+# not, and returns 1, otherwise: the existing comment is left alone.
+comment_needed() {
+  if ((diff_status == 1)); then return 0; fi
+  local delta_usd delta_percent min_usd=${INPUT_COMMENT_MIN_USD:-} min_percent=${INPUT_COMMENT_MIN_PERCENT:-}
+  delta_usd=$(jq -r '.diff.delta_usd // "0"' "$diff_json" 2>/dev/null || echo 0)
+  delta_percent=$(jq -r '.diff.delta_percent // empty' "$diff_json" 2>/dev/null || true)
+  local moved
+  moved=$(jq -r '[.diff.workflows[]? | select(.status != "unchanged")] | length' "$diff_json" 2>/dev/null || echo 0)
+  if [[ -n $min_usd || -n $min_percent ]]; then
+    # jq compares as doubles: exact enough for amounts in cents and percents to 0.1.
+    if jq -en --arg d "$delta_usd" --arg p "$delta_percent" --arg mu "$min_usd" --arg mp "$min_percent" '
+        def abs: if . < 0 then -. else . end;
+        (($mu != "") and (($d | tonumber | abs) >= ($mu | tonumber)))
+        or (($mp != "") and ($p != "") and (($p | tonumber | abs) >= ($mp | tonumber)))
+      ' >/dev/null; then
+      return 0
+    fi
+    echo "the monthly change of \$$delta_usd is under comment-min-usd/comment-min-percent"
+    return 1
+  fi
+  if [[ $delta_usd != "0" && $delta_usd != "0.00" ]] || ((moved > 0)); then return 0; fi
+  local touched
+  touched=$(git diff --name-only "$base" HEAD -- 2>/dev/null |
+    grep -E '(^|/)(imgcost\.ya?ml|[^/]*\.imgcost\.ya?ml)$|^\.imgcost/|(^|/)[^/]*ratecard[^/]*\.ya?ml$' || true)
+  for policy in ${policy_files[@]+"${policy_files[@]}"}; do
+    if git diff --quiet "$base" HEAD -- "$policy" 2>/dev/null; then :; else touched+=$'\n'$policy; fi
+  done
+  if [[ -n ${touched//$'\n'/} ]]; then return 0; fi
+  echo "the change touches no manifest, policy or rate card and moves no figure"
+  return 1
+}
+
 # --- diff against the base, and the pull-request comment -------------------------------------
 diff_status=0
 delta=""
@@ -153,7 +191,10 @@ if [[ -n $base && $check_status -ne 2 ]]; then
     ' "$diff_json"
   fi
   if [[ $diff_status -ne 2 && -s $diff_md ]]; then
-    if [[ -n $pr_number && $comment == true ]]; then
+    if [[ -n $pr_number && $comment == true ]] && ! quiet_reason=$(comment_needed); then
+      echo "imgcost: no pull-request comment ($quiet_reason); the cost diff is in the job summary"
+      append_summary "$diff_md"
+    elif [[ -n $pr_number && $comment == true ]]; then
       IMGCOST_PR_NUMBER=$pr_number bash "$here/comment.sh" "$diff_md" || true
     else
       append_summary "$diff_md"
