@@ -33,8 +33,10 @@ paths=(${WORDS[@]+"${WORDS[@]}"})
 if ((${#paths[@]} == 0)); then paths=(.); fi
 options=()
 split_words "${INPUT_POLICY:-}"
+policy_files=()
 for policy in ${WORDS[@]+"${WORDS[@]}"}; do
   options+=(--policy "$policy")
+  policy_files+=("$policy")
 done
 if [[ -n ${INPUT_AS_OF:-} ]]; then
   options+=(--as-of "$INPUT_AS_OF")
@@ -86,10 +88,22 @@ sarif=$out/imgcost.sarif
 summary=$out/summary.md
 
 # --- check: once, every report from the same run --------------------------------------------
+# `new-only: true` fails only on what the change introduces: findings the base has too are
+# notes. Without a base (a push) every finding counts.
+check_options=()
+if [[ ${INPUT_NEW_ONLY:-false} == true ]]; then
+  if [[ -n $base ]]; then
+    ensure_revision "$base"
+    check_options+=(--new-only --base "$base")
+  else
+    echo "imgcost: new-only: no base to compare with on this event; every finding counts"
+  fi
+fi
 check_status=0
 imgcost check --format github \
   --output "json=$report" --output "sarif=$sarif" --output "markdown=$summary" \
-  ${options[@]+"${options[@]}"} -- "${paths[@]}" || check_status=$?
+  ${options[@]+"${options[@]}"} ${check_options[@]+"${check_options[@]}"} \
+  -- "${paths[@]}" || check_status=$?
 if ((check_status > 1)); then check_status=2; fi
 append_summary "$summary"
 
@@ -98,6 +112,42 @@ if [[ -s $report ]]; then
   monthly=$(jq -r '.summary.monthly_usd // empty' "$report")
 fi
 
+# Whether the pull request's comment is worth posting or updating: when the diff's verdict fails
+# (its findings matter whatever the figures), or when the change moves the total by at least
+# `comment-min-usd` or `comment-min-percent` (either, when both are set; any change when neither
+# is), or, with no threshold, when it touches a manifest, a policy file or a rate card. Prints why
+# not, and returns 1, otherwise: the existing comment is left alone.
+comment_needed() {
+  if ((diff_status == 1)); then return 0; fi
+  local delta_usd delta_percent min_usd=${INPUT_COMMENT_MIN_USD:-} min_percent=${INPUT_COMMENT_MIN_PERCENT:-}
+  delta_usd=$(jq -r '.diff.delta_usd // "0"' "$diff_json" 2>/dev/null || echo 0)
+  delta_percent=$(jq -r '.diff.delta_percent // empty' "$diff_json" 2>/dev/null || true)
+  local moved
+  moved=$(jq -r '[.diff.workflows[]? | select(.status != "unchanged")] | length' "$diff_json" 2>/dev/null || echo 0)
+  if [[ -n $min_usd || -n $min_percent ]]; then
+    # jq compares as doubles: exact enough for amounts in cents and percents to 0.1.
+    if jq -en --arg d "$delta_usd" --arg p "$delta_percent" --arg mu "$min_usd" --arg mp "$min_percent" '
+        def abs: if . < 0 then -. else . end;
+        (($mu != "") and (($d | tonumber | abs) >= ($mu | tonumber)))
+        or (($mp != "") and ($p != "") and (($p | tonumber | abs) >= ($mp | tonumber)))
+      ' >/dev/null; then
+      return 0
+    fi
+    echo "the monthly change of \$$delta_usd is under comment-min-usd/comment-min-percent"
+    return 1
+  fi
+  if [[ $delta_usd != "0" && $delta_usd != "0.00" ]] || ((moved > 0)); then return 0; fi
+  local touched
+  touched=$(git diff --name-only "$base" HEAD -- 2>/dev/null |
+    grep -E '(^|/)(imgcost\.ya?ml|[^/]*\.imgcost\.ya?ml)$|^\.imgcost/|(^|/)[^/]*ratecard[^/]*\.ya?ml$' || true)
+  for policy in ${policy_files[@]+"${policy_files[@]}"}; do
+    if git diff --quiet "$base" HEAD -- "$policy" 2>/dev/null; then :; else touched+=$'\n'$policy; fi
+  done
+  if [[ -n ${touched//$'\n'/} ]]; then return 0; fi
+  echo "the change touches no manifest, policy or rate card and moves no figure"
+  return 1
+}
+
 # --- diff against the base, and the pull-request comment -------------------------------------
 diff_status=0
 delta=""
@@ -105,8 +155,18 @@ if [[ -n $base && $check_status -ne 2 ]]; then
   ensure_revision "$base"
   diff_json=$out/diff.json
   diff_md=$out/diff.md
+  # The comment links each finding to its line at the pull request's head commit.
+  diff_options=()
+  if ((${#check_options[@]} > 0)); then
+    diff_options+=(--new-only)
+  fi
+  head_sha=$(event_pull_request_field .head.sha)
+  if [[ $head_sha =~ ^[0-9a-f]{40}$ ]]; then
+    diff_options+=(--head-commit "$head_sha")
+  fi
   imgcost diff --base "$base" --format markdown --output "json=$diff_json" \
-    ${options[@]+"${options[@]}"} -- "${paths[@]}" >"$diff_md" || diff_status=$?
+    ${options[@]+"${options[@]}"} ${diff_options[@]+"${diff_options[@]}"} \
+    -- "${paths[@]}" >"$diff_md" || diff_status=$?
   if ((diff_status > 1)); then diff_status=2; fi
   if [[ $diff_status -eq 2 ]]; then
     annotate error "imgcost diff against \`$base\` failed to run; see its message in the log"
@@ -131,7 +191,10 @@ if [[ -n $base && $check_status -ne 2 ]]; then
     ' "$diff_json"
   fi
   if [[ $diff_status -ne 2 && -s $diff_md ]]; then
-    if [[ -n $pr_number && $comment == true ]]; then
+    if [[ -n $pr_number && $comment == true ]] && ! quiet_reason=$(comment_needed); then
+      echo "imgcost: no pull-request comment ($quiet_reason); the cost diff is in the job summary"
+      append_summary "$diff_md"
+    elif [[ -n $pr_number && $comment == true ]]; then
       IMGCOST_PR_NUMBER=$pr_number bash "$here/comment.sh" "$diff_md" || true
     else
       append_summary "$diff_md"

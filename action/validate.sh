@@ -46,6 +46,19 @@ case ${INPUT_COMMENT:-true} in
   *) bad comment "\`${INPUT_COMMENT}\` is not \`true\` or \`false\`" ;;
 esac
 
+case ${INPUT_NEW_ONLY:-false} in
+  true | false) ;;
+  *) bad new-only "\`${INPUT_NEW_ONLY}\` is not \`true\` or \`false\`" ;;
+esac
+
+for threshold in comment-min-usd comment-min-percent; do
+  variable=INPUT_$(tr 'a-z-' 'A-Z_' <<<"$threshold")
+  value=${!variable:-}
+  if [[ -n $value && ! $value =~ ^[0-9]{1,12}(\.[0-9]{1,4})?$ ]]; then
+    bad "$threshold" "\`$value\` is not a number such as \`25\` or \`2.5\`"
+  fi
+done
+
 case ${INPUT_FAIL_ON:-error} in
   error | warning | never) ;;
   *) bad fail-on "\`${INPUT_FAIL_ON}\` is not one of \`error\`, \`warning\`, \`never\`" ;;

@@ -28,6 +28,8 @@ mod interchange;
 mod loading;
 #[path = "integration/policies.rs"]
 mod policies;
+#[path = "integration/pr_loop.rs"]
+mod pr_loop;
 #[path = "integration/properties.rs"]
 mod properties;
 #[path = "integration/ratecard_2026_12.rs"]

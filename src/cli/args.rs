@@ -89,6 +89,27 @@ pub struct CheckArgs {
     /// Finding no manifest is not an error (exit 0 instead of 2).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Fail only on findings the change introduces: those the base has too (same rule,
+    /// workflow and message, whatever the line) become notes "already on BASE". Rules that fail
+    /// closed keep their severity. Needs --base or --baseline.
+    #[arg(long, requires = "ratchet_base")]
+    pub new_only: bool,
+    /// With --new-only: the git revision whose findings are already there (e.g. origin/main).
+    #[arg(
+        long,
+        value_name = "REF",
+        group = "ratchet_base",
+        requires = "new_only"
+    )]
+    pub base: Option<String>,
+    /// With --new-only: a JSON report saved by `check` on the base.
+    #[arg(
+        long,
+        value_name = "REPORT.json",
+        group = "ratchet_base",
+        requires = "new_only"
+    )]
+    pub baseline: Option<PathBuf>,
 }
 
 /// How a report is written.
@@ -105,6 +126,22 @@ pub struct ReportArgs {
     /// Exit 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The commit being checked (a pull request's head), as a full SHA: `diff`'s Markdown
+    /// comment links each finding to its file and line there. Default: $GITHUB_SHA when
+    /// GITHUB_ACTIONS=true. The repository is $GITHUB_SERVER_URL/$GITHUB_REPOSITORY, else the
+    /// `origin` remote.
+    #[arg(long, value_name = "SHA", value_parser = parse_commit)]
+    pub head_commit: Option<String>,
+}
+
+fn parse_commit(text: &str) -> Result<String, String> {
+    if matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text.to_ascii_lowercase())
+    } else {
+        Err(format!(
+            "`{text}` is not a full commit SHA (40 or 64 hex digits)"
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,6 +186,9 @@ pub struct DiffArgs {
     /// Files or directories, as for `check`. Default: the current directory.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// As `check --new-only`: the head's findings that the base has too become notes.
+    #[arg(long)]
+    pub new_only: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

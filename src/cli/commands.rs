@@ -114,7 +114,20 @@ pub(super) fn style(cli: &Cli) -> HumanStyle {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
-    let report = checked(cli, &args.paths, args.allow_empty)?;
+    let options = options(cli, &args.paths, args.allow_empty)?;
+    let mut report = imgcost::check(&options).map_err(|error| fail(cli, error))?;
+    if args.new_only {
+        let source = match (&args.base, &args.baseline) {
+            (Some(revision), _) => imgcost::run::ratchet::RatchetBase::Revision {
+                revision: revision.clone(),
+                policies: cli.global.policies.clone(),
+            },
+            (None, Some(path)) => imgcost::run::ratchet::RatchetBase::Baseline(path.clone()),
+            (None, None) => unreachable!("clap requires --base or --baseline with --new-only"),
+        };
+        imgcost::run::ratchet::new_only(&options, &mut report, &source)
+            .map_err(|error| fail(cli, error))?;
+    }
     let code = emit(cli, &args.report, &report, None);
     // The process ends next: freeing tens of thousands of workflows one by one would only
     // delay the exit.
@@ -132,7 +145,21 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
         (None, Some(path)) => BaseSource::Baseline(path),
         (None, None) => unreachable!("clap requires --base or --baseline"),
     };
-    let run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
+    let mut run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
+    if args.new_only {
+        // The base's findings are read again, every file from the base itself (see
+        // `run::ratchet`), not the head's copies of unchanged files that `diff` reuses.
+        let source = match (&args.base, &args.baseline) {
+            (Some(revision), _) => imgcost::run::ratchet::RatchetBase::Revision {
+                revision: revision.clone(),
+                policies: cli.global.policies.clone(),
+            },
+            (None, Some(path)) => imgcost::run::ratchet::RatchetBase::Baseline(path.clone()),
+            (None, None) => unreachable!("clap requires --base or --baseline"),
+        };
+        imgcost::run::ratchet::new_only(&options, &mut run.head, &source)
+            .map_err(|error| fail(cli, error))?;
+    }
     let code = emit(cli, &args.report, &run.head, Some(&run.comparison));
     // As in `check`: the process ends next, and the OS frees it all at once.
     std::mem::forget(run);
@@ -152,12 +179,14 @@ fn stdout_format(args: &ReportArgs) -> Format {
 
 /// Writes a report (of `check`, or of `diff` when `comparison` is given) in one format. JSON is
 /// streamed as it is serialized; the other formats are small enough to build first.
+#[allow(clippy::too_many_arguments)]
 fn write_as(
     cli: &Cli,
     format: Format,
     report: &Report,
     comparison: Option<&cost_diff::Diff>,
     deny_warnings: bool,
+    links: Option<&render::markdown::Links>,
     color: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -176,6 +205,7 @@ fn write_as(
         report,
         style,
         deny_warnings,
+        links,
         &mut guarded,
     )?;
     guarded.flush()
@@ -187,6 +217,7 @@ fn write_format(
     report: &Report,
     style: HumanStyle,
     deny_warnings: bool,
+    links: Option<&render::markdown::Links>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let text = match (format, comparison) {
@@ -196,15 +227,98 @@ fn write_format(
             return render::diff::write(report, diff, style, deny_warnings, out);
         }
         (Format::Markdown, None) => render::markdown::check_summary(report, deny_warnings),
-        (Format::Markdown, Some(diff)) => render::markdown::diff_comment(report, diff),
+        (Format::Markdown, Some(diff)) => {
+            render::markdown::diff_comment_with(report, diff, deny_warnings, links)
+        }
         (Format::Github, None) => render::github::render(report, deny_warnings),
         (Format::Github, Some(diff)) => {
-            render::github::annotations(report) + &render::diff::table(report, diff, deny_warnings)
+            let touched = touched_files(report, diff);
+            render::github::annotations_touching(report, &|file| touched.contains(file))
+                + &render::diff::table(report, diff, deny_warnings)
         }
-        (Format::Sarif, _) => return render::sarif::write(report, out),
+        (Format::Sarif, _) => return render::sarif::write_at(report, &sarif_place()?, out),
         (Format::Junit, _) => return render::junit::write(report, out),
     };
     out.write_all(text.as_bytes())
+}
+
+/// The repository's web address: GitHub's inside Actions, else the `origin` remote as `https://`
+/// without credentials.
+fn repository_address(root: &Path) -> Option<String> {
+    match (
+        std::env::var("GITHUB_SERVER_URL"),
+        std::env::var("GITHUB_REPOSITORY"),
+    ) {
+        (Ok(server), Ok(repository)) if !server.is_empty() && !repository.is_empty() => {
+            imgcost::input::git::public_address(&format!("{server}/{repository}"))
+        }
+        _ => imgcost::input::git::origin_address(root),
+    }
+}
+
+/// Links for the findings of `diff`'s comment: at `--head-commit`, else at $GITHUB_SHA inside
+/// GitHub Actions; none outside a repository with a web address.
+fn links(workspace: &Workspace, head_commit: Option<&str>) -> Option<render::markdown::Links> {
+    let commit = head_commit.map(str::to_owned).or_else(|| {
+        std::env::var("GITHUB_ACTIONS")
+            .is_ok_and(|v| v == "true")
+            .then(|| std::env::var("GITHUB_SHA").ok())
+            .flatten()
+    })?;
+    let repository = repository_address(workspace.repository.as_deref()?)?;
+    Some(render::markdown::Links {
+        repository: repository
+            .trim_end_matches('/')
+            .trim_end_matches(".git")
+            .to_owned(),
+        commit,
+        cwd_in_root: workspace.cwd_in_root().to_owned(),
+    })
+}
+
+/// Where the report's files are, for SARIF: the repository root, the working directory in it, and
+/// inside git the repository's address and commit. The address is GitHub's
+/// (`GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`) inside Actions, else the `origin` remote without
+/// credentials; the commit is the one checked out.
+fn sarif_place() -> std::io::Result<render::sarif::Place> {
+    let workspace = workspace().map_err(std::io::Error::other)?;
+    let provenance = workspace.repository.as_deref().and_then(|root| {
+        Some((
+            repository_address(root)?,
+            imgcost::input::git::head_commit(root)?,
+        ))
+    });
+    Ok(render::sarif::Place {
+        cwd_in_root: workspace.cwd_in_root().to_owned(),
+        root: Some(workspace.root().to_path_buf()),
+        cwd: Some(workspace.cwd),
+        provenance,
+    })
+}
+
+/// The manifests of the workflows a change added, renamed or changed: their findings are
+/// annotated first.
+fn touched_files<'a>(
+    report: &'a Report,
+    diff: &cost_diff::Diff,
+) -> std::collections::HashSet<&'a str> {
+    let changed: std::collections::HashSet<&str> = diff
+        .workflows
+        .iter()
+        .filter(|w| {
+            !matches!(
+                w.status,
+                cost_diff::Status::Unchanged | cost_diff::Status::Removed
+            )
+        })
+        .map(|w| w.id.as_str())
+        .collect();
+    report
+        .workflows
+        .iter()
+        .filter(|entry| changed.contains(entry.workflow.id.as_str()))
+        .map(|entry| entry.file.path())
+        .collect()
 }
 
 /// Writes every `--output` file (whole or not at all), then stdout; returns the exit code. A
@@ -217,6 +331,7 @@ fn emit(
     comparison: Option<&cost_diff::Diff>,
 ) -> anyhow::Result<u8> {
     let workspace = workspace()?;
+    let links = comparison.and_then(|_| links(&workspace, args.head_commit.as_deref()));
     for (format, path) in &args.outputs {
         write_report_file(&workspace, path, |out| {
             write_as(
@@ -225,6 +340,7 @@ fn emit(
                 report,
                 comparison,
                 args.deny_warnings,
+                links.as_ref(),
                 false,
                 out,
             )
@@ -243,6 +359,7 @@ fn emit(
                 report,
                 comparison,
                 args.deny_warnings,
+                links.as_ref(),
                 color,
                 &mut out,
             )

@@ -29,6 +29,72 @@ fn git(cwd: &Path) -> Command {
     command
 }
 
+/// The commit checked out in the repository at `root`, when there is one.
+#[must_use]
+pub fn head_commit(root: &Path) -> Option<String> {
+    let output = git(root)
+        .args(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+        .output()
+        .ok()?;
+    let commit = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (output.status.success() && commit.len() >= 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(commit)
+}
+
+/// The `origin` remote of the repository at `root` as an `https://` address without
+/// credentials, query or fragment (a CI clone often carries a token in it), when it is an
+/// `http(s)://` URL or an `scp`-like `git@host:owner/name` address.
+#[must_use]
+pub fn origin_address(root: &Path) -> Option<String> {
+    let output = git(root)
+        .args(["config", "--get", "remote.origin.url"])
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    public_address(String::from_utf8(output.stdout).ok()?.trim())
+}
+
+/// A remote URL as an address that can be published: `https://host/path`, never with the user
+/// or password part; `None` for anything else (a local path, `file://`, an odd scheme).
+#[must_use]
+pub fn public_address(url: &str) -> Option<String> {
+    let (host_and_path, scheme) = if let Some(rest) = url.strip_prefix("https://") {
+        (rest, "https")
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (rest, "http")
+    } else if let Some(rest) = url.strip_prefix("ssh://") {
+        (rest, "https")
+    } else if let Some((user_host, path)) = url.split_once(':')
+        && !user_host.contains('/')
+        && user_host.contains('@')
+        && !path.starts_with('/')
+    {
+        let host = user_host.rsplit('@').next()?;
+        return public_address(&format!("https://{host}/{path}"));
+    } else {
+        return None;
+    };
+    let end = host_and_path
+        .find(['?', '#'])
+        .unwrap_or(host_and_path.len());
+    let host_and_path = &host_and_path[..end];
+    let (authority, path) = host_and_path.split_once('/').unwrap_or((host_and_path, ""));
+    let host = authority.rsplit('@').next()?;
+    // A port of an ssh address means nothing over https.
+    let host = if scheme == "https" && url.starts_with("ssh://") {
+        host.split(':').next()?
+    } else {
+        host
+    };
+    let printable = |text: &str| text.chars().all(|c| c.is_ascii_graphic());
+    if host.is_empty() || !printable(host) || !printable(path) {
+        return None;
+    }
+    Some(format!("{scheme}://{host}/{path}"))
+}
+
 /// `text` quoted for a POSIX shell, so that a hint can be pasted as it is whatever the text
 /// holds (a revision comes from the command line or the event, and is shown in help).
 #[must_use]
@@ -542,5 +608,32 @@ pub fn object_name(commit: &str, path: &Path) -> String {
         format!("{commit}:{relative}")
     } else {
         format!("{commit}:./{}", relative.trim_start_matches("./"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_address;
+
+    #[test]
+    fn remote_addresses_lose_their_credentials() {
+        assert_eq!(
+            public_address("https://x-access-token:ghs_secret@github.com/acme/shop.git").as_deref(),
+            Some("https://github.com/acme/shop.git")
+        );
+        assert_eq!(
+            public_address("git@github.com:acme/shop.git").as_deref(),
+            Some("https://github.com/acme/shop.git")
+        );
+        assert_eq!(
+            public_address("ssh://git@github.com:22/acme/shop").as_deref(),
+            Some("https://github.com/acme/shop")
+        );
+        assert_eq!(
+            public_address("https://github.com/acme/shop?token=x#y").as_deref(),
+            Some("https://github.com/acme/shop")
+        );
+        assert_eq!(public_address("/srv/git/shop.git"), None);
+        assert_eq!(public_address("file:///srv/git/shop.git"), None);
     }
 }

@@ -55,6 +55,12 @@ impl Workspace {
         }
     }
 
+    /// The working directory relative to the root, `/`-separated; empty at the root.
+    #[must_use]
+    pub fn cwd_in_root(&self) -> &str {
+        &self.cwd_in_root
+    }
+
     /// The place (see [`Self::root_relative`]) of a file shown as `display`, a path relative to
     /// `cwd` with `/` and no `..`, without touching the file system.
     #[must_use]

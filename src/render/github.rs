@@ -1,6 +1,11 @@
 //! GitHub Actions workflow commands: one annotation per finding
 //! (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=IC201::…`), then a short plain
 //! summary for the log. Messages and properties are escaped as `@actions/core` does.
+//!
+//! GitHub shows at most 10 error, 10 warning and 10 notice annotations of a step and silently
+//! drops the rest, so at most those are written: errors first, then warnings, then notices, and
+//! within each kind the findings in files the change touched (when known) before the others.
+//! One more notice says how many were left out and where the whole list is.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -39,12 +44,23 @@ fn escape(text: &str, property: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Annotations GitHub shows per kind (error, warning, notice) and step.
+pub const PER_KIND: usize = 10;
+
+/// The kinds of annotation, in the order they are written.
+const KINDS: [&str; 3] = ["error", "warning", "notice"];
+
+/// The index in [`KINDS`] of a finding's annotation: exempted findings are notices.
+fn kind(diagnostic: &Diagnostic) -> usize {
+    match (diagnostic.severity, diagnostic.is_active()) {
+        (_, false) | (Severity::Note, true) => 2,
+        (Severity::Warning, true) => 1,
+        (Severity::Error, true) => 0,
+    }
+}
+
 fn annotation(diagnostic: &Diagnostic) -> String {
-    let command = match (diagnostic.severity, diagnostic.is_active()) {
-        (_, false) | (Severity::Note, true) => "notice",
-        (Severity::Warning, true) => "warning",
-        (Severity::Error, true) => "error",
-    };
+    let command = KINDS[kind(diagnostic)];
     let start = diagnostic.primary.start();
     let end = diagnostic.primary.end();
     let mut message = diagnostic.message.clone();
@@ -73,16 +89,66 @@ fn annotation(diagnostic: &Diagnostic) -> String {
     )
 }
 
-/// Annotations for every finding.
+/// Annotations for the findings, within GitHub's limits, with no file known to be touched.
 #[must_use]
 pub fn annotations(report: &Report) -> String {
-    report.diagnostics.iter().map(annotation).collect()
+    annotations_touching(report, &|_| false)
+}
+
+/// Annotations for the findings, within GitHub's limits: per kind, the findings in files for
+/// which `touched` is true first, each group in report order; then, when some were left out, one
+/// notice (counted in the notices' 10) saying how many.
+#[must_use]
+pub fn annotations_touching(report: &Report, touched: &dyn Fn(&str) -> bool) -> String {
+    let mut by_kind: [Vec<&Diagnostic>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for diagnostic in &report.diagnostics {
+        by_kind[kind(diagnostic)].push(diagnostic);
+    }
+    for findings in &mut by_kind {
+        // Stable: report order within each group.
+        findings.sort_by_key(|d| !touched(d.primary.file.path()));
+    }
+    let mut shown = by_kind
+        .each_ref()
+        .map(|findings| findings.len().min(PER_KIND));
+    let omitted =
+        |shown: &[usize; 3]| -> [usize; 3] { [0, 1, 2].map(|k| by_kind[k].len() - shown[k]) };
+    if omitted(&shown).iter().any(|&n| n > 0) && shown[2] == PER_KIND {
+        // The notice about what was left out takes the place of the tenth notice.
+        shown[2] -= 1;
+    }
+    let mut out = String::new();
+    for (findings, &count) in by_kind.iter().zip(&shown) {
+        for diagnostic in &findings[..count] {
+            out.push_str(&annotation(diagnostic));
+        }
+    }
+    let left_out = omitted(&shown);
+    let total: usize = left_out.iter().sum();
+    if total > 0 {
+        let _ = writeln!(
+            out,
+            "::notice title=imgcost::{total} more finding(s) not annotated ({} error(s), {} warning(s), {} note(s)): GitHub shows {PER_KIND} annotations of each kind per step. Every finding is in the job summary and the SARIF report (`--format markdown`, `--format sarif`).",
+            left_out[0], left_out[1], left_out[2]
+        );
+    }
+    out
 }
 
 /// Annotations and the log summary of `check`.
 #[must_use]
 pub fn render(report: &Report, deny_warnings: bool) -> String {
-    let mut out = annotations(report);
+    render_touching(report, deny_warnings, &|_| false)
+}
+
+/// As [`render`], findings in files for which `touched` is true annotated first.
+#[must_use]
+pub fn render_touching(
+    report: &Report,
+    deny_warnings: bool,
+    touched: &dyn Fn(&str) -> bool,
+) -> String {
+    let mut out = annotations_touching(report, touched);
     let counts = report.counts();
     let verdict = if report.passed(deny_warnings) {
         "passed"

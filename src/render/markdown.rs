@@ -68,23 +68,91 @@ fn icon(diagnostic: &Diagnostic) -> &'static str {
     }
 }
 
+/// Links a finding's file and line to the commit it was found in, on the repository's web page.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// `https://github.com/<owner>/<name>`, no credentials, no trailing `/`.
+    pub repository: String,
+    /// The full commit id (40 or 64 hex digits; anything else links nothing).
+    pub commit: String,
+    /// The working directory relative to the repository root, `/`-separated, empty at the root.
+    pub cwd_in_root: String,
+}
+
+impl Links {
+    /// The address of `path` (as the report shows it) at `line`, when the path is inside the
+    /// working directory and the commit is a full commit id.
+    fn of(&self, path: &str, line: usize) -> Option<String> {
+        let commit_ok = matches!(self.commit.len(), 40 | 64)
+            && self.commit.bytes().all(|b| b.is_ascii_hexdigit());
+        if !commit_ok
+            || path.starts_with('/')
+            || path
+                .split('/')
+                .any(|part| part == ".." || part.contains(':'))
+        {
+            return None;
+        }
+        let path = if self.cwd_in_root.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{}/{path}", self.cwd_in_root)
+        };
+        Some(format!(
+            "{}/blob/{}/{}#L{line}",
+            self.repository,
+            self.commit,
+            crate::render::sarif::uri_reference(&path)
+        ))
+    }
+}
+
+/// The order findings are listed in: errors, warnings, notes, then exempted ones.
+fn rank(diagnostic: &Diagnostic) -> u8 {
+    match (diagnostic.is_active(), diagnostic.severity) {
+        (true, Severity::Error) => 0,
+        (true, Severity::Warning) => 1,
+        (true, Severity::Note) => 2,
+        (false, _) => 3,
+    }
+}
+
+/// The counts of a findings heading, the kinds with none left out: `❌ 2 errors · ⚠️ 1 warning`.
+fn counts_line(report: &Report) -> String {
+    let counts = report.counts();
+    [
+        ("❌", counts.errors, "error"),
+        ("⚠️", counts.warnings, "warning"),
+        ("ℹ️", counts.notes, "note"),
+    ]
+    .into_iter()
+    .filter(|(_, count, _)| *count > 0)
+    .map(|(icon, count, word)| format!("{icon} {count} {word}{}", plural(count)))
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
 /// The findings as a list, within `room` characters (also `imgcost reconcile`'s).
 pub(crate) fn findings(report: &Report, room: usize) -> String {
-    let counts = report.counts();
-    let mut out = format!(
-        "### Findings: ❌ {} error{} · ⚠️ {} warning{} · ℹ️ {} note{}\n\n",
-        counts.errors,
-        plural(counts.errors),
-        counts.warnings,
-        plural(counts.warnings),
-        counts.notes,
-        plural(counts.notes)
-    );
+    findings_linked(report, room, None)
+}
+
+/// The findings as a list, errors first, each linked to its file and line when `links` is given.
+fn findings_linked(report: &Report, room: usize, links: Option<&Links>) -> String {
+    let counts = counts_line(report);
+    let mut out = if counts.is_empty() {
+        "### Findings\n\n".to_owned()
+    } else {
+        format!("### Findings: {counts}\n\n")
+    };
     if report.diagnostics.is_empty() {
         out.push_str("No findings.\n");
         return out;
     }
-    for (index, diagnostic) in report.diagnostics.iter().enumerate() {
+    let mut ordered: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+    // Stable: report order within each kind.
+    ordered.sort_by_key(|d| rank(d));
+    for (index, diagnostic) in ordered.iter().enumerate() {
         let start = diagnostic.primary.start();
         let exempted = diagnostic.exempted.as_ref().map_or_else(String::new, |e| {
             format!(
@@ -99,11 +167,18 @@ pub(crate) fn findings(report: &Report, room: usize) -> String {
             start.line,
             start.column
         );
+        let code = Code(&place, Place::Inline).to_string();
+        let shown = match links.and_then(|l| l.of(diagnostic.primary.file.path(), start.line)) {
+            // The address is built from a checked commit and a percent-encoded path: no `)`,
+            // space or `<` can end or break the link.
+            Some(address) => format!("[{code}]({address})"),
+            None => code,
+        };
         let line = format!(
             "- {} **{}** {} {}{exempted}\n",
             icon(diagnostic),
             diagnostic.rule.code,
-            Code(&place, Place::Inline),
+            shown,
             Message(&diagnostic.message)
         );
         if index >= MAX_FINDINGS || out.len() + line.len() > room {
@@ -156,32 +231,107 @@ fn pie(title: &str, parts: &[(String, Decimal)]) -> String {
     out
 }
 
-/// The pull-request comment for a diff.
+/// The pull-request comment for a diff, without links to the findings' lines.
 #[must_use]
 pub fn diff_comment(report: &Report, diff: &Diff) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{DIFF_MARKER}");
+    diff_comment_with(report, diff, false, None)
+}
+
+/// The headline: the verdict (as `deny_warnings` makes it) and the change of the monthly cost.
+/// A tick only when the policy passes and the cost did not rise: a passing change that adds
+/// 796 % says so in words, and a failing one names what fails it.
+fn headline(report: &Report, diff: &Diff, deny_warnings: bool) -> String {
     let delta = diff.delta();
-    let headline = if let Some(delta) = delta.filter(|d| *d > Decimal::ZERO) {
+    let cost = if let Some(delta) = delta.filter(|d| *d > Decimal::ZERO) {
         format!(
-            "monthly image cost will increase by {} ({})",
+            "monthly image cost +{} ({})",
             format_usd(delta, 2),
             signed_percent(diff.percent())
         )
     } else if let Some(delta) = delta.filter(|d| *d < Decimal::ZERO) {
         format!(
-            "monthly image cost will decrease by {} ({})",
+            "monthly image cost −{} ({})",
             format_usd(-delta, 2),
             signed_percent(diff.percent())
         )
     } else if delta.is_some() {
-        "monthly image cost is unchanged".to_owned()
+        "monthly image cost unchanged".to_owned()
     } else {
         "monthly image cost cannot be compared (a total passes the largest amount, IC108)"
             .to_owned()
     };
-    let verdict = if report.passed(false) { "✅" } else { "❌" };
-    let _ = writeln!(out, "## {verdict} imgcost: {headline}\n");
+    if report.passed(deny_warnings) {
+        let tick = if delta.is_some_and(|d| d <= Decimal::ZERO) {
+            "✅ "
+        } else {
+            ""
+        };
+        format!("{tick}imgcost: passes the policy, {cost}")
+    } else {
+        let counts = report.counts();
+        let mut failing = Vec::new();
+        if counts.errors > 0 {
+            failing.push(format!("{} error{}", counts.errors, plural(counts.errors)));
+        }
+        if deny_warnings && counts.warnings > 0 {
+            failing.push(format!(
+                "{} warning{} with --deny-warnings",
+                counts.warnings,
+                plural(counts.warnings)
+            ));
+        }
+        format!(
+            "❌ imgcost: fails the policy ({}), {cost}",
+            failing.join(", ")
+        )
+    }
+}
+
+/// What changed in a workflow, for its row: `quality \`medium\` → \`high\``, each value a code
+/// span.
+fn what_changed(change: &crate::run::diff::WorkflowChange) -> String {
+    let mut parts: Vec<String> = change
+        .details
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} → {}",
+                d.field,
+                Code(&d.before, Place::Cell),
+                Code(&d.after, Place::Cell)
+            )
+        })
+        .collect();
+    // Fields with no value shown (`inputs`, `pricing`, a volume whose images did not move)
+    // are named.
+    let shown = |field: &str| match field {
+        "volume" => change.details.iter().any(|d| d.field == "images a month"),
+        "inputs" | "pricing" => false,
+        _ => true,
+    };
+    parts.extend(
+        change
+            .changed
+            .iter()
+            .filter(|field| !shown(field))
+            .map(|field| (*field).to_owned()),
+    );
+    parts.join("; ")
+}
+
+/// The pull-request comment for a diff: the headline as `deny_warnings` makes the verdict, and
+/// each finding linked to its line at a commit when `links` is given.
+#[must_use]
+pub fn diff_comment_with(
+    report: &Report,
+    diff: &Diff,
+    deny_warnings: bool,
+    links: Option<&Links>,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{DIFF_MARKER}");
+    let delta = diff.delta();
+    let _ = writeln!(out, "## {}\n", headline(report, diff, deny_warnings));
     let _ = writeln!(
         out,
         "**{} → {} a month** · base {} · rate card {} · as of {}\n",
@@ -218,7 +368,10 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
         for (index, change) in moved.iter().enumerate() {
             // Field names and statuses are imgcost's own words.
             let what = match change.status {
-                Status::Changed => format!("changed: {}", change.changed.join(", ")),
+                Status::Changed => what_changed(change),
+                Status::Renamed if !change.details.is_empty() || !change.changed.is_empty() => {
+                    format!("renamed; {}", what_changed(change))
+                }
                 other => other.as_str().to_owned(),
             };
             let percent = if change.status == Status::Added {
@@ -279,7 +432,7 @@ pub fn diff_comment(report: &Report, diff: &Diff) -> String {
         out.push_str("\n</details>\n\n");
     }
     let room = BUDGET.saturating_sub(out.len() + 2_000);
-    out.push_str(&findings(report, room));
+    out.push_str(&findings_linked(report, room, links));
     let parts: Vec<(String, Decimal)> = report
         .workflows
         .iter()

@@ -2,6 +2,12 @@
 //! finding as a result with its physical location and region, related places, and exemptions as
 //! suppressions. Columns count Unicode code points (`columnKind`), as everywhere in imgcost.
 //!
+//! Artifact URIs are relative to the repository root under `%SRCROOT%` (whatever the working
+//! directory and however the paths were given, absolute ones included), as code scanning and
+//! Microsoft's SARIF validator expect; a file outside the repository gets an absolute `file://`
+//! URI without a base. Inside git, the run names the repository and commit
+//! (`versionControlProvenance`).
+//!
 //! The log is typed (the structs below, serialized by serde in the order SARIF viewers show and
 //! docs/report-formats.md lists), not the `serde-sarif` crate: its types are generated with
 //! their members in alphabetical order and hold the results in a `Vec`, where this log keeps the
@@ -51,6 +57,12 @@ fn uri(path: &str) -> Cow<'_, str> {
     utf8_percent_encode(path, URI_ESCAPED).into()
 }
 
+/// The relative URI reference of a path, as SARIF writes it (for links elsewhere).
+#[must_use]
+pub fn uri_reference(path: &str) -> Cow<'_, str> {
+    uri(path)
+}
+
 /// The log: one run, in the order of the members below.
 #[derive(Serialize)]
 struct Log<'a> {
@@ -64,10 +76,79 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_control_provenance: Option<[VersionControlDetails<'a>; 1]>,
     column_kind: &'static str,
     /// Inside the log, the run and its list: four containers deep.
     results: Rendered<'a, SarifResult<'a>>,
     properties: RunProperties<'a>,
+}
+
+/// Where the files of a run are: what `%SRCROOT%` stands for, and the commit.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionControlDetails<'a> {
+    repository_uri: &'a str,
+    revision_id: &'a str,
+    mapped_to: MappedTo,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MappedTo {
+    uri_base_id: &'static str,
+}
+
+/// How the paths of a report (relative to the working directory) become URIs, and the
+/// repository the run is in.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// The working directory relative to the repository root, `/`-separated, empty at the root.
+    pub cwd_in_root: String,
+    /// The working directory, for files outside the repository; `None`: every path is taken as
+    /// relative to the repository root.
+    pub cwd: Option<std::path::PathBuf>,
+    /// The repository root, for files outside it.
+    pub root: Option<std::path::PathBuf>,
+    /// The repository's address (no credentials) and the checked-out commit, inside git.
+    pub provenance: Option<(String, String)>,
+}
+
+impl Place {
+    /// The URI of a path as the report shows it, and whether it is relative to `%SRCROOT%`.
+    fn uri<'p>(&self, path: &'p str) -> (Cow<'p, str>, bool) {
+        let absolute = std::path::Path::new(path).is_absolute();
+        if !absolute && !path.starts_with("../") && path != ".." {
+            if self.cwd_in_root.is_empty() {
+                return (uri(path), true);
+            }
+            return (
+                Cow::Owned(uri(&format!("{}/{path}", self.cwd_in_root)).into_owned()),
+                true,
+            );
+        }
+        // Absolute, or above the working directory: resolved by name, then relative to the
+        // root when inside it.
+        let cwd = self.cwd.clone().unwrap_or_default();
+        let mut full = std::path::PathBuf::new();
+        for component in cwd.join(path).components() {
+            match component {
+                std::path::Component::ParentDir => {
+                    full.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => full.push(other),
+            }
+        }
+        if let Some(root) = &self.root
+            && let Ok(relative) = full.strip_prefix(root)
+        {
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            return (Cow::Owned(uri(&relative).into_owned()), true);
+        }
+        let text = full.to_string_lossy().replace('\\', "/");
+        (Cow::Owned(format!("file://{}", uri(&text))), false)
+    }
 }
 
 #[derive(Serialize)]
@@ -159,7 +240,8 @@ struct PhysicalLocation<'a> {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation<'a> {
     uri: Cow<'a, str>,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -191,14 +273,15 @@ struct RunProperties<'a> {
 }
 
 impl<'a> Location<'a> {
-    fn of(label: &'a Label) -> Self {
+    fn of(label: &'a Label, place: &Place) -> Self {
         let start = label.start();
         let end = label.end();
+        let (uri, relative) = place.uri(label.file.path());
         Self {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: uri(label.file.path()),
-                    uri_base_id: "%SRCROOT%",
+                    uri,
+                    uri_base_id: relative.then_some("%SRCROOT%"),
                 },
                 region: Region {
                     start_line: start.line,
@@ -214,7 +297,7 @@ impl<'a> Location<'a> {
 }
 
 impl<'a> SarifResult<'a> {
-    fn of(diagnostic: &'a Diagnostic) -> Self {
+    fn of(diagnostic: &'a Diagnostic, place: &Place) -> Self {
         let rule_index = rules::ALL
             .iter()
             .position(|rule| rule.code == diagnostic.rule.code)
@@ -229,7 +312,7 @@ impl<'a> SarifResult<'a> {
             rule_index,
             level: diagnostic.severity,
             message: Message { text },
-            locations: [Location::of(&diagnostic.primary)],
+            locations: [Location::of(&diagnostic.primary, place)],
             related_locations: diagnostic
                 .related
                 .iter()
@@ -239,7 +322,7 @@ impl<'a> SarifResult<'a> {
                     message: Some(Message {
                         text: literal(&label.message),
                     }),
-                    ..Location::of(label)
+                    ..Location::of(label, place)
                 })
                 .collect(),
             properties: diagnostic
@@ -280,13 +363,26 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
     }
 }
 
-/// Writes the SARIF log of a report, pretty-printed with a final newline. Its results, one per
-/// finding, are rendered a chunk at a time in parallel ([`Rendered`]), so a log of tens of
-/// thousands is never built whole.
+/// Writes the SARIF log of a report with its paths taken as relative to the repository root and
+/// no repository named (see [`write_at`]).
 ///
 /// # Errors
 /// When writing fails.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_at(report, &Place::default(), out)
+}
+
+/// Writes the SARIF log of a report, pretty-printed with a final newline, its URIs and
+/// provenance from `place`. Its results, one per finding, are rendered a chunk at a time in
+/// parallel ([`Rendered`]), so a log of tens of thousands is never built whole.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_at(
+    report: &Report,
+    place: &Place,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
@@ -300,8 +396,21 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     rules: rules::ALL.iter().copied().map(descriptor).collect(),
                 },
             },
+            version_control_provenance: place.provenance.as_ref().map(|(repository, commit)| {
+                [VersionControlDetails {
+                    repository_uri: repository,
+                    revision_id: commit,
+                    mapped_to: MappedTo {
+                        uri_base_id: "%SRCROOT%",
+                    },
+                }]
+            }),
             column_kind: "unicodeCodePoints",
-            results: Rendered::new(&report.diagnostics, SarifResult::of, 4),
+            results: Rendered::new(
+                &report.diagnostics,
+                |diagnostic| SarifResult::of(diagnostic, place),
+                4,
+            ),
             properties: RunProperties {
                 ratecard: &report.ratecard.id,
                 as_of: report.as_of.to_string(),

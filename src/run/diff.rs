@@ -126,6 +126,17 @@ pub struct WorkflowChange {
     /// What changed: `model`, `quality`, `size`, `n`, `endpoint`, `tier`, `volume`, `inputs`,
     /// `budget`, or `pricing` when only the figure moved.
     pub changed: Vec<&'static str>,
+    /// Each changed field with its value before and after, as the report shows them (for the
+    /// pull-request comment: `quality medium → high`); `inputs` and `pricing` have none.
+    pub details: Vec<FieldChange>,
+}
+
+/// One field of a changed workflow: its name, and its value at the base and at the head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub before: String,
+    pub after: String,
 }
 
 impl WorkflowChange {
@@ -215,6 +226,27 @@ pub struct Base {
     pub errors: usize,
     /// The repository's policy files as they are at the base. Empty for a baseline report.
     pub policy_files: Vec<(PathBuf, Object)>,
+    /// The base's findings, for `check --new-only` ([`crate::run::ratchet`]).
+    pub findings: Vec<FindingKey>,
+}
+
+/// What identifies a finding across a change: its rule, its subject (the workflow id, or the
+/// file for findings about no workflow, both as the head names them) and its message (which
+/// names the field and value, and holds no line number). Not the line: a finding that only
+/// moved is the same finding.
+pub type FindingKey = (String, String, String);
+
+/// The key of a finding whose file the head calls `file`.
+#[must_use]
+pub fn finding_key(diagnostic: &Diagnostic, file: &str) -> FindingKey {
+    (
+        diagnostic.rule.code.to_owned(),
+        diagnostic
+            .workflow
+            .clone()
+            .unwrap_or_else(|| file.to_owned()),
+        diagnostic.message.clone(),
+    )
 }
 
 /// The policy paths a run considers: the explicit ones, else the repository policy.
@@ -359,6 +391,29 @@ pub fn base_from_git(
             .get(path)
             .map_or_else(|| path.to_owned(), Clone::clone)
     };
+    let mut findings: Vec<FindingKey> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let path = d
+                .primary
+                .file
+                .path()
+                .split_once(':')
+                .map_or(d.primary.file.path(), |(_, path)| path);
+            let file = changes
+                .renamed
+                .get(path)
+                .map_or_else(|| path.to_owned(), Clone::clone);
+            finding_key(d, &file)
+        })
+        .collect();
+    findings.extend(
+        head.diagnostics
+            .iter()
+            .filter(|d| reused_files.contains(&d.primary.file.path()))
+            .map(|d| finding_key(d, d.primary.file.path())),
+    );
     let mut workflows: Vec<BaseWorkflow> = report
         .workflows
         .par_iter()
@@ -387,6 +442,7 @@ pub fn base_from_git(
         total: total.map(cents),
         errors: report.counts().errors + reused_errors,
         policy_files,
+        findings,
     })
 }
 
@@ -409,6 +465,11 @@ impl Base {
             total: report.monthly_usd().map(cents),
             errors: report.counts().errors,
             policy_files: Vec::new(),
+            findings: report
+                .diagnostics
+                .iter()
+                .map(|d| finding_key(d, d.primary.file.path()))
+                .collect(),
         }
     }
 }
@@ -462,10 +523,18 @@ pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Er
         base_workflow(workflow, pointer)
     })
     .map_err(not_a_report)?;
-    read_items(
+    let findings = read_items(
         &frame.diagnostics,
         "/diagnostics",
-        |_, _: JsonDiagnostic<'_>| Ok(()),
+        |_, diagnostic: JsonDiagnostic<'_>| {
+            Ok((
+                diagnostic.rule.into_owned(),
+                diagnostic
+                    .workflow
+                    .map_or_else(|| diagnostic.file.into_owned(), Cow::into_owned),
+                diagnostic.message.into_owned(),
+            ))
+        },
     )
     .map_err(not_a_report)?;
     if let Some(diff) = &frame.diff {
@@ -482,6 +551,7 @@ pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Er
         total,
         errors: frame.summary.errors,
         policy_files: Vec::new(),
+        findings,
     })
 }
 
@@ -626,6 +696,62 @@ fn per_attempt(attempts: Option<Decimal>, inputs: [Option<Decimal>; 6]) -> Optio
         .flatten()
         .try_fold(Decimal::ZERO, Decimal::checked_add)?;
     total.checked_div(attempts)
+}
+
+/// The values of each changed field of [`SHAPE`], of the images a month and of the budget.
+fn field_details(before: &Compared, after: &Compared) -> Vec<FieldChange> {
+    fn text(value: Option<&str>) -> String {
+        value.map_or_else(
+            || "–".to_owned(),
+            |v| crate::foundation::printable(v).into_owned(),
+        )
+    }
+    let shape = |compared: &Compared| -> [String; 6] {
+        let shape = &compared.shape;
+        [
+            crate::foundation::printable(&shape.model).into_owned(),
+            shape.endpoint.to_string(),
+            shape
+                .tier
+                .map_or_else(|| "–".to_owned(), |tier| format!("{tier:?}").to_lowercase()),
+            text(shape.quality.as_deref()),
+            text(shape.size.as_deref()),
+            shape.n.to_string(),
+        ]
+    };
+    let mut details: Vec<FieldChange> = SHAPE
+        .into_iter()
+        .zip(shape(before).into_iter().zip(shape(after)))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(field, (before, after))| FieldChange {
+            field,
+            before,
+            after,
+        })
+        .collect();
+    let images = |c: &Compared| {
+        c.volume
+            .map_or_else(|| "–".to_owned(), |v| v.images.to_string())
+    };
+    if images(before) != images(after) {
+        details.push(FieldChange {
+            field: "images a month",
+            before: images(before),
+            after: images(after),
+        });
+    }
+    let budget = |c: &Compared| {
+        c.budget
+            .map_or_else(|| "–".to_owned(), |b| format_usd(b, 2))
+    };
+    if before.budget != after.budget {
+        details.push(FieldChange {
+            field: "budget",
+            before: budget(before),
+            after: budget(after),
+        });
+    }
+    details
 }
 
 fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
@@ -796,6 +922,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
             renamed_from: None,
             before: before.monthly,
             after: after.monthly,
+            details: field_details(before, after),
             changed,
         });
     }
@@ -838,6 +965,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
             before: before.monthly,
             after: after.monthly,
             changed: changed_fields(before, after),
+            details: field_details(before, after),
         });
     }
     for ((entry, after), renamed) in added.iter().zip(renamed_added) {
@@ -849,6 +977,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 before: None,
                 after: after.monthly,
                 changed: Vec::new(),
+                details: Vec::new(),
             });
         }
     }
@@ -861,6 +990,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 before: before.monthly,
                 after: None,
                 changed: Vec::new(),
+                details: Vec::new(),
             });
         }
     }

@@ -1037,3 +1037,94 @@ fn action_files_pass_values_to_scripts_only_through_env() {
         assert!(text.contains("\nset -euo pipefail\n"), "{script}");
     }
 }
+
+/// `new-only: true`: an error the base already has is a note "already on <base>" in the
+/// annotations and the comment, and the step passes; without the input the same change fails.
+#[test]
+fn new_only_passes_a_change_that_keeps_an_old_error() {
+    let pull_request = || {
+        Runner::pull_request_changing(
+            &[
+                ("storefront/imgcost.yaml", Head::Error.storefront()),
+                ("marketing/imgcost.yaml", MARKETING.to_owned()),
+            ],
+            &[(
+                "marketing/imgcost.yaml",
+                MARKETING.replace("requests_per_month: 20000", "requests_per_month: 20001"),
+            )],
+            Gh::NoComment,
+        )
+    };
+    let runner = pull_request();
+    runner.action().status(1);
+    let mut runner = pull_request();
+    runner.set("INPUT_NEW_ONLY", "true");
+    let step = runner.action();
+    step.status(0)
+        .stdout_has("::notice file=storefront/imgcost.yaml,line=16,col=27,")
+        .stdout_has("title=IC201 workflow-over-budget::already on ");
+    let body = runner.gh_body("POST");
+    assert!(body.contains("## imgcost: passes the policy"), "{body}");
+    assert!(body.contains("**IC201**"), "{body}");
+    assert!(!body.contains('❌'), "{body}");
+}
+
+/// Quiet comments: a pull request that touches no manifest, policy or rate card and moves no
+/// figure leaves the existing comment alone (gh is not even asked for the comments); the diff
+/// goes to the job summary.
+#[test]
+fn a_change_that_touches_no_manifest_leaves_the_comment_alone() {
+    let runner = Runner::pull_request_changing(
+        &[
+            ("storefront/imgcost.yaml", STOREFRONT.to_owned()),
+            ("marketing/imgcost.yaml", MARKETING.to_owned()),
+        ],
+        &[("README.md", "docs only\n".to_owned())],
+        Gh::ExistingComment,
+    );
+    runner.action().status(0).stdout_has(
+        "imgcost: no pull-request comment (the change touches no manifest, policy or rate card and moves no figure); the cost diff is in the job summary",
+    );
+    assert!(runner.gh_calls().is_empty(), "{:?}", runner.gh_calls());
+    assert!(runner.summary().contains("<!-- imgcost:diff -->"));
+}
+
+/// `comment-min-usd` and `comment-min-percent`: the +$6.61 (+0.4 %) change is commented only
+/// when a threshold is at or under it; a failing diff is commented whatever the thresholds.
+#[test]
+fn comment_thresholds_keep_small_changes_in_the_summary() {
+    let cases = [
+        ("INPUT_COMMENT_MIN_USD", "10", false),
+        ("INPUT_COMMENT_MIN_USD", "6.61", true),
+        ("INPUT_COMMENT_MIN_PERCENT", "1", false),
+        ("INPUT_COMMENT_MIN_PERCENT", "0.4", true),
+    ];
+    for (input, value, commented) in cases {
+        let mut runner = Runner::pull_request(Head::Warning, Gh::NoComment);
+        runner.set(input, value);
+        let step = runner.action();
+        step.status(0);
+        let posted = runner.gh_calls().iter().any(|call| call.contains("POST"));
+        assert_eq!(posted, commented, "{input}={value}\n{}", step.stdout);
+        if !commented {
+            step.stdout_has("is under comment-min-usd/comment-min-percent");
+            assert!(runner.summary().contains("<!-- imgcost:diff -->"));
+        }
+    }
+    let mut runner = Runner::pull_request(Head::Error, Gh::NoComment);
+    runner.set("INPUT_COMMENT_MIN_USD", "1000000");
+    runner.action().status(1);
+    assert!(runner.gh_body("POST").contains("IC201"));
+}
+
+/// Hostile: a threshold that is not a number (an attempt at shell or jq injection) fails the
+/// first step.
+#[test]
+fn a_threshold_that_is_not_a_number_is_refused() {
+    let mut runner = Runner::pull_request(Head::Warning, Gh::NoComment);
+    runner.set("INPUT_COMMENT_MIN_USD", "1) or true #");
+    let step = runner.script("validate.sh");
+    step.status(1).stdout_has(
+        "input `comment-min-usd`: `1) or true #` is not a number such as `25` or `2.5`",
+    );
+}

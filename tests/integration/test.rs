@@ -32,7 +32,13 @@ impl Test {
                 .expect("temp dir"),
             args: Vec::new(),
             env: Vec::new(),
-            removed_env: vec!["GITHUB_ACTIONS".into(), "NO_COLOR".into()],
+            // GitHub's repository variables name the repository in SARIF; tests name their own.
+            removed_env: vec![
+                "GITHUB_ACTIONS".into(),
+                "NO_COLOR".into(),
+                "GITHUB_SERVER_URL".into(),
+                "GITHUB_REPOSITORY".into(),
+            ],
         }
     }
 
