@@ -1,0 +1,154 @@
+//! The first hour of a new user (issue 18): the schema an editor sees, `init` in a repository
+//! that already has things, the policy found from the repository's top, and messages that teach.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::test::{Test, repo, run_in};
+
+/// Manifests where `imgcost check` and a JSON Schema validator must differ, and why. Everything
+/// else under `examples/` and `tests/fixtures/` must get the same verdict from both.
+const SCHEMA_CANNOT_SAY: &[(&str, &str)] = &[
+    // A billion laughs: check refuses it in bounded time; a validator expands it (or hangs).
+    (
+        "tests/fixtures/diagnostics/ic001_alias_bomb.imgcost.yaml",
+        "skip",
+    ),
+    // `.inf` and `.nan` are numbers to YAML and to JSON Schema; check wants finite ones.
+    (
+        "tests/fixtures/diagnostics/ic002_not_finite.imgcost.yaml",
+        "check only",
+    ),
+    // Beyond the exact decimal range: JSON Schema has no such limit.
+    (
+        "tests/fixtures/diagnostics/ic002_number_too_large.imgcost.yaml",
+        "check only",
+    ),
+    // Unknown tags: check ignores them with IC006; the validator's YAML loader refuses them.
+    (
+        "tests/fixtures/diagnostics/ic006_construct_ignored.imgcost.yaml",
+        "validator only",
+    ),
+];
+
+fn manifests(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_dir() {
+            manifests(&path, out);
+        } else if path.is_file() && (name == "imgcost.yaml" || name.ends_with(".imgcost.yaml")) {
+            out.push(path);
+        }
+    }
+}
+
+/// Whether `imgcost check` finds the file's syntax or shape wrong (IC001, IC002, IC003).
+fn check_rejects(file: &Path) -> bool {
+    let args: Vec<String> = ["check", "--format", "json", "--as-of", "2026-11-25"]
+        .into_iter()
+        .map(String::from)
+        .chain([file.display().to_string()])
+        .collect();
+    let output = run_in(&repo(), &args, &[], &[]);
+    let report: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON report");
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .any(|d| matches!(d["rule"].as_str(), Some("IC001" | "IC002" | "IC003")))
+}
+
+/// Editor help: the published manifest schema accepts exactly the manifests `imgcost check`
+/// accepts (a `defaults:` giving `model` included), as an independent validator sees it.
+/// Runs with `IMGCOST_CHECK_JSONSCHEMA=/path/to/check-jsonschema`, as `.ci/run` does.
+#[test]
+#[ignore = "needs check-jsonschema (IMGCOST_CHECK_JSONSCHEMA); .ci/run runs it"]
+fn the_published_schema_agrees_with_check_on_every_example_and_fixture() {
+    let validator = std::env::var("IMGCOST_CHECK_JSONSCHEMA")
+        .expect("IMGCOST_CHECK_JSONSCHEMA names the check-jsonschema executable");
+    let root = repo();
+    let mut files = Vec::new();
+    manifests(&root.join("examples"), &mut files);
+    manifests(&root.join("tests/fixtures"), &mut files);
+    let (mut accepted, mut rejected, mut disagreements) = (0, 0, Vec::new());
+    for file in &files {
+        let place = file
+            .strip_prefix(&root)
+            .expect("inside")
+            .display()
+            .to_string();
+        let exception = SCHEMA_CANNOT_SAY.iter().find(|(p, _)| *p == place);
+        if exception.is_some_and(|(_, why)| *why == "skip") {
+            continue;
+        }
+        let by_check = !check_rejects(file);
+        let by_validator = Command::new(&validator)
+            .args(["--schemafile", "schemas/manifest.schema.json"])
+            .arg(file)
+            .current_dir(&root)
+            .output()
+            .expect("run check-jsonschema")
+            .status
+            .success();
+        let expected_difference = exception.map(|(_, why)| *why);
+        let verdict = match (by_check, by_validator) {
+            (true, true) | (false, false) => None,
+            (true, false) => Some("validator only"),
+            (false, true) => Some("check only"),
+        };
+        if verdict != expected_difference {
+            disagreements.push(format!(
+                "{place}: check accepts {by_check}, validator {by_validator}"
+            ));
+        }
+        if by_check {
+            accepted += 1
+        } else {
+            rejected += 1
+        }
+    }
+    assert_eq!(disagreements, Vec::<String>::new());
+    // Both kinds are there, and the storefront example (which uses `defaults:`) is accepted.
+    assert!(
+        accepted >= 30 && rejected >= 15,
+        "{accepted} accepted, {rejected} rejected"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("examples/storefront/imgcost.yaml"))
+    );
+}
+
+/// Editor help: the `$id` of each schema is the raw file at this version's release tag, and the
+/// starter manifest `init` writes points there.
+#[test]
+fn schemas_have_a_versioned_address_in_this_repository() {
+    let root = repo();
+    let version = env!("CARGO_PKG_VERSION");
+    for name in ["manifest", "policy", "ratecard", "report", "reconcile"] {
+        let text = std::fs::read_to_string(root.join(format!("schemas/{name}.schema.json")))
+            .expect("schema");
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            schema["$id"],
+            format!(
+                "https://raw.githubusercontent.com/imgcost/imgcost/v{version}/schemas/{name}.schema.json"
+            )
+        );
+    }
+    let t = Test::new().args(["init"]);
+    t.run().status(0);
+    let starter = std::fs::read_to_string(t.path().join("imgcost.yaml")).expect("starter");
+    assert!(starter.starts_with(&format!(
+        "# yaml-language-server: $schema=https://raw.githubusercontent.com/imgcost/imgcost/v{version}/schemas/manifest.schema.json\n"
+    )));
+}
