@@ -152,3 +152,65 @@ fn schemas_have_a_versioned_address_in_this_repository() {
         "# yaml-language-server: $schema=https://raw.githubusercontent.com/imgcost/imgcost/v{version}/schemas/manifest.schema.json\n"
     )));
 }
+
+const CHAT_MANIFEST: &str = "version: 1\nproject: chat\nworkflows:\n  avatars:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
+
+const MODELS_POLICY: &str =
+    "version: 1\nname: team-policy\nrules:\n  models: {allow: [gpt-image-1-mini]}\n";
+
+/// Policy from the repository's top: a run from a subfolder applies `.imgcost/policy.yaml` of
+/// the repository (IC301 from it, exit 1), as a run from the top does.
+#[test]
+fn a_run_from_a_subfolder_applies_the_repository_policy() {
+    let t = Test::new()
+        .file(".imgcost/policy.yaml", MODELS_POLICY)
+        .file("services/chat/imgcost.yaml", CHAT_MANIFEST);
+    crate::test::git(t.path(), &["init", "-q"]);
+    let args: Vec<String> = ["check", "--format", "json"].map(String::from).to_vec();
+    for dir in [t.path().to_path_buf(), t.path().join("services/chat")] {
+        let report = run_in(&dir, &args, &[], &[]);
+        report.status(1);
+        let report = report.json();
+        assert_eq!(
+            report["policies"],
+            serde_json::json!(["team-policy"]),
+            "{dir:?}"
+        );
+        let rules: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter_map(|d| d["rule"].as_str())
+            .collect();
+        assert!(rules.contains(&"IC301"), "{dir:?}: {rules:?}");
+    }
+}
+
+/// Hostile twin: outside git the working directory plays the repository's part, so a policy
+/// two folders up (not ours) is not picked up from a folder that is not in a repository.
+#[test]
+fn outside_git_a_policy_above_the_working_directory_is_not_applied() {
+    let t = Test::new()
+        .file(".imgcost/policy.yaml", MODELS_POLICY)
+        .file("services/chat/imgcost.yaml", CHAT_MANIFEST);
+    let args: Vec<String> = ["check", "--format", "json"].map(String::from).to_vec();
+    let report = run_in(&t.path().join("services/chat"), &args, &[], &[]);
+    report.status(0);
+    assert_eq!(report.json()["policies"], serde_json::json!(["default"]));
+}
+
+/// Nothing found: the error names the file names searched and that ignored files are skipped.
+#[test]
+fn nothing_found_says_what_was_searched() {
+    let t = Test::new()
+        .file(".gitignore", "imgcost.yaml\n")
+        .file("imgcost.yaml", CHAT_MANIFEST)
+        .file("manifest.yaml", CHAT_MANIFEST);
+    crate::test::git(t.path(), &["init", "-q"]);
+    let output = t.args(["check"]).run();
+    output.status(2);
+    assert_eq!(
+        output.stderr,
+        "imgcost: error: no manifests found under . (looked for files named imgcost.yaml, imgcost.yml, *.imgcost.yaml or *.imgcost.yml; files and folders that .gitignore, .ignore or .git/info/exclude ignore are skipped)\n"
+    );
+}
