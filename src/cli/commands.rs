@@ -35,7 +35,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Ratecard(args) => ratecard(cli, args),
         Command::Reconcile(args) => super::reconcile::run(cli, args),
         Command::Schema(args) => schema(args),
-        Command::Init(args) => init(args),
+        Command::Init(args) => init(cli, args),
     }
 }
 
@@ -600,14 +600,47 @@ fn rules(args: &RulesArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn init(args: &InitArgs) -> anyhow::Result<u8> {
+fn init(cli: &Cli, args: &InitArgs) -> anyhow::Result<u8> {
+    use imgcost::run::init::Action;
     let dir = cwd()?.join(&args.dir);
-    let written = imgcost::run::init::init(&dir)?;
+    let actions = imgcost::run::init::init(&dir)?;
+    let shown = |path: &Path| args.dir.join(path).display().to_string();
     let mut text = String::new();
-    for path in written {
-        text.push_str(&format!("wrote {}\n", args.dir.join(path).display()));
+    let mut snippets = String::new();
+    for action in &actions {
+        match action {
+            Action::Wrote(path) => text.push_str(&format!("wrote {}\n", shown(path))),
+            Action::Kept(path) => text.push_str(&format!(
+                "skipped {}: it exists (imgcost init never overwrites)\n",
+                shown(path)
+            )),
+            Action::AddedHooks(path) => text.push_str(&format!(
+                "added the imgcost hooks to {} (one entry appended to `repos:`; nothing else changed)\n",
+                shown(path)
+            )),
+            Action::HooksPresent(path) => text.push_str(&format!(
+                "skipped {}: it already uses the imgcost hooks\n",
+                shown(path)
+            )),
+            Action::Snippet {
+                path,
+                reason,
+                snippet,
+            } => {
+                snippets.push_str(&format!(
+                    "skipped {}: {reason}; add this entry to its `repos:`:\n{snippet}",
+                    shown(path)
+                ));
+            }
+        }
     }
-    text.push_str("next: edit imgcost.yaml, then run `imgcost check`\n");
+    // `-q`: only what the user must act on (a snippet to paste), else nothing.
+    if cli.global.quiet {
+        text.clear();
+    } else {
+        text.push_str("next: edit imgcost.yaml, then run `imgcost check`\n");
+    }
+    text.push_str(&snippets);
     print(&text)?;
     Ok(0)
 }

@@ -214,3 +214,141 @@ fn nothing_found_says_what_was_searched() {
         "imgcost: error: no manifests found under . (looked for files named imgcost.yaml, imgcost.yml, *.imgcost.yaml or *.imgcost.yml; files and folders that .gitignore, .ignore or .git/info/exclude ignore are skipped)\n"
     );
 }
+
+/// A pre-commit config as people write them: comments, four-space indentation, a key after
+/// `repos:`.
+const EXISTING_PRE_COMMIT: &str = "# Our hooks. Keep this list short.
+default_stages: [pre-commit]
+repos:
+    # formatting first
+    -   repo: https://github.com/pre-commit/pre-commit-hooks
+        rev: v5.0.0   # pinned
+        hooks:
+        -   id: trailing-whitespace
+
+# CI settings
+ci:
+    autofix_prs: false
+";
+
+const IMGCOST_ENTRY: &str = "    - repo: https://github.com/imgcost/imgcost
+      rev: v0.1.0
+      hooks:
+        - id: imgcost
+        - id: imgcost-totals
+";
+
+/// init in a repository with things: the hooks are appended to the existing config's `repos:`
+/// (comments, indentation and the keys after it as they were), the other files are written,
+/// and a second run changes nothing and says so.
+#[test]
+fn init_adds_the_hooks_to_an_existing_pre_commit_config() {
+    let t = Test::new()
+        .file(".pre-commit-config.yaml", EXISTING_PRE_COMMIT)
+        .args(["init"]);
+    let first = t.run();
+    first.status(0);
+    assert_eq!(
+        first.stdout,
+        "wrote ./imgcost.yaml\nwrote ./.github/workflows/imgcost-check.yml\nadded the imgcost hooks to ./.pre-commit-config.yaml (one entry appended to `repos:`; nothing else changed)\nnext: edit imgcost.yaml, then run `imgcost check`\n"
+    );
+    let config = std::fs::read_to_string(t.path().join(".pre-commit-config.yaml")).expect("config");
+    let (head, tail) = EXISTING_PRE_COMMIT.split_at(
+        EXISTING_PRE_COMMIT
+            .find("\n\n# CI settings")
+            .expect("blank line")
+            + 1,
+    );
+    assert_eq!(config, format!("{head}{IMGCOST_ENTRY}{tail}"));
+    let second = t.run();
+    second.status(0);
+    assert_eq!(
+        second.stdout,
+        "skipped ./imgcost.yaml: it exists (imgcost init never overwrites)\nskipped ./.github/workflows/imgcost-check.yml: it exists (imgcost init never overwrites)\nskipped ./.pre-commit-config.yaml: it already uses the imgcost hooks\nnext: edit imgcost.yaml, then run `imgcost check`\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join(".pre-commit-config.yaml")).expect("config"),
+        format!("{head}{IMGCOST_ENTRY}{tail}")
+    );
+}
+
+/// Hostile twin: configs the textual edit cannot extend safely (a flow list, a `repos:` that is
+/// not a list, a symbolic link) are left byte for byte as they were, and `-q` still prints the
+/// reason and the exact snippet, since the user must act on it.
+#[test]
+fn init_prints_the_snippet_when_the_config_cannot_be_extended() {
+    let snippet = "  - repo: https://github.com/imgcost/imgcost\n    rev: v0.1.0\n    hooks:\n      - id: imgcost\n      - id: imgcost-totals\n";
+    for (config, reason) in [
+        (
+            "repos: [{repo: local, hooks: []}]  # flow style\n",
+            "its `repos:` is not a block list this edit can extend without rewriting the file",
+        ),
+        (
+            "repos:\n  local: {}\n",
+            "it does not parse as YAML with a `repos:` list at the top",
+        ),
+        (
+            "repos:\n- repo: local\n  hooks: []\nrepos:\n- repo: again\n",
+            "it does not parse as YAML with a `repos:` list at the top",
+        ),
+    ] {
+        let t = Test::new()
+            .file(".pre-commit-config.yaml", config)
+            .file("imgcost.yaml", CHAT_MANIFEST)
+            .args(["-q", "init"]);
+        let output = t.run();
+        output.status(0);
+        assert_eq!(
+            output.stdout,
+            format!(
+                "skipped ./.pre-commit-config.yaml: {reason}; add this entry to its `repos:`:\n{snippet}"
+            )
+        );
+        assert_eq!(
+            std::fs::read_to_string(t.path().join(".pre-commit-config.yaml")).expect("config"),
+            config
+        );
+        assert_eq!(
+            std::fs::read_to_string(t.path().join("imgcost.yaml")).expect("manifest"),
+            CHAT_MANIFEST
+        );
+    }
+    #[cfg(unix)]
+    {
+        let t = Test::new()
+            .file("elsewhere.yaml", "repos:\n- repo: local\n  hooks: []\n")
+            .args(["init"]);
+        std::os::unix::fs::symlink("elsewhere.yaml", t.path().join(".pre-commit-config.yaml"))
+            .expect("symlink");
+        let output = t.run();
+        output.status(0);
+        assert!(output.stdout.contains(&format!("skipped ./.pre-commit-config.yaml: it is not a regular file; add this entry to its `repos:`:\n{snippet}")), "{}", output.stdout);
+        assert_eq!(
+            std::fs::read_to_string(t.path().join("elsewhere.yaml")).expect("target"),
+            "repos:\n- repo: local\n  hooks: []\n"
+        );
+    }
+}
+
+/// The edited config is valid to pre-commit itself. Runs with `IMGCOST_PRE_COMMIT=/path/to/
+/// pre-commit`, as `.ci/run` does.
+#[test]
+#[ignore = "needs pre-commit (IMGCOST_PRE_COMMIT); .ci/run runs it"]
+fn init_edited_config_is_valid_to_pre_commit() {
+    let pre_commit =
+        std::env::var("IMGCOST_PRE_COMMIT").expect("IMGCOST_PRE_COMMIT names pre-commit");
+    let t = Test::new()
+        .file(".pre-commit-config.yaml", EXISTING_PRE_COMMIT)
+        .args(["init"]);
+    t.run().status(0);
+    let validated = Command::new(pre_commit)
+        .args(["validate-config", ".pre-commit-config.yaml"])
+        .current_dir(t.path())
+        .output()
+        .expect("run pre-commit");
+    assert!(
+        validated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validated.stderr)
+    );
+}
