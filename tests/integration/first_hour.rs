@@ -352,3 +352,148 @@ fn init_edited_config_is_valid_to_pre_commit() {
         String::from_utf8_lossy(&validated.stderr)
     );
 }
+
+/// Messages that teach: `quote --n 3` on a model priced per image labels the figure as the
+/// cost of the 3 images, not "per image"; with `--n 1` it says 1 image.
+#[test]
+fn quote_labels_a_per_image_price_with_the_number_of_images() {
+    let three = Test::new()
+        .args([
+            "quote",
+            "--model",
+            "dall-e-3",
+            "--size",
+            "1024x1024",
+            "--quality",
+            "high",
+        ])
+        .args(["--n", "3", "--as-of", "2026-11-25"])
+        .run();
+    three.status(0);
+    assert_eq!(
+        three.stdout.lines().take(3).collect::<Vec<_>>(),
+        [
+            "dall-e-3 · high · 1024x1024 · n=3 · standard tier",
+            "  image_output                 3 images  $0.24",
+            "  total                                  $0.24",
+        ]
+    );
+    assert_eq!(
+        three.stderr,
+        "warning[IC102]: dall-e-3 was shut down on 2026-05-12; use gpt-image-2.5-sunburst\n"
+    );
+    let one = Test::new()
+        .args([
+            "quote",
+            "--model",
+            "dall-e-3",
+            "--size",
+            "1024x1024",
+            "--quality",
+            "high",
+        ])
+        .args(["--as-of", "2026-11-25"])
+        .run();
+    one.status(0);
+    assert_eq!(
+        one.stdout.lines().nth(1),
+        Some("  image_output                  1 image  $0.08")
+    );
+}
+
+/// Messages that teach: `quote` on a shut-down model still prices it, and warns on stderr with
+/// the rule check would report and the replacement; before the day, it warns it is coming.
+#[test]
+fn quote_warns_about_a_shut_down_model() {
+    let after = Test::new()
+        .args([
+            "quote",
+            "--model",
+            "gpt-image-1",
+            "--size",
+            "1024x1024",
+            "--quality",
+            "low",
+        ])
+        .args(["--as-of", "2026-11-25"])
+        .run();
+    after.status(0);
+    assert_eq!(
+        after.stderr,
+        "warning[IC102]: gpt-image-1 was shut down on 2026-10-23; use gpt-image-2.5-sunburst\n"
+    );
+    assert!(after.stdout.starts_with("gpt-image-1 · low · 1024x1024"));
+    let before = Test::new()
+        .args([
+            "quote",
+            "--model",
+            "gpt-image-1.5",
+            "--size",
+            "1024x1024",
+            "--quality",
+            "low",
+        ])
+        .args(["--as-of", "2026-11-25"])
+        .run();
+    before.status(0);
+    assert_eq!(
+        before.stderr,
+        "warning[IC103]: gpt-image-1.5 will be shut down on 2026-12-01; use gpt-image-2.6-sunburst\n"
+    );
+    // A model with no shutdown: nothing on stderr.
+    let current = Test::new()
+        .args([
+            "quote",
+            "--model",
+            "gpt-image-2",
+            "--size",
+            "1024x1024",
+            "--quality",
+            "low",
+        ])
+        .run();
+    current.status(0);
+    assert_eq!(current.stderr, "");
+}
+
+/// Messages that teach: a flag that does not apply to the command is an error (exit 2), not
+/// silently ignored; where it applies it is still accepted.
+#[test]
+fn policy_is_refused_by_commands_that_apply_none() {
+    for args in [
+        vec![
+            "quote",
+            "--model",
+            "gpt-image-2",
+            "--size",
+            "1024x1024",
+            "--policy",
+            "p.yaml",
+        ],
+        vec!["--policy", "p.yaml", "rules"],
+        vec!["schema", "manifest", "--policy", "p.yaml"],
+        vec!["init", "--policy", "p.yaml"],
+    ] {
+        let name = args
+            .iter()
+            .find(|a| !a.starts_with('-') && **a != "p.yaml")
+            .copied();
+        let output = Test::new().args(args.clone()).run();
+        output.status(2);
+        assert_eq!(
+            output.stderr,
+            format!(
+                "imgcost: error: --policy does not apply to `imgcost {}`, which applies no policy; policies apply to check, diff, explain and reconcile\n",
+                name.unwrap_or_default()
+            ),
+            "{args:?}"
+        );
+        assert_eq!(output.stdout, "");
+    }
+    Test::new()
+        .file("p.yaml", "version: 1\nname: p\n")
+        .file("imgcost.yaml", CHAT_MANIFEST)
+        .args(["check", "--policy", "p.yaml"])
+        .run()
+        .status(0);
+}
