@@ -497,3 +497,122 @@ fn policy_is_refused_by_commands_that_apply_none() {
         .run()
         .status(0);
 }
+
+/// (message, help) of every diagnostic of a JSON report, in report order.
+fn messages_and_help(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap_or_default().to_owned(),
+                d["help"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Messages that teach: values written the way people say them (`5%`, `10k`, `"$50"`, `hi`,
+/// `standard`, `hd`, `1024X1024`, `1024*1024`, `1,000`) get a help saying what was meant.
+#[test]
+fn values_written_as_people_say_them_get_what_was_meant() {
+    let manifest = "version: 1\nproject: m\nworkflows:\n  a:\n    model: gpt-image-2\n    request: {size: 1024X1024, quality: hi}\n    volume: {requests_per_month: 10k, retry_rate: 5%}\n    budget: {monthly_usd: \"$50\"}\n  b:\n    model: gpt-image-2\n    request: {size: 1024*1024, quality: standard}\n    volume: {requests_per_month: \"1,000\"}\n  c:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: hd}\n    volume: {requests_per_month: 100}\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    let got = messages_and_help(&output.json());
+    let qualities = "low, medium, high, xhigh, max, auto";
+    let size_help =
+        "did you mean `1024x1024`? sizes are WIDTHxHEIGHT in pixels, with a lowercase `x`";
+    let want: Vec<(String, String)> = [
+        ("`1024X1024` is not a valid `size`", size_help.to_owned()),
+        ("`hi` is not a valid `quality`", format!("did you mean `high`? (expected one of: {qualities})")),
+        ("`requests_per_month` must be a number, found the string `\"10k\"`", "write the whole number: `10k` is `10000`".to_owned()),
+        ("`retry_rate` must be a number, found the string `\"5%\"`", "rates and fractions are written as numbers between 0 and 1: `5%` is `0.05`".to_owned()),
+        ("`monthly_usd` must be a number, found the string `\"$50\"`", "amounts are plain numbers of US dollars, without `$` or quotes: write `50`".to_owned()),
+        ("`1024*1024` is not a valid `size`", size_help.to_owned()),
+        ("`standard` is not a valid `quality`", format!("`standard` is DALL-E 3's name for what GPT Image models call `medium` (expected one of: {qualities})")),
+        ("`requests_per_month` must be a number, found the string `\"1,000\"`", "write numbers without thousands separators: `1000`".to_owned()),
+        ("`hd` is not a valid `quality`", format!("`hd` is DALL-E 3's name for what GPT Image models call `high` (expected one of: {qualities})")),
+    ]
+    .into_iter()
+    .map(|(m, h)| (m.to_owned(), h))
+    .collect();
+    assert_eq!(got, want);
+}
+
+/// Hostile twin: strings that only look like those values get no invented meaning (no help, or
+/// the plain one), and a huge `k` number does not overflow.
+#[test]
+fn look_alike_values_get_no_invented_meaning() {
+    let manifest = "version: 1\nproject: m\nworkflows:\n  a:\n    model: gpt-image-2\n    request: {size: 1024Xabc, quality: hid}\n    volume: {requests_per_month: 99999999999999999999999999999k, retry_rate: \"%\"}\n    budget: {monthly_usd: \"$\"}\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    let got = messages_and_help(&output.json());
+    assert_eq!(
+        got,
+        [
+            ("`1024Xabc` is not a valid `size`".to_owned(), "write the size as WIDTHxHEIGHT in pixels, such as `1536x1024`, or `auto`".to_owned()),
+            ("`hid` is not a valid `quality`".to_owned(), "expected one of: low, medium, high, xhigh, max, auto".to_owned()),
+            ("`requests_per_month` must be a number, found the string `\"99999999999999999999999999999k\"`".to_owned(), String::new()),
+            ("`retry_rate` must be a number, found the string `\"%\"`".to_owned(), String::new()),
+            ("`monthly_usd` must be a number, found the string `\"$\"`".to_owned(), String::new()),
+        ]
+    );
+}
+
+/// Messages that teach: a policy's rule written at the top (`diff:`) says it belongs under
+/// `rules:`; a workflow's field at the top of a manifest says where it belongs; an unknown key
+/// that is no such thing keeps the plain "allowed keys" help.
+#[test]
+fn a_key_one_level_too_high_says_where_it_belongs() {
+    let t = Test::new()
+        .file(
+            "p.yaml",
+            "version: 1\nname: p\ndiff:\n  max_increase_usd: 50\n",
+        )
+        .file("q.yaml", "version: 1\nname: q\nbudgets: {}\n")
+        .file("imgcost.yaml", CHAT_MANIFEST);
+    let policy = t
+        .args(["check", "--policy", "p.yaml", "--color", "never"])
+        .run();
+    policy.status(2);
+    assert!(
+        policy.stdout.contains(
+            "help: `diff` belongs under `rules:`: indent it one level below a `rules:` key"
+        ),
+        "{}",
+        policy.stdout
+    );
+    let t = Test::new()
+        .file("q.yaml", "version: 1\nname: q\nbudgets: {}\n")
+        .file("imgcost.yaml", CHAT_MANIFEST);
+    let other = t
+        .args(["check", "--policy", "q.yaml", "--color", "never"])
+        .run();
+    other.status(2);
+    assert!(
+        other.stdout.contains("help: allowed keys here: version, name, description, projects, rules, severity, exemptions"),
+        "{}",
+        other.stdout
+    );
+    let manifest = "version: 1\nproject: m\nmodel: gpt-image-2\nworkflows:\n  a:\n    model: gpt-image-2\n    volume: {requests_per_month: 1}\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    assert_eq!(
+        messages_and_help(&output.json()),
+        [(
+            "unknown key `model`".to_owned(),
+            "`model` belongs to a workflow: indent it under a workflow's name in `workflows:`, or under `defaults:` to give it to every workflow".to_owned()
+        )]
+    );
+}
