@@ -616,3 +616,53 @@ fn a_key_one_level_too_high_says_where_it_belongs() {
         )]
     );
 }
+
+/// Messages that teach: a section dedented by one level (`volume:` at the level of workflow
+/// names) is said once, as what it is, instead of as a workflow missing `model` and `volume`
+/// with unknown keys.
+#[test]
+fn a_dedented_section_is_said_once() {
+    let manifest = "version: 1\nproject: m\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n  volume:\n    requests_per_month: 100\n    retry_rate: 0.1\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    let report = output.json();
+    assert_eq!(
+        messages_and_help(&report),
+        [
+            ("missing required key `volume` in `hero`".to_owned(), "add `volume:` here".to_owned()),
+            (
+                "`volume` is read as a workflow named `volume`: it is indented at the level of workflow names".to_owned(),
+                "indent `volume:` and everything under it one more level, under `hero`".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        (
+            report["diagnostics"][1]["line"].as_u64(),
+            report["diagnostics"][1]["column"].as_u64()
+        ),
+        (Some(7), Some(3))
+    );
+}
+
+/// Hostile twin: a real workflow that happens to be named like a field (it has its `model`) is
+/// a workflow, priced as any other.
+#[test]
+fn a_workflow_named_like_a_field_is_still_a_workflow() {
+    let manifest = "version: 1\nproject: m\nworkflows:\n  budget:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(0);
+    let report = output.json();
+    assert_eq!(report["workflows"][0]["id"], "m/budget");
+    assert!(
+        messages_and_help(&report)
+            .iter()
+            .all(|(m, _)| !m.contains("read as a workflow"))
+    );
+}
