@@ -666,3 +666,57 @@ fn a_workflow_named_like_a_field_is_still_a_workflow() {
             .all(|(m, _)| !m.contains("read as a workflow"))
     );
 }
+
+/// Messages that teach: a one-space indentation slip, either way, gets a hint naming the line
+/// and both indentations, not only the parser's message.
+#[test]
+fn a_one_space_slip_gets_a_hint() {
+    for (body, line, column, message, help) in [
+        (
+            "    model: gpt-image-2\n     request: {size: 1024x1024}\n",
+            6,
+            13,
+            "YAML syntax error: mapping values are not allowed in this context",
+            "line 6 is indented 5 spaces and the line above 4: a one-space slip, which YAML reads as part of the value above; indent the keys of one mapping alike",
+        ),
+        (
+            "    model: gpt-image-2\n   request: {size: 1024x1024}\n",
+            6,
+            4,
+            "YAML syntax error: while parsing a block mapping, did not find expected key",
+            "line 6 is indented 3 spaces and the line above 4: a one-space slip, which YAML reads as the end of the mapping above; indent the keys of one mapping alike",
+        ),
+    ] {
+        let manifest = format!("version: 1\nproject: m\nworkflows:\n  hero:\n{body}");
+        let output = Test::new()
+            .file("imgcost.yaml", manifest)
+            .args(["check", "--format", "json"])
+            .run();
+        output.status(1);
+        let report = output.json();
+        let d = &report["diagnostics"][0];
+        assert_eq!(
+            (
+                d["line"].as_u64(),
+                d["column"].as_u64(),
+                d["message"].as_str(),
+                d["help"].as_str()
+            ),
+            (Some(line), Some(column), Some(message), Some(help))
+        );
+    }
+}
+
+/// Hostile twin: a syntax error with no slip (two spaces off, or none) gets no invented hint.
+#[test]
+fn a_syntax_error_without_a_slip_gets_no_slip_hint() {
+    let manifest = "version: 1\nproject: m\nworkflows:\n  hero:\n    model: gpt-image-2\n      request: {size: 1024x1024}\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    let report = output.json();
+    assert_eq!(report["diagnostics"][0]["rule"], "IC001");
+    assert_eq!(report["diagnostics"][0]["help"], serde_json::Value::Null);
+}
