@@ -720,3 +720,70 @@ fn a_syntax_error_without_a_slip_gets_no_slip_hint() {
     assert_eq!(report["diagnostics"][0]["rule"], "IC001");
     assert_eq!(report["diagnostics"][0]["help"], serde_json::Value::Null);
 }
+
+/// Messages that teach: in a shallow clone without the base, the fetch command the error gives
+/// works as written: after running it, the same `diff` runs (its exit code is the report's).
+#[test]
+fn the_shallow_clone_fetch_hint_works_as_written() {
+    use crate::test::git;
+    let t = Test::new().file("origin/imgcost.yaml", CHAT_MANIFEST);
+    let origin = t.path().join("origin");
+    git(&origin, &["init", "-q", "-b", "main"]);
+    git(&origin, &["add", "-A"]);
+    git(&origin, &["commit", "-qm", "base"]);
+    git(&origin, &["checkout", "-qb", "feature"]);
+    std::fs::write(
+        origin.join("imgcost.yaml"),
+        CHAT_MANIFEST.replace("100}", "200}"),
+    )
+    .expect("write");
+    git(&origin, &["commit", "-qam", "more"]);
+    let url = format!("file://{}", origin.display());
+    git(
+        t.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth=1",
+            "--single-branch",
+            "--branch",
+            "feature",
+            &url,
+            "clone",
+        ],
+    );
+    let clone = t.path().join("clone");
+    let args: Vec<String> = ["diff", "--base", "origin/main"].map(String::from).to_vec();
+    let missing = run_in(&clone, &args, &[], &[]);
+    missing.status(2);
+    let command = missing
+        .stderr
+        .split('`')
+        .find(|part| part.starts_with("git fetch"))
+        .unwrap_or_else(|| panic!("no fetch command in {}", missing.stderr))
+        .to_owned();
+    assert_eq!(
+        command,
+        "git fetch --no-tags --depth=1 origin +refs/heads/main:refs/remotes/origin/main"
+    );
+    let fetched = Command::new("sh")
+        .args(["-c", &command])
+        .current_dir(&clone)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("run the hint");
+    assert!(
+        fetched.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fetched.stderr)
+    );
+    let compared = run_in(&clone, &args, &[], &[]);
+    assert_eq!(compared.stderr, "");
+    assert!(matches!(compared.status, 0 | 1), "{}", compared.status);
+    assert!(
+        compared.stdout.contains("chat/avatars"),
+        "{}",
+        compared.stdout
+    );
+}
