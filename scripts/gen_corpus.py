@@ -409,7 +409,7 @@ def make_manifest(rng: random.Random, planned: Planned, workflows: int,
     if defaults:
         manifest["defaults"] = defaults
     manifest["workflows"] = body
-    header = ["yaml-language-server: $schema=https://imgcost.dev/schemas/manifest.schema.json",
+    header = ["yaml-language-server: $schema=https://raw.githubusercontent.com/imgcost/imgcost/v0.1.0/schemas/manifest.schema.json",
               f"Image workflows of {planned.project} (scripts/gen_corpus.py, seed {seed})."]
     return header, manifest
 

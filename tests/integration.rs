@@ -14,6 +14,8 @@ mod diagnostics;
 mod diff;
 #[path = "integration/exit_codes.rs"]
 mod exit_codes;
+#[path = "integration/first_hour.rs"]
+mod first_hour;
 #[path = "integration/gate_integrity.rs"]
 mod gate_integrity;
 #[path = "integration/gate_loading.rs"]

@@ -32,7 +32,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "ID|FILE")]
     pub ratecard: Option<String>,
     /// Policy file (repeatable; every policy applies and the strictest value wins).
-    /// Default: .imgcost/policy.yaml if present, else the built-in default policy.
+    /// Default: .imgcost/policy.yaml at the top of the git repository (outside git, of the
+    /// working directory) if present, else the built-in default policy.
     #[arg(long = "policy", global = true, value_name = "FILE")]
     pub policies: Vec<PathBuf>,
     /// Read the policy files as they are at this git ref (e.g. the pull request's base), so a

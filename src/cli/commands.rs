@@ -26,6 +26,23 @@ use super::{FINDINGS, print, use_color};
 
 /// Runs the command; the `u8` is the exit code when the run itself succeeded.
 pub fn run(cli: &Cli) -> anyhow::Result<u8> {
+    // `--policy` is global so that it may come before or after the command's name, but only
+    // these commands apply policies: elsewhere it would be read and silently ignored.
+    let without_policies = match &cli.command {
+        Command::Quote(_) => Some("quote"),
+        Command::Rules(_) => Some("rules"),
+        Command::Ratecard(_) => Some("ratecard"),
+        Command::Schema(_) => Some("schema"),
+        Command::Init(_) => Some("init"),
+        Command::Check(_) | Command::Diff(_) | Command::Explain(_) | Command::Reconcile(_) => None,
+    };
+    if let Some(name) = without_policies
+        && !cli.global.policies.is_empty()
+    {
+        bail!(
+            "--policy does not apply to `imgcost {name}`, which applies no policy; policies apply to check, diff, explain and reconcile"
+        );
+    }
     match &cli.command {
         Command::Check(args) => check(cli, args),
         Command::Diff(args) => diff(cli, args),
@@ -35,7 +52,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Ratecard(args) => ratecard(cli, args),
         Command::Reconcile(args) => super::reconcile::run(cli, args),
         Command::Schema(args) => schema(args),
-        Command::Init(args) => init(args),
+        Command::Init(args) => init(cli, args),
     }
 }
 
@@ -509,6 +526,28 @@ fn quote(cli: &Cli, args: &QuoteArgs) -> anyhow::Result<u8> {
     let request = quote_request(args)?;
     match imgcost::quote(&card, &request, as_of(cli)) {
         Ok(projection) => {
+            // A price for a model the API no longer serves (or soon will not) needs saying:
+            // check reports it as IC102 or IC103, quote says it on stderr and still prices.
+            if let Some((id, model)) = card.image_model(&request.model)
+                && let Some(day) = model.shutdown
+            {
+                let instead = model
+                    .replacement
+                    .as_deref()
+                    .map_or_else(String::new, |r| format!("; use {r}"));
+                let (code, when) = if day <= as_of(cli) {
+                    ("IC102", "was shut down on")
+                } else {
+                    ("IC103", "will be shut down on")
+                };
+                // A closed stderr does not stop the price from being printed.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "warning[{code}]: {} {when} {day}{}",
+                    imgcost::foundation::printable(id),
+                    imgcost::foundation::printable(&instead)
+                );
+            }
             let author = request.svg.as_ref().map(|svg| svg.model.as_str());
             print(&match args.format {
                 QuoteFormat::Human => render::quote::human(&projection, author),
@@ -717,14 +756,47 @@ fn rules(args: &RulesArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn init(args: &InitArgs) -> anyhow::Result<u8> {
+fn init(cli: &Cli, args: &InitArgs) -> anyhow::Result<u8> {
+    use imgcost::run::init::Action;
     let dir = cwd()?.join(&args.dir);
-    let written = imgcost::run::init::init(&dir)?;
+    let actions = imgcost::run::init::init(&dir)?;
+    let shown = |path: &Path| args.dir.join(path).display().to_string();
     let mut text = String::new();
-    for path in written {
-        text.push_str(&format!("wrote {}\n", args.dir.join(path).display()));
+    let mut snippets = String::new();
+    for action in &actions {
+        match action {
+            Action::Wrote(path) => text.push_str(&format!("wrote {}\n", shown(path))),
+            Action::Kept(path) => text.push_str(&format!(
+                "skipped {}: it exists (imgcost init never overwrites)\n",
+                shown(path)
+            )),
+            Action::AddedHooks(path) => text.push_str(&format!(
+                "added the imgcost hooks to {} (one entry appended to `repos:`; nothing else changed)\n",
+                shown(path)
+            )),
+            Action::HooksPresent(path) => text.push_str(&format!(
+                "skipped {}: it already uses the imgcost hooks\n",
+                shown(path)
+            )),
+            Action::Snippet {
+                path,
+                reason,
+                snippet,
+            } => {
+                snippets.push_str(&format!(
+                    "skipped {}: {reason}; add this entry to its `repos:`:\n{snippet}",
+                    shown(path)
+                ));
+            }
+        }
     }
-    text.push_str("next: edit imgcost.yaml, then run `imgcost check`\n");
+    // `-q`: only what the user must act on (a snippet to paste), else nothing.
+    if cli.global.quiet {
+        text.clear();
+    } else {
+        text.push_str("next: edit imgcost.yaml, then run `imgcost check`\n");
+    }
+    text.push_str(&snippets);
     print(&text)?;
     Ok(0)
 }

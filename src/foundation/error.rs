@@ -7,7 +7,9 @@ use crate::foundation::Diagnostic;
 /// Why a run could not produce a trustworthy report.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("no manifests found under {searched}")]
+    #[error(
+        "no manifests found under {searched} (looked for files named imgcost.yaml, imgcost.yml, *.imgcost.yaml or *.imgcost.yml; files and folders that .gitignore, .ignore or .git/info/exclude ignore are skipped)"
+    )]
     NothingToCheck { searched: String },
     #[error("no manifests at the head or at the base: nothing to compare")]
     NothingToCompare,

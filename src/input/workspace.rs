@@ -72,6 +72,21 @@ impl Workspace {
         }
     }
 
+    /// `path`, written relative to the repository's top, as a path relative to `cwd`: a run
+    /// from `services/chat` finds the repository's `.imgcost/policy.yaml` as
+    /// `../../.imgcost/policy.yaml`, the same file CI reads from the top.
+    #[must_use]
+    pub fn from_root(&self, path: &str) -> PathBuf {
+        let depth = self
+            .cwd_in_root
+            .split('/')
+            .filter(|part| !part.is_empty())
+            .count();
+        let mut relative: PathBuf = std::iter::repeat_n("..", depth).collect();
+        relative.push(path);
+        relative
+    }
+
     /// The folder that plays the repository's part: the work tree's top, else `cwd`.
     #[must_use]
     pub fn root(&self) -> &Path {

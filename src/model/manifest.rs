@@ -78,7 +78,17 @@ impl Manifest {
                 return None;
             }
         };
-        let failed = Schema::Manifest.validate(&root, &file, out);
+        let dedented = dedented_sections(&root);
+        let mut schema_findings = Vec::new();
+        let failed = Schema::Manifest.validate(&root, &file, &mut schema_findings);
+        // A section dedented by one level is read as a workflow of its own: one finding saying
+        // so replaces the several the schema has about that "workflow".
+        out.extend(schema_findings.into_iter().filter(|d| {
+            !dedented.iter().any(|section| {
+                section.span.start <= d.primary.span.start && d.primary.span.end <= section.span.end
+            })
+        }));
+        out.extend(dedented.iter().map(|section| section.diagnostic(&file)));
         let whole_file_failed = failed.iter().any(|pointer| {
             !pointer.starts_with("/workflows/") && !pointer.starts_with("/defaults")
         });
@@ -233,6 +243,83 @@ fn failed_workflow(pointer: &str) -> Option<String> {
     let rest = pointer.strip_prefix("/workflows/")?;
     let token = rest.split_once('/').map_or(rest, |(token, _)| token);
     Some(token.replace("~1", "/").replace("~0", "~"))
+}
+
+/// A workflow field (`volume:`, `request:`, …) written at the indentation of workflow names,
+/// so that YAML reads it as a workflow named after the field.
+struct DedentedSection {
+    name: String,
+    /// From the key to the end of its value.
+    span: Span,
+    key: Span,
+    /// The workflow written just before it, which it most likely belongs to.
+    previous: Option<String>,
+}
+
+/// Keys of a workflow that are no workflow's likely name.
+const WORKFLOW_FIELDS: &[&str] = &[
+    "model",
+    "endpoint",
+    "request",
+    "volume",
+    "budget",
+    "inputs",
+    "mainline",
+    "svg",
+    "attribution",
+    "labels",
+    "owner",
+    "description",
+    "batch",
+    "latency",
+];
+
+fn dedented_sections(root: &Node) -> Vec<DedentedSection> {
+    let workflows = root
+        .get("workflows")
+        .and_then(Node::as_mapping)
+        .unwrap_or_default();
+    let mut found = Vec::new();
+    let mut previous: Option<String> = None;
+    for entry in workflows {
+        let name = entry.key.as_str().unwrap_or_default();
+        // A real workflow has a `model` (its own or from `defaults:`, merged in by now).
+        if WORKFLOW_FIELDS.contains(&name) && entry.value.get("model").is_none() {
+            found.push(DedentedSection {
+                name: name.to_owned(),
+                span: Span {
+                    start: entry.key.span.start,
+                    end: entry.value.span.end.max(entry.key.span.end),
+                },
+                key: entry.key.span,
+                previous: previous.clone(),
+            });
+        } else {
+            previous = Some(name.to_owned());
+        }
+    }
+    found
+}
+
+impl DedentedSection {
+    fn diagnostic(&self, file: &Arc<SourceFile>) -> Diagnostic {
+        let under = self.previous.as_deref().map_or_else(
+            || "the workflow it belongs to".to_owned(),
+            |w| format!("`{w}`"),
+        );
+        Diagnostic::new(
+            &rules::IC002,
+            format!(
+                "`{}` is read as a workflow named `{}`: it is indented at the level of workflow names",
+                self.name, self.name
+            ),
+            Label::new(file, self.key, "read as a workflow"),
+        )
+        .with_help(format!(
+            "indent `{}:` and everything under it one more level, under {under}",
+            self.name
+        ))
+    }
 }
 
 /// Lays `defaults:` under every workflow mapping, in place, unless the copies would exceed

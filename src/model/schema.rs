@@ -154,7 +154,8 @@ impl Schema {
                     span,
                     "unknown key",
                     format!("unknown key `{unexpected_key}`{}", within(&name)),
-                    unknown_key_help(unexpected_key, &allowed),
+                    misplaced_key_help(self, pointer, unexpected_key)
+                        .or_else(|| unknown_key_help(unexpected_key, &allowed)),
                 )
             }
             ValidationErrorKind::Required { property } => {
@@ -209,6 +210,7 @@ impl Schema {
                         Value::String(s) if matches!(s.to_lowercase().as_str(), "yes" | "no" | "on" | "off" | "y" | "n") => {
                             Some(format!("YAML 1.2 reads `{s}` as text; write `true` or `false`"))
                         }
+                        Value::String(s) if expected.contains("number") => number_help(s),
                         _ => None,
                     };
                     (
@@ -225,15 +227,17 @@ impl Schema {
                     .map(|a| a.iter().map(plain).collect())
                     .unwrap_or_default();
                 let found = plain(error.instance().as_ref());
-                let help = closest(&found, options.iter().map(String::as_str)).map_or_else(
-                    || format!("expected one of: {}", options.join(", ")),
-                    |best| {
-                        format!(
-                            "did you mean `{best}`? (expected one of: {})",
-                            options.join(", ")
-                        )
-                    },
-                );
+                let help = enum_help(&name, &found, &options).unwrap_or_else(|| {
+                    closest(&found, options.iter().map(String::as_str)).map_or_else(
+                        || format!("expected one of: {}", options.join(", ")),
+                        |best| {
+                            format!(
+                                "did you mean `{best}`? (expected one of: {})",
+                                options.join(", ")
+                            )
+                        },
+                    )
+                });
                 (
                     value_span,
                     "not an allowed value",
@@ -278,7 +282,7 @@ impl Schema {
                 value_span,
                 "wrong form",
                 pattern_message(&name, shown, pattern),
-                pattern_help(pattern),
+                size_help(pattern, shown).or_else(|| pattern_help(pattern)),
             ),
             ValidationErrorKind::PropertyNames { error: inner } => {
                 let offending = plain(inner.instance().as_ref());
@@ -456,6 +460,140 @@ fn pattern_help(pattern: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A key written at the top of a document that belongs one level down: a policy's rules
+/// (`diff:`, `models:`) outside `rules:`, a workflow's fields outside any workflow.
+fn misplaced_key_help(schema: Schema, pointer: &str, key: &str) -> Option<String> {
+    if !pointer.is_empty() {
+        return None;
+    }
+    match schema {
+        Schema::Policy
+            if matches!(
+                key,
+                "models"
+                    | "quality"
+                    | "size"
+                    | "n"
+                    | "require"
+                    | "limits"
+                    | "warn_at"
+                    | "diff"
+                    | "reconcile"
+            ) =>
+        {
+            Some(format!(
+                "`{key}` belongs under `rules:`: indent it one level below a `rules:` key"
+            ))
+        }
+        Schema::Manifest
+            if matches!(
+                key,
+                "model" | "endpoint" | "request" | "volume" | "labels" | "mainline" | "svg"
+            ) =>
+        {
+            Some(format!(
+                "`{key}` belongs to a workflow: indent it under a workflow's name in `workflows:`, or under `defaults:` to give it to every workflow"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// What a string written where a number belongs was probably meant to be.
+fn number_help(text: &str) -> Option<String> {
+    let text = text.trim();
+    let digits = |t: &str| !t.is_empty() && t.parse::<f64>().is_ok_and(f64::is_finite);
+    if let Some(number) = text.strip_suffix('%').map(str::trim).filter(|t| digits(t)) {
+        let fraction = number
+            .parse::<rust_decimal::Decimal>()
+            .ok()
+            .and_then(|d| d.checked_div(rust_decimal::Decimal::ONE_HUNDRED))
+            .map_or_else(
+                || "a fraction".to_owned(),
+                |d| format!("`{}`", d.normalize()),
+            );
+        return Some(format!(
+            "rates and fractions are written as numbers between 0 and 1: `{text}` is {fraction}"
+        ));
+    }
+    let dollars = text
+        .strip_prefix('$')
+        .or_else(|| text.strip_suffix("USD"))
+        .or_else(|| text.strip_suffix('$'))
+        .map(str::trim);
+    if let Some(amount) = dollars.filter(|t| digits(&t.replace(',', ""))) {
+        return Some(format!(
+            "amounts are plain numbers of US dollars, without `$` or quotes: write `{}`",
+            amount.replace(',', "")
+        ));
+    }
+    let scaled = [
+        ("k", 1_000u64),
+        ("m", 1_000_000),
+        ("M", 1_000_000),
+        ("K", 1_000),
+    ]
+    .iter()
+    .find_map(|(suffix, factor)| {
+        let number = text.strip_suffix(suffix)?.trim();
+        let value = number.parse::<rust_decimal::Decimal>().ok()?;
+        let full = value.checked_mul(rust_decimal::Decimal::from(*factor))?;
+        Some(format!(
+            "write the whole number: `{text}` is `{}`",
+            full.normalize()
+        ))
+    });
+    if scaled.is_some() {
+        return scaled;
+    }
+    (text.contains(',') && digits(&text.replace(',', ""))).then(|| {
+        format!(
+            "write numbers without thousands separators: `{}`",
+            text.replace(',', "")
+        )
+    })
+}
+
+/// Names other APIs and habits use for an allowed value (`hd`, `hi`).
+fn enum_help(name: &str, found: &str, options: &[String]) -> Option<String> {
+    let meant = match (name, found.to_lowercase().as_str()) {
+        ("quality", "hi") => "high",
+        ("quality", "lo") => "low",
+        ("quality", "med" | "mid") => "medium",
+        ("quality", "standard") => {
+            return Some(format!(
+                "`standard` is DALL-E 3's name for what GPT Image models call `medium` (expected one of: {})",
+                options.join(", ")
+            ));
+        }
+        ("quality", "hd") => {
+            return Some(format!(
+                "`hd` is DALL-E 3's name for what GPT Image models call `high` (expected one of: {})",
+                options.join(", ")
+            ));
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "did you mean `{meant}`? (expected one of: {})",
+        options.join(", ")
+    ))
+}
+
+/// `1024X1024`, `1024*1024`, `1024 x 1024`, `1024×1024`: the size meant, in the form the schema
+/// wants.
+fn size_help(pattern: &str, shown: &str) -> Option<String> {
+    if !pattern.contains("x[") {
+        return None;
+    }
+    let text = shown.trim_matches(|c| c == '"' || c == '\'');
+    let (width, height) = text.split_once(['X', 'x', '*', '×', ','])?;
+    let (width, height) = (width.trim(), height.trim());
+    let number = |t: &str| !t.is_empty() && t.len() <= 5 && t.bytes().all(|b| b.is_ascii_digit());
+    (number(width) && number(height))
+        .then(|| format!("did you mean `{width}x{height}`? sizes are WIDTHxHEIGHT in pixels, with a lowercase `x`"))
 }
 
 fn unknown_key_help(key: &str, allowed: &[String]) -> Option<String> {

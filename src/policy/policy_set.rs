@@ -1,7 +1,7 @@
 //! The policies of a run, and how they combine: every policy applies, and where they set the
 //! same thing the strictest value wins (the lowest limit, the highest severity, the union of
 //! required fields). Also where they come from: `--policy FILE` (repeatable), else
-//! `.imgcost/policy.yaml`, else the built-in `policies/default.yaml`; with `--policy-ref REF`
+//! `.imgcost/policy.yaml` at the repository's top, else the built-in `policies/default.yaml`; with `--policy-ref REF`
 //! the same files are read as they are at a git ref, so a pull request cannot loosen its own gate.
 
 use std::path::PathBuf;
@@ -67,7 +67,9 @@ impl PolicySet {
         workspace: &Workspace,
     ) -> Result<Self, Error> {
         let paths: Vec<PathBuf> = if explicit.is_empty() {
-            vec![PathBuf::from(REPOSITORY_POLICY)]
+            // From the repository's top, not the working directory: `cd services/chat &&
+            // imgcost check` applies the policy CI applies.
+            vec![workspace.from_root(REPOSITORY_POLICY)]
         } else {
             explicit.to_vec()
         };

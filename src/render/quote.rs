@@ -92,7 +92,11 @@ pub fn human(projection: &Projection, svg_author: Option<&str>) -> String {
             continue;
         }
         let tokens = if kind == TokenKind::ImageOutput && !projection.image_output_tokens_known {
-            "per image".to_owned()
+            // Priced per image, not per token: the cost is for all `n` images of the request.
+            match projection.n {
+                1 => "1 image".to_owned(),
+                n => format!("{n} images"),
+            }
         } else {
             format!("{} tokens", format_plain(tokens))
         };

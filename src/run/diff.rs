@@ -250,9 +250,9 @@ pub fn finding_key(diagnostic: &Diagnostic, file: &str) -> FindingKey {
 }
 
 /// The policy paths a run considers: the explicit ones, else the repository policy.
-fn policy_paths(explicit: &[PathBuf]) -> Vec<PathBuf> {
+fn policy_paths(explicit: &[PathBuf], workspace: &Workspace) -> Vec<PathBuf> {
     if explicit.is_empty() {
-        vec![PathBuf::from(REPOSITORY_POLICY)]
+        vec![workspace.from_root(REPOSITORY_POLICY)]
     } else {
         explicit.to_vec()
     }
@@ -364,7 +364,7 @@ pub fn base_from_git(
     let mut report = evaluate(&inputs, findings, context);
     settle(&mut report, &context.policies);
     let mut policy_files = Vec::new();
-    for path in policy_paths(policies) {
+    for path in policy_paths(policies, workspace) {
         let object = cat.read(&git::object_name(&commit, &path))?;
         policy_files.push((path, object));
     }

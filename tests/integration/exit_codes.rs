@@ -119,10 +119,10 @@ fn init_writes_the_starter_files_once() {
         &[],
     );
     check.status(0).stdout_has("starter/hero-images");
-    // A second run refuses, and writes nothing.
+    // A second run overwrites nothing: it writes only what is missing, and says so.
     std::fs::remove_file(t.path().join(".pre-commit-config.yaml")).unwrap();
-    t.run().status(2).stderr_has(
-        "imgcost.yaml, .github/workflows/imgcost-check.yml already exist; nothing was written",
-    );
-    assert!(!t.path().join(".pre-commit-config.yaml").exists());
+    t.run()
+        .status(0)
+        .stdout_has("skipped ./imgcost.yaml: it exists (imgcost init never overwrites)")
+        .stdout_has("wrote ./.pre-commit-config.yaml");
 }

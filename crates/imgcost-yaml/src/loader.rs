@@ -105,7 +105,7 @@ pub fn load(text: &str) -> Result<Document, SyntaxError> {
                             .filter(|_| error.info().contains("tab"))
                             .map_or(Span::point(at), |tab| Span::new(tab, tab + 1)),
                         message: format!("YAML syntax error: {}", error.info()),
-                        help: syntax_help(error.info()),
+                        help: syntax_help(error.info()).or_else(|| indentation_slip(text, at)),
                     })
                 }
             }
@@ -143,6 +143,37 @@ fn syntax_help(info: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A line indented one space more or less than the line above it: the parser's message
+/// ("mapping values are not allowed in this context") does not say that this is the cause.
+fn indentation_slip(text: &str, at: usize) -> Option<String> {
+    let before = text.get(..at.min(text.len()))?;
+    let mut lines = before.rsplit('\n');
+    let current_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let current = text
+        .get(current_start..)?
+        .lines()
+        .next()
+        .unwrap_or_default();
+    lines.next();
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let above = lines.find(|line| {
+        let trimmed = line.trim();
+        !trimmed.is_empty() && !trimmed.starts_with('#')
+    })?;
+    let (here, there) = (indent(current), indent(above));
+    let line = before.matches('\n').count() + 1;
+    let reading = if here > there {
+        "as part of the value above"
+    } else {
+        "as the end of the mapping above"
+    };
+    (here.abs_diff(there) == 1 && !current.trim().is_empty()).then(|| {
+        format!(
+            "line {line} is indented {here} spaces and the line above {there}: a one-space slip, which YAML reads {reading}; indent the keys of one mapping alike"
+        )
+    })
 }
 
 /// saphyr markers count characters; spans here are bytes. ASCII files (nearly all) need no
