@@ -281,7 +281,8 @@ impl Policy {
                     value.span
                 }
             });
-            Diagnostic::new(&rules::IC002, message, Label::new(file, span, "here")).with_help(help)
+            Diagnostic::new(&rules::IC002, message, Label::new(file, span, "here"))
+                .with_help(help.to_owned())
         };
         let mut severity = BTreeMap::new();
         for (code, setting) in parsed.severity {
@@ -433,7 +434,11 @@ impl Policy {
 
     /// A label on a line of this policy.
     #[must_use]
-    pub fn label(&self, pointer: &str, message: impl Into<String>) -> Label {
+    pub fn label(
+        &self,
+        pointer: &str,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Label {
         Label::new(&self.file, self.span(pointer), message)
     }
 }

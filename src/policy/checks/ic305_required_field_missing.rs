@@ -2,6 +2,8 @@
 //!
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
+use std::borrow::Cow;
+
 use super::context::WorkflowContext;
 use crate::foundation::Diagnostic;
 use crate::policy::Required;
@@ -25,24 +27,25 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         let (field, help) = match required.value {
             Required::Budget => (
                 "budget.monthly_usd",
-                "add `budget: { monthly_usd: … }` with what the workflow may cost a month"
-                    .to_owned(),
+                Cow::Borrowed(
+                    "add `budget: { monthly_usd: … }` with what the workflow may cost a month",
+                ),
             ),
             Required::Owner => (
                 "owner",
-                "add `owner:` to the workflow or to the manifest".to_owned(),
+                Cow::Borrowed("add `owner:` to the workflow or to the manifest"),
             ),
             Required::Quality => (
                 "request.quality",
-                "write `quality:` in `request:` instead of relying on `auto`".to_owned(),
+                Cow::Borrowed("write `quality:` in `request:` instead of relying on `auto`"),
             ),
             Required::Size => (
                 "request.size",
-                "write `size:` in `request:` instead of relying on `auto`".to_owned(),
+                Cow::Borrowed("write `size:` in `request:` instead of relying on `auto`"),
             ),
             other => (
                 other.as_str(),
-                format!("add `{}:` to the workflow", other.as_str()),
+                Cow::Owned(format!("add `{}:` to the workflow", other.as_str())),
             ),
         };
         let pointer = format!(
