@@ -47,17 +47,16 @@ pub fn printable(text: &str) -> Cow<'_, str> {
 pub struct Label {
     pub file: Arc<SourceFile>,
     pub span: Span,
-    /// Borrowed when it is a fixed text, like a help.
-    pub message: Cow<'static, str>,
+    pub message: String,
 }
 
 impl Label {
     #[must_use]
-    pub fn new(file: &Arc<SourceFile>, span: Span, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn new(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
         Self {
             file: Arc::clone(file),
             span,
-            message: shown_text(message.into()),
+            message: shown(message.into()),
         }
     }
 
@@ -95,9 +94,7 @@ pub struct Diagnostic {
     /// Other places that explain it (the budget line, the line that drives the cost, the first
     /// of two duplicate keys).
     pub related: Vec<Label>,
-    /// What to do about it. Most helps are fixed texts, borrowed rather than copied into each
-    /// of the thousands of findings that repeat them.
-    pub help: Option<Cow<'static, str>>,
+    pub help: Option<String>,
     /// The workflow id the finding is about, when there is one.
     pub workflow: Option<String>,
     pub exempted: Option<Exempted>,
@@ -126,8 +123,8 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
-        self.help = Some(shown_text(help.into()));
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(shown(help.into()));
         self
     }
 
@@ -138,8 +135,8 @@ impl Diagnostic {
     }
 
     /// Sets (or clears) the help text, escaped like every text of a finding.
-    pub fn set_help(&mut self, help: Option<impl Into<Cow<'static, str>>>) {
-        self.help = help.map(|help| shown_text(help.into()));
+    pub fn set_help(&mut self, help: Option<String>) {
+        self.help = help.map(shown);
     }
 
     /// Whether the finding counts towards the exit code (exempted ones do not).
@@ -196,18 +193,6 @@ fn shown(text: String) -> String {
         shown.push('…');
     }
     shown
-}
-
-/// [`shown`] for a label or help, which stays borrowed when it needs no change.
-fn shown_text(help: Cow<'static, str>) -> Cow<'static, str> {
-    match help {
-        Cow::Borrowed(text)
-            if text.len() <= MAX_TEXT && matches!(printable(text), Cow::Borrowed(_)) =>
-        {
-            Cow::Borrowed(text)
-        }
-        help => Cow::Owned(shown(help.into_owned())),
-    }
 }
 
 /// Longest message, label or help of a finding, in bytes, before it is cut with `…`.

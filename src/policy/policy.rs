@@ -281,8 +281,7 @@ impl Policy {
                     value.span
                 }
             });
-            Diagnostic::new(&rules::IC002, message, Label::new(file, span, "here"))
-                .with_help(help.to_owned())
+            Diagnostic::new(&rules::IC002, message, Label::new(file, span, "here")).with_help(help)
         };
         let mut severity = BTreeMap::new();
         for (code, setting) in parsed.severity {
@@ -434,11 +433,7 @@ impl Policy {
 
     /// A label on a line of this policy.
     #[must_use]
-    pub fn label(
-        &self,
-        pointer: &str,
-        message: impl Into<std::borrow::Cow<'static, str>>,
-    ) -> Label {
+    pub fn label(&self, pointer: &str, message: impl Into<String>) -> Label {
         Label::new(&self.file, self.span(pointer), message)
     }
 }

@@ -292,7 +292,7 @@ impl<'a> View<'a> {
                         .iter()
                         .filter(|label| label.file.path() == file.path()),
                 )
-                .map(|label| (label.span.range(), Some(label.message.to_string())))
+                .map(|label| (label.span.range(), Some(label.message.clone())))
                 .collect();
             Some(Snippet::new(file, labels))
         };

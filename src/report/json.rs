@@ -353,7 +353,7 @@ impl<'a> JsonDiagnostic<'a> {
                         column,
                         end_line,
                         end_column,
-                        message: Cow::Borrowed(label.message.as_ref()),
+                        message: Cow::Borrowed(&label.message),
                     }
                 })
                 .collect(),

@@ -1029,7 +1029,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
         diagnostic
             .related
             .extend(reasons.into_iter().map(|(_, label)| label));
-        diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)"));
+        diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned()));
         found.push(diagnostic);
     }
     for replacement in &diff.replacements {
@@ -1084,7 +1084,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
                 crate::foundation::decimal::format_plain(limit.value)
             ),
         ));
-        diagnostic.set_help(Some("a workflow renamed (and perhaps moved or changed) while others appear beside it is compared with what vanished; reduce the increase or have it approved (an IC501 exemption)"));
+        diagnostic.set_help(Some("a workflow renamed (and perhaps moved or changed) while others appear beside it is compared with what vanished; reduce the increase or have it approved (an IC501 exemption)".to_owned()));
         found.push(diagnostic);
     }
     let Some(delta) = diff.delta().filter(|d| *d > Decimal::ZERO) else {

@@ -21,7 +21,7 @@ pub struct WorkflowContext<'a> {
 
 impl WorkflowContext<'_> {
     /// A label on a field of the workflow (`request/quality`), or on its closest written parent.
-    pub fn label(&self, path: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> Label {
+    pub fn label(&self, path: &str, message: impl Into<String>) -> Label {
         Label::new(
             &self.manifest.file,
             self.entry.workflow.place(path),
@@ -30,16 +30,12 @@ impl WorkflowContext<'_> {
     }
 
     /// A label on the workflow's name key.
-    pub fn key_label(&self, message: impl Into<std::borrow::Cow<'static, str>>) -> Label {
+    pub fn key_label(&self, message: impl Into<String>) -> Label {
         Label::new(&self.manifest.file, self.entry.workflow.key_span, message)
     }
 
     /// A label on a field's value when it is written, else on the workflow's name.
-    pub fn value_label(
-        &self,
-        path: &str,
-        message: impl Into<std::borrow::Cow<'static, str>>,
-    ) -> Label {
+    pub fn value_label(&self, path: &str, message: impl Into<String>) -> Label {
         let span = self
             .entry
             .workflow

@@ -13,12 +13,10 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
     let request = &spec.request;
     let mut reject = |path: &str, message: String, related: Option<(&str, &str)>, help: &str| {
         let mut diagnostic = Diagnostic::new(&IC106, message, ctx.value_label(path, "rejected"))
-            .with_help(help.to_owned())
+            .with_help(help)
             .with_workflow(ctx.id());
         if let Some((path, text)) = related {
-            diagnostic
-                .related
-                .push(ctx.value_label(path, text.to_owned()));
+            diagnostic.related.push(ctx.value_label(path, text));
         }
         out.push(diagnostic);
     };

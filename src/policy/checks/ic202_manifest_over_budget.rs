@@ -59,7 +59,7 @@ pub fn check(report: &Report, index: usize, policies: &PolicySet, out: &mut Vec<
                 .take(3)
                 .map(|(_, _, label)| label)
                 .collect();
-            diagnostic.set_help(Some("reduce the costliest workflows (labelled), or raise the manifest's `budget.monthly_usd`"));
+            diagnostic.set_help(Some("reduce the costliest workflows (labelled), or raise the manifest's `budget.monthly_usd`".to_owned()));
             if manifest.unreadable_workflows > 0
                 || report
                     .workflows_of(index)

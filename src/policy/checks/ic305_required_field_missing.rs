@@ -2,8 +2,6 @@
 //!
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
-use std::borrow::Cow;
-
 use super::context::WorkflowContext;
 use crate::foundation::Diagnostic;
 use crate::policy::Required;
@@ -27,25 +25,24 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         let (field, help) = match required.value {
             Required::Budget => (
                 "budget.monthly_usd",
-                Cow::Borrowed(
-                    "add `budget: { monthly_usd: … }` with what the workflow may cost a month",
-                ),
+                "add `budget: { monthly_usd: … }` with what the workflow may cost a month"
+                    .to_owned(),
             ),
             Required::Owner => (
                 "owner",
-                Cow::Borrowed("add `owner:` to the workflow or to the manifest"),
+                "add `owner:` to the workflow or to the manifest".to_owned(),
             ),
             Required::Quality => (
                 "request.quality",
-                Cow::Borrowed("write `quality:` in `request:` instead of relying on `auto`"),
+                "write `quality:` in `request:` instead of relying on `auto`".to_owned(),
             ),
             Required::Size => (
                 "request.size",
-                Cow::Borrowed("write `size:` in `request:` instead of relying on `auto`"),
+                "write `size:` in `request:` instead of relying on `auto`".to_owned(),
             ),
             other => (
                 other.as_str(),
-                Cow::Owned(format!("add `{}:` to the workflow", other.as_str())),
+                format!("add `{}:` to the workflow", other.as_str()),
             ),
         };
         let pointer = format!(
