@@ -231,6 +231,61 @@ fn pie(title: &str, parts: &[(String, Decimal)]) -> String {
     out
 }
 
+/// Changed workflows a change chart draws at most.
+const CHART_BARS: usize = 8;
+
+/// A Mermaid `xychart-beta` of what the change does: for the workflows whose monthly cost moved
+/// the most (an absent side counting as zero), the cost after (bars) and before (line). Drawn
+/// only when at least two workflows moved: one is the table's first row already.
+fn change_chart(diff: &Diff) -> String {
+    let mut moved: Vec<(&str, Decimal, Decimal)> = diff
+        .workflows
+        .iter()
+        .filter(|w| w.status != Status::Unchanged)
+        .filter_map(|w| {
+            let before = w.before.unwrap_or_default();
+            let after = w.after.unwrap_or_default();
+            (before != after).then_some((w.id.as_str(), before, after))
+        })
+        .collect();
+    if moved.len() < 2 {
+        return String::new();
+    }
+    // Both sides are at most the money limit and never negative: the difference is exact.
+    moved.sort_by(|a, b| (b.2 - b.1).abs().cmp(&(a.2 - a.1).abs()).then(a.0.cmp(b.0)));
+    moved.truncate(CHART_BARS);
+    let top = moved.iter().map(|m| m.1.max(m.2)).max().unwrap_or_default();
+    let labels: Vec<String> = moved
+        .iter()
+        .map(|m| format!("\"{}\"", MermaidLabel(m.0)))
+        .collect();
+    let values = |pick: fn(&(&str, Decimal, Decimal)) -> Decimal| {
+        moved
+            .iter()
+            .map(|m| format_fixed(pick(m), 2))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::from(
+        "```mermaid\nxychart-beta\n    title \"Monthly USD of the workflows this change moves most: after (bars), before (line)\"\n",
+    );
+    let _ = writeln!(out, "    x-axis [{}]", labels.join(", "));
+    let _ = writeln!(
+        out,
+        "    y-axis \"USD a month\" 0 --> {}",
+        format_fixed(
+            top.max(Decimal::ONE)
+                .checked_mul(Decimal::new(11, 1))
+                .unwrap_or(top),
+            0
+        )
+    );
+    let _ = writeln!(out, "    bar [{}]", values(|m| m.2));
+    let _ = writeln!(out, "    line [{}]", values(|m| m.1));
+    out.push_str("```\n");
+    out
+}
+
 /// The pull-request comment for a diff, without links to the findings' lines.
 #[must_use]
 pub fn diff_comment(report: &Report, diff: &Diff) -> String {
@@ -433,12 +488,7 @@ pub fn diff_comment_with(
     }
     let room = BUDGET.saturating_sub(out.len() + 2_000);
     out.push_str(&findings_linked(report, room, links));
-    let parts: Vec<(String, Decimal)> = report
-        .workflows
-        .iter()
-        .filter_map(|w| Some((w.workflow.id.clone(), w.monthly_usd()?)))
-        .collect();
-    let chart = pie("Monthly cost by workflow after this change", &parts);
+    let chart = change_chart(diff);
     if !chart.is_empty() && out.len() + chart.len() < BUDGET {
         out.push('\n');
         out.push_str(&chart);
@@ -551,4 +601,65 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
         out.push_str(&chart);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::diff::WorkflowChange;
+
+    fn moved(id: &str, before: Option<i64>, after: Option<i64>) -> WorkflowChange {
+        WorkflowChange {
+            id: id.to_owned(),
+            status: Status::Changed,
+            renamed_from: None,
+            before: before.map(Decimal::from),
+            after: after.map(Decimal::from),
+            changed: vec!["volume"],
+            details: Vec::new(),
+        }
+    }
+
+    fn diff(workflows: Vec<WorkflowChange>) -> Diff {
+        Diff {
+            base: "main".to_owned(),
+            before: None,
+            after: None,
+            workflows,
+            replacements: Vec::new(),
+            base_errors: 0,
+        }
+    }
+
+    #[test]
+    fn the_change_chart_draws_the_largest_moves_and_only_when_two_moved() {
+        assert_eq!(
+            change_chart(&diff(vec![moved("a/one", Some(1), Some(9))])),
+            ""
+        );
+        let mut unchanged = moved("a/same", Some(5), Some(5));
+        unchanged.status = Status::Unchanged;
+        let chart = change_chart(&diff(vec![
+            moved("a/up", Some(10), Some(30)),
+            unchanged,
+            moved("a/added", None, Some(100)),
+            moved("a/down", Some(50), Some(45)),
+        ]));
+        assert_eq!(
+            chart,
+            "```mermaid\nxychart-beta\n    title \"Monthly USD of the workflows this change moves most: after (bars), before (line)\"\n    x-axis [\"a/added\", \"a/up\", \"a/down\"]\n    y-axis \"USD a month\" 0 --> 110\n    bar [100.00, 30.00, 45.00]\n    line [0.00, 10.00, 50.00]\n```\n"
+        );
+    }
+
+    /// Hostile ids: quotes, brackets and a line break cannot end a label or the chart.
+    #[test]
+    fn hostile_ids_stay_inside_their_chart_labels() {
+        let chart = change_chart(&diff(vec![
+            moved("x/\"]\n```\nbar [1", Some(1), Some(2)),
+            moved("x/b", Some(1), Some(3)),
+        ]));
+        assert_eq!(chart.matches("```").count(), 2, "{chart}");
+        assert_eq!(chart.lines().count(), 8, "{chart}");
+        assert!(chart.contains("\"x/'______bar _1\""), "{chart}");
+    }
 }
