@@ -1,8 +1,8 @@
 //! `imgcost init`: the files a repository needs to start, written all at once or not at all.
 //!
-//! A starter manifest, the example GitHub workflow and a `.pre-commit-config.yaml`, each the same
-//! text as the shipped examples (`examples/starter/imgcost.yaml`, `examples/github/`,
-//! `examples/pre-commit-config.yaml`), so that what `init` writes is checked by the test suite
+//! A starter manifest, the example GitHub workflow, a `.pre-commit-config.yaml` and an example
+//! policy test fixture, each the same text as the shipped examples (`examples/starter/imgcost.yaml`,
+//! `examples/github/`, `examples/pre-commit-config.yaml`, `examples/policy-tests/`), so that what `init` writes is checked by the test suite
 //! like every example. An existing file is never overwritten.
 
 use std::path::{Path, PathBuf};
@@ -22,6 +22,14 @@ pub const FILES: &[(&str, &str)] = &[
     (
         ".pre-commit-config.yaml",
         include_str!("../../examples/pre-commit-config.yaml"),
+    ),
+    (
+        ".imgcost/tests/over-budget.yaml",
+        include_str!("../../examples/policy-tests/over-budget.yaml"),
+    ),
+    (
+        ".imgcost/tests/over-budget.expect.yaml",
+        include_str!("../../examples/policy-tests/over-budget.expect.yaml"),
     ),
 ];
 
