@@ -511,3 +511,40 @@ fn judge(report: &Report, expected: Expected, line: usize, column: usize) -> Out
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Schema;
+
+    fn schema_problems(text: &str) -> usize {
+        let file = Arc::new(SourceFile::new("x.expect.yaml", text));
+        let root = yaml::load(text).expect("YAML").root;
+        let mut problems = Vec::new();
+        Schema::PolicyTest.validate(&root, &file, &mut problems);
+        problems.len()
+    }
+
+    /// The example `init` writes is what both the schema and the reader accept, and the schema
+    /// refuses what the reader refuses.
+    #[test]
+    fn the_schema_and_the_reader_agree_on_the_example_and_on_mistakes() {
+        let example = include_str!("../../examples/policy-tests/over-budget.expect.yaml");
+        assert_eq!(schema_problems(example), 0);
+        let parsed = parse(&Arc::new(SourceFile::new("x", example))).expect("valid");
+        assert_eq!(parsed.as_of.to_string(), "2026-12-01");
+        assert_eq!(parsed.expectations.len(), 3);
+        for wrong in [
+            "raises: []\n",
+            "as_of: 2026-12-01\n",
+            "as_of: 2026-12-01\nraise: []\n",
+            "as_of: 2026-12-01\nraises:\n  - rule: IC201\n    level: error\n",
+        ] {
+            assert!(schema_problems(wrong) > 0, "{wrong}");
+            assert!(
+                parse(&Arc::new(SourceFile::new("x", wrong))).is_err(),
+                "{wrong}"
+            );
+        }
+    }
+}
