@@ -18,9 +18,9 @@ pub fn human(run: &TestRun) -> String {
     for fixture in &run.fixtures {
         let verdict = if fixture.passed() { "PASS" } else { "FAIL" };
         text.push_str(&format!(
-            "{verdict} {} ({} expectations, as of {})\n",
+            "{verdict} {} ({}, as of {})\n",
             printable(&fixture.manifest),
-            fixture.outcomes.len(),
+            counted(fixture.outcomes.len(), "expectation"),
             fixture.as_of
         ));
         for outcome in fixture.outcomes.iter().filter(|o| !o.passed) {
@@ -37,12 +37,16 @@ pub fn human(run: &TestRun) -> String {
     let (failed, all) = run.counts();
     let fixtures_failed = run.fixtures.iter().filter(|f| !f.passed()).count();
     text.push_str(&format!(
-        "{} fixtures, {} failed; {all} expectations, {failed} unmet (policies: {})\n",
-        run.fixtures.len(),
-        fixtures_failed,
+        "{}, {fixtures_failed} failed; {}, {failed} unmet (policies: {})\n",
+        counted(run.fixtures.len(), "fixture"),
+        counted(all, "expectation"),
         printable(&run.policies.join(", "))
     ));
     text
+}
+
+fn counted(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
 /// The JSON document (schemas/policy-test.schema.json describes the expectation it reads; the

@@ -67,7 +67,7 @@ fn unmet_expectations_fail_at_their_lines_in_every_format() {
          fixtures/over-budget.expect.yaml:3:5: raises IC202: not raised; the check raised IC201 (error)\n  \
          fixtures/over-budget.expect.yaml:5:5: does not raise IC201 (error): raised at fixtures/over-budget.yaml:25:28: projected $89.59 a month, over the workflow budget of $50.00 by $39.59 (79.2 %)\n  \
          fixtures/over-budget.expect.yaml:7:14: monthly total $90.00: the monthly total is $89.59\n\
-         1 fixtures, 1 failed; 3 expectations, 3 unmet (policies: default)\n"
+         1 fixture, 1 failed; 3 expectations, 3 unmet (policies: default)\n"
     );
 
     let json = run_in(
@@ -188,9 +188,9 @@ raises:
     output.status(1);
     assert_eq!(
         output.stdout,
-        "FAIL .imgcost/tests/x.yaml (1 expectations, as of 2026-12-01)\n  \
+        "FAIL .imgcost/tests/x.yaml (1 expectation, as of 2026-12-01)\n  \
          .imgcost/tests/x.expect.yaml:3:5: raises IC201: not raised; the check raised nothing\n\
-         1 fixtures, 1 failed; 1 expectations, 1 unmet (policies: team)\n"
+         1 fixture, 1 failed; 1 expectation, 1 unmet (policies: team)\n"
     );
     // After the exemption expires, the finding is raised again.
     let later = expect.replace("2026-12-01", "2027-02-01");
@@ -352,7 +352,7 @@ fn the_fixture_init_writes_passes_in_a_fresh_repository() {
     assert_eq!(
         output.stdout,
         "PASS .imgcost/tests/over-budget.yaml (3 expectations, as of 2026-12-01)\n\
-         1 fixtures, 0 failed; 3 expectations, 0 unmet (policies: default)\n"
+         1 fixture, 0 failed; 3 expectations, 0 unmet (policies: default)\n"
     );
     // The repository's own check does not pick the fixture up.
     run_in(
@@ -362,4 +362,23 @@ fn the_fixture_init_writes_passes_in_a_fresh_repository() {
         &[],
     )
     .status(0);
+}
+
+/// The policies in use are those `--policy` names, not the repository's.
+#[test]
+fn the_fixtures_run_against_the_policy_named_on_the_command_line() {
+    let lenient = "version: 1\nname: lenient\nseverity:\n  IC201: warning\n";
+    let t = repository(Test::new())
+        .file("lenient.yaml", lenient)
+        .file(".imgcost/tests/over-budget.yaml", OVER_BUDGET)
+        .file(".imgcost/tests/over-budget.expect.yaml", OVER_BUDGET_EXPECT)
+        .args(["policy", "test", "--policy", "lenient.yaml"]);
+    let output = t.run();
+    output.status(1);
+    assert_eq!(
+        output.stdout,
+        "FAIL .imgcost/tests/over-budget.yaml (3 expectations, as of 2026-12-01)\n  \
+         .imgcost/tests/over-budget.expect.yaml:7:5: raises IC201 (error) on starter/hero-images: not raised; the check raised IC201 (warning)\n\
+         1 fixture, 1 failed; 3 expectations, 1 unmet (policies: lenient)\n"
+    );
 }
