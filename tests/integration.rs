@@ -30,6 +30,8 @@ mod interchange;
 mod loading;
 #[path = "integration/policies.rs"]
 mod policies;
+#[path = "integration/policy_test.rs"]
+mod policy_test;
 #[path = "integration/pr_loop.rs"]
 mod pr_loop;
 #[path = "integration/properties.rs"]

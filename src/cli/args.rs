@@ -71,6 +71,8 @@ pub enum Command {
     Ratecard(RatecardArgs),
     /// Hold the projections against saved usage and costs (offline), and correct the volumes.
     Reconcile(super::reconcile::ReconcileArgs),
+    /// Test the policy: run fixture manifests that say which rules they must and must not raise.
+    Policy(PolicyArgs),
     /// Print one of the JSON Schemas imgcost uses.
     Schema(SchemaArgs),
     /// Write a starter manifest, a GitHub workflow and a pre-commit config (never overwrites).
@@ -352,6 +354,41 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub action: PolicyAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// Check each fixture (`<name>.yaml` beside `<name>.expect.yaml`) with the policies in use
+    /// and hold the findings to its expectation. Exit 0 when every expectation is met, 1 when
+    /// one is not, 2 when the run fails (no fixture, an invalid expectation).
+    Test(PolicyTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// The fixture folder. Default: .imgcost/tests at the repository's top (the current
+    /// directory outside git).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = PolicyTestFormat::Human, value_name = "FORMAT")]
+    pub format: PolicyTestFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyTestFormat {
+    /// A line per fixture, and one per unmet expectation at its file and line.
+    Human,
+    /// Every fixture and expectation with its outcome.
+    Json,
+    /// JUnit XML: a test suite per fixture, a test case per expectation.
+    Junit,
+}
+
+#[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which schema to print.
     #[arg(value_enum, value_name = "NAME")]
@@ -370,6 +407,8 @@ pub enum SchemaName {
     Report,
     /// The JSON report of `imgcost reconcile --format json`.
     Reconcile,
+    /// The expectation file of a policy test fixture (`<name>.expect.yaml`).
+    PolicyTest,
 }
 
 pub(super) fn parse_date(text: &str) -> Result<Date, String> {

@@ -19,8 +19,9 @@ use imgcost::pricing::interchange::{self, Library};
 use imgcost::run::diff::{self as cost_diff, BaseSource};
 
 use super::args::{
-    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, LibraryFormat, QuoteArgs,
-    QuoteFormat, RatecardAction, RatecardArgs, ReportArgs, RulesArgs, SchemaArgs, SchemaName,
+    CheckArgs, Cli, Command, DiffArgs, ExplainArgs, Format, InitArgs, LibraryFormat, PolicyAction,
+    PolicyTestArgs, PolicyTestFormat, QuoteArgs, QuoteFormat, RatecardAction, RatecardArgs,
+    ReportArgs, RulesArgs, SchemaArgs, SchemaName,
 };
 use super::{FINDINGS, print, use_color};
 
@@ -34,13 +35,17 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Ratecard(_) => Some("ratecard"),
         Command::Schema(_) => Some("schema"),
         Command::Init(_) => Some("init"),
-        Command::Check(_) | Command::Diff(_) | Command::Explain(_) | Command::Reconcile(_) => None,
+        Command::Check(_)
+        | Command::Diff(_)
+        | Command::Explain(_)
+        | Command::Reconcile(_)
+        | Command::Policy(_) => None,
     };
     if let Some(name) = without_policies
         && !cli.global.policies.is_empty()
     {
         bail!(
-            "--policy does not apply to `imgcost {name}`, which applies no policy; policies apply to check, diff, explain and reconcile"
+            "--policy does not apply to `imgcost {name}`, which applies no policy; policies apply to check, diff, explain, reconcile and policy test"
         );
     }
     match &cli.command {
@@ -51,6 +56,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Rules(args) => rules(args),
         Command::Ratecard(args) => ratecard(cli, args),
         Command::Reconcile(args) => super::reconcile::run(cli, args),
+        Command::Policy(args) => match &args.action {
+            PolicyAction::Test(args) => policy_test(cli, args),
+        },
         Command::Schema(args) => schema(args),
         Command::Init(args) => init(cli, args),
     }
@@ -794,11 +802,59 @@ fn init(cli: &Cli, args: &InitArgs) -> anyhow::Result<u8> {
     if cli.global.quiet {
         text.clear();
     } else {
-        text.push_str("next: edit imgcost.yaml, then run `imgcost check`\n");
+        text.push_str(
+            "next: edit imgcost.yaml, then run `imgcost check`; `imgcost policy test` runs .imgcost/tests\n",
+        );
     }
     text.push_str(&snippets);
     print(&text)?;
     Ok(0)
+}
+
+/// `policy test`: every fixture checked as `check` would, with the policies in use and the
+/// rate card of the fixture's date (or `--ratecard`).
+fn policy_test(cli: &Cli, args: &PolicyTestArgs) -> anyhow::Result<u8> {
+    let workspace = workspace()?;
+    let policies = Arc::new(
+        PolicySet::load(
+            &cli.global.policies,
+            cli.global.policy_ref.as_deref(),
+            &workspace,
+        )
+        .map_err(|error| fail(cli, error))?,
+    );
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| imgcost::run::policy_test::default_dir(&workspace));
+    let card_for = |date: Date| {
+        RateCard::select(
+            cli.global.ratecard.as_deref(),
+            date,
+            &workspace,
+            cli.global.policy_ref.as_deref(),
+        )
+    };
+    let run = imgcost::run::policy_test::run(&dir, &workspace, &policies, &card_for)
+        .map_err(|error| fail(cli, error))?;
+    let mut bytes = Vec::new();
+    {
+        let mut guarded = match args.format {
+            PolicyTestFormat::Human => render::InertLogCommands::text(&mut bytes),
+            PolicyTestFormat::Json => render::InertLogCommands::json(&mut bytes),
+            PolicyTestFormat::Junit => render::InertLogCommands::markup(&mut bytes),
+        };
+        match args.format {
+            PolicyTestFormat::Human => {
+                guarded.write_all(render::policy_test::human(&run).as_bytes())?;
+            }
+            PolicyTestFormat::Json => render::policy_test::json(&run, &mut guarded)?,
+            PolicyTestFormat::Junit => render::policy_test::junit(&run, &mut guarded)?,
+        }
+        guarded.flush()?;
+    }
+    print(&String::from_utf8_lossy(&bytes))?;
+    Ok(if run.passed() { 0 } else { FINDINGS })
 }
 
 fn schema(args: &SchemaArgs) -> anyhow::Result<u8> {
@@ -808,6 +864,7 @@ fn schema(args: &SchemaArgs) -> anyhow::Result<u8> {
         SchemaName::Ratecard => Schema::RateCard,
         SchemaName::Report => Schema::Report,
         SchemaName::Reconcile => Schema::Reconcile,
+        SchemaName::PolicyTest => Schema::PolicyTest,
     };
     print(schema.text())?;
     Ok(0)

@@ -25,15 +25,17 @@ pub enum Schema {
     RateCard,
     Report,
     Reconcile,
+    PolicyTest,
 }
 
 impl Schema {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Manifest,
         Self::Policy,
         Self::RateCard,
         Self::Report,
         Self::Reconcile,
+        Self::PolicyTest,
     ];
 
     #[must_use]
@@ -44,6 +46,7 @@ impl Schema {
             Self::RateCard => "ratecard",
             Self::Report => "report",
             Self::Reconcile => "reconcile",
+            Self::PolicyTest => "policy-test",
         }
     }
 
@@ -56,11 +59,12 @@ impl Schema {
             Self::RateCard => include_str!("../../schemas/ratecard.schema.json"),
             Self::Report => include_str!("../../schemas/report.schema.json"),
             Self::Reconcile => include_str!("../../schemas/reconcile.schema.json"),
+            Self::PolicyTest => include_str!("../../schemas/policy-test.schema.json"),
         }
     }
 
     fn document(self) -> &'static Value {
-        static DOCUMENTS: [OnceLock<Value>; 5] = [const { OnceLock::new() }; 5];
+        static DOCUMENTS: [OnceLock<Value>; 6] = [const { OnceLock::new() }; 6];
         DOCUMENTS[self as usize].get_or_init(|| {
             serde_json::from_str(self.text())
                 .unwrap_or_else(|e| panic!("schemas/{}.schema.json is not JSON: {e}", self.name()))
@@ -82,12 +86,15 @@ impl Schema {
             Self::Reconcile => {
                 "a reconcile report is what `imgcost reconcile --format json` writes"
             }
+            Self::PolicyTest => {
+                "an expectation names its `as_of:` and its `raises:`, `not_raises:` or `monthly_usd:`"
+            }
         }
     }
 
     #[must_use]
     pub fn validator(self) -> &'static Validator {
-        static VALIDATORS: [OnceLock<Validator>; 5] = [const { OnceLock::new() }; 5];
+        static VALIDATORS: [OnceLock<Validator>; 6] = [const { OnceLock::new() }; 6];
         VALIDATORS[self as usize].get_or_init(|| {
             jsonschema::draft202012::options()
                 .should_validate_formats(true)

@@ -25,7 +25,7 @@ fn allowed(c: char) -> bool {
 /// sees something was there. `quick-junit` escapes markup, and drops the C0 controls it is given
 /// without a trace (tab and carriage return too), so they are replaced here first. Borrows when
 /// nothing needs replacing, as nearly every text in a large report.
-fn xml(text: &str) -> XmlString {
+pub(crate) fn xml(text: &str) -> XmlString {
     let text = if text.chars().all(allowed) {
         Cow::Borrowed(text)
     } else {

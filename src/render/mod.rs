@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod policy_test;
 pub mod quote;
 pub mod ratecard;
 pub mod reconcile;

@@ -1,8 +1,9 @@
 //! `imgcost init`: the files a repository needs to start, fitted into what is already there.
 //!
-//! A starter manifest, the example GitHub workflow and a `.pre-commit-config.yaml`, each the same
-//! text as the shipped examples (`examples/starter/imgcost.yaml`, `examples/github/`,
-//! `examples/pre-commit-config.yaml`), so that what `init` writes is checked by the test suite
+//! A starter manifest, the example GitHub workflow, a `.pre-commit-config.yaml` and an example
+//! policy test fixture, each the same text as the shipped examples
+//! (`examples/starter/imgcost.yaml`, `examples/github/`, `examples/pre-commit-config.yaml`,
+//! `examples/policy-tests/`), so that what `init` writes is checked by the test suite
 //! like every example. An existing file is never overwritten: an existing pre-commit config gets
 //! the imgcost hooks appended to its `repos:` as text (its comments and layout stay as they
 //! are), and when that cannot be done safely the exact snippet to paste is given instead. Every
@@ -25,6 +26,14 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../examples/github/imgcost-check.yml"),
     ),
     (PRE_COMMIT_CONFIG, PRE_COMMIT_EXAMPLE),
+    (
+        ".imgcost/tests/over-budget.yaml",
+        include_str!("../../examples/policy-tests/over-budget.yaml"),
+    ),
+    (
+        ".imgcost/tests/over-budget.expect.yaml",
+        include_str!("../../examples/policy-tests/over-budget.expect.yaml"),
+    ),
 ];
 
 const PRE_COMMIT_CONFIG: &str = ".pre-commit-config.yaml";

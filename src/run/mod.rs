@@ -12,6 +12,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod policy_test;
 pub mod ratchet;
 pub mod reconcile;
 pub mod shutdowns;

@@ -106,11 +106,17 @@ fn json_summary_says_whether_it_passed() {
 fn init_writes_the_starter_files_once() {
     let t = Test::new();
     let t = t.args(["init"]);
-    t.run()
-        .status(0)
-        .stdout_has("wrote ./imgcost.yaml")
-        .stdout_has("wrote ./.github/workflows/imgcost-check.yml")
-        .stdout_has("wrote ./.pre-commit-config.yaml");
+    let written = t.run();
+    written.status(0);
+    assert_eq!(
+        written.stdout,
+        "wrote ./imgcost.yaml\n\
+         wrote ./.github/workflows/imgcost-check.yml\n\
+         wrote ./.pre-commit-config.yaml\n\
+         wrote ./.imgcost/tests/over-budget.yaml\n\
+         wrote ./.imgcost/tests/over-budget.expect.yaml\n\
+         next: edit imgcost.yaml, then run `imgcost check`; `imgcost policy test` runs .imgcost/tests\n"
+    );
     // The starter manifest passes as written.
     let check = crate::test::run_in(
         t.path(),
@@ -124,5 +130,8 @@ fn init_writes_the_starter_files_once() {
     t.run()
         .status(0)
         .stdout_has("skipped ./imgcost.yaml: it exists (imgcost init never overwrites)")
+        .stdout_has(
+            "skipped ./.imgcost/tests/over-budget.yaml: it exists (imgcost init never overwrites)",
+        )
         .stdout_has("wrote ./.pre-commit-config.yaml");
 }

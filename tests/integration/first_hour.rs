@@ -250,7 +250,7 @@ fn init_adds_the_hooks_to_an_existing_pre_commit_config() {
     first.status(0);
     assert_eq!(
         first.stdout,
-        "wrote ./imgcost.yaml\nwrote ./.github/workflows/imgcost-check.yml\nadded the imgcost hooks to ./.pre-commit-config.yaml (one entry appended to `repos:`; nothing else changed)\nnext: edit imgcost.yaml, then run `imgcost check`\n"
+        "wrote ./imgcost.yaml\nwrote ./.github/workflows/imgcost-check.yml\nadded the imgcost hooks to ./.pre-commit-config.yaml (one entry appended to `repos:`; nothing else changed)\nwrote ./.imgcost/tests/over-budget.yaml\nwrote ./.imgcost/tests/over-budget.expect.yaml\nnext: edit imgcost.yaml, then run `imgcost check`; `imgcost policy test` runs .imgcost/tests\n"
     );
     let config = std::fs::read_to_string(t.path().join(".pre-commit-config.yaml")).expect("config");
     let (head, tail) = EXISTING_PRE_COMMIT.split_at(
@@ -264,7 +264,7 @@ fn init_adds_the_hooks_to_an_existing_pre_commit_config() {
     second.status(0);
     assert_eq!(
         second.stdout,
-        "skipped ./imgcost.yaml: it exists (imgcost init never overwrites)\nskipped ./.github/workflows/imgcost-check.yml: it exists (imgcost init never overwrites)\nskipped ./.pre-commit-config.yaml: it already uses the imgcost hooks\nnext: edit imgcost.yaml, then run `imgcost check`\n"
+        "skipped ./imgcost.yaml: it exists (imgcost init never overwrites)\nskipped ./.github/workflows/imgcost-check.yml: it exists (imgcost init never overwrites)\nskipped ./.pre-commit-config.yaml: it already uses the imgcost hooks\nskipped ./.imgcost/tests/over-budget.yaml: it exists (imgcost init never overwrites)\nskipped ./.imgcost/tests/over-budget.expect.yaml: it exists (imgcost init never overwrites)\nnext: edit imgcost.yaml, then run `imgcost check`; `imgcost policy test` runs .imgcost/tests\n"
     );
     assert_eq!(
         std::fs::read_to_string(t.path().join(".pre-commit-config.yaml")).expect("config"),
@@ -483,7 +483,7 @@ fn policy_is_refused_by_commands_that_apply_none() {
         assert_eq!(
             output.stderr,
             format!(
-                "imgcost: error: --policy does not apply to `imgcost {}`, which applies no policy; policies apply to check, diff, explain and reconcile\n",
+                "imgcost: error: --policy does not apply to `imgcost {}`, which applies no policy; policies apply to check, diff, explain, reconcile and policy test\n",
                 name.unwrap_or_default()
             ),
             "{args:?}"
