@@ -646,27 +646,15 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
         }
         RatecardAction::Compare { file } => {
             let card = card(cli, &workspace)?;
-            let display = file.display().to_string();
-            let unreadable = |message: String| Error::Unreadable {
-                what: "price file",
-                path: display.clone(),
-                message,
-            };
-            let bytes = file_reader::read_confined(&workspace, file, interchange::MAX_FILE_BYTES)
-                .map_err(|message| fail(cli, unreadable(message)))?;
-            if bytes.len() as u64 > interchange::MAX_FILE_BYTES {
-                return Err(fail(
-                    cli,
-                    unreadable(format!(
-                        "larger than {} MiB",
-                        interchange::MAX_FILE_BYTES >> 20
-                    )),
-                ));
-            }
-            let text = String::from_utf8(bytes)
-                .map_err(|_| fail(cli, unreadable("not UTF-8".to_owned())))?;
+            let text = read_saved(
+                cli,
+                &workspace,
+                file,
+                "price file",
+                interchange::MAX_FILE_BYTES,
+            )?;
             let comparison = interchange::compare(&card, as_of(cli), &text)
-                .map_err(|message| fail(cli, unreadable(message)))?;
+                .map_err(|message| fail(cli, unreadable("price file", file, message)))?;
             print(&render::ratecard::comparison(&card, &comparison))?;
             return Ok(if comparison.disagreements.is_empty() {
                 0
@@ -675,27 +663,15 @@ fn ratecard(cli: &Cli, args: &RatecardArgs) -> anyhow::Result<u8> {
             });
         }
         RatecardAction::Shutdowns { models, paths } => {
-            let display = models.display().to_string();
-            let unreadable = |message: String| Error::Unreadable {
-                what: "models file",
-                path: display.clone(),
-                message,
-            };
-            let bytes = file_reader::read_confined(&workspace, models, api_models::MAX_FILE_BYTES)
-                .map_err(|message| fail(cli, unreadable(message)))?;
-            if bytes.len() as u64 > api_models::MAX_FILE_BYTES {
-                return Err(fail(
-                    cli,
-                    unreadable(format!(
-                        "larger than {} MiB",
-                        api_models::MAX_FILE_BYTES >> 20
-                    )),
-                ));
-            }
-            let text = String::from_utf8(bytes)
-                .map_err(|_| fail(cli, unreadable("not UTF-8".to_owned())))?;
-            let list =
-                api_models::parse(&text).map_err(|message| fail(cli, unreadable(message)))?;
+            let text = read_saved(
+                cli,
+                &workspace,
+                models,
+                "models file",
+                api_models::MAX_FILE_BYTES,
+            )?;
+            let list = api_models::parse(&text)
+                .map_err(|message| fail(cli, unreadable("models file", models, message)))?;
             let report = checked(cli, paths, false)?;
             let found = imgcost::run::shutdowns::shutdowns(&report, &report.ratecard, &list);
             print(&render::ratecard::shutdowns(
@@ -750,6 +726,32 @@ fn validate_card(cli: &Cli, source: &Arc<SourceFile>) -> anyhow::Result<u8> {
             Ok(FINDINGS)
         }
     }
+}
+
+/// A run failure naming a file a command reads and why it cannot be used.
+fn unreadable(what: &'static str, path: &Path, message: String) -> Error {
+    Error::Unreadable {
+        what,
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// A saved file a `ratecard` action reads (a price file, a model listing): a regular file
+/// (confined to the repository inside one), at most `max` bytes, UTF-8 text.
+fn read_saved(
+    cli: &Cli,
+    workspace: &Workspace,
+    path: &Path,
+    what: &'static str,
+    max: u64,
+) -> anyhow::Result<String> {
+    let refuse = |message: String| fail(cli, unreadable(what, path, message));
+    let bytes = file_reader::read_confined(workspace, path, max).map_err(refuse)?;
+    if bytes.len() as u64 > max {
+        return Err(refuse(format!("larger than {} MiB", max >> 20)));
+    }
+    String::from_utf8(bytes).map_err(|_| refuse("not UTF-8".to_owned()))
 }
 
 fn rules(args: &RulesArgs) -> anyhow::Result<u8> {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::foundation::decimal::format_plain as plain;
 use crate::model::{Endpoint, OutputFormat};
-use crate::pricing::ratecard::{Shutdown, Sourced};
+use crate::pricing::ratecard::{Shutdown, Sourced, TextRates};
 use crate::pricing::{CostFact, Fact, InputFact, ModelFact, OutputFact, VolumeFact};
 use crate::render::human::usd;
 use crate::run::Explanation;
@@ -467,18 +467,12 @@ fn cost_step(fact: &CostFact) -> Step<'_> {
             rates,
             usd,
             rule,
-        } => Step::new(
+        } => text_model_step(
             "mainline model cost",
-            format!(
-                "{model}: {} input × ${} + {} cached × ${} + {} output × ${} (per 1M)",
-                plain(*input),
-                plain(rates.input.0),
-                plain(*cached_input),
-                plain(rates.cached_input.0),
-                plain(*output),
-                plain(rates.output.0)
-            ),
-            dollars(*usd),
+            model,
+            [*input, *cached_input, *output],
+            rates,
+            *usd,
         )
         .citing(rule),
         CostFact::SvgAuthor {
@@ -489,18 +483,12 @@ fn cost_step(fact: &CostFact) -> Step<'_> {
             rates,
             usd,
             rule,
-        } => Step::new(
+        } => text_model_step(
             "svg author cost",
-            format!(
-                "{model}: {} input × ${} + {} cached × ${} + {} output × ${} (per 1M)",
-                plain(*input),
-                plain(rates.input.0),
-                plain(*cached_input),
-                plain(rates.cached_input.0),
-                plain(*output),
-                plain(rates.output.0)
-            ),
-            dollars(*usd),
+            model,
+            [*input, *cached_input, *output],
+            rates,
+            *usd,
         )
         .citing(rule),
         CostFact::Monthly { usd } => Step::new(
@@ -518,6 +506,30 @@ fn cost_step(fact: &CostFact) -> Step<'_> {
             dollars(*usd),
         ),
     }
+}
+
+/// A text model's cost (the mainline model, or the model that writes an SVG): its input, cached
+/// input and output tokens, each at its rate per 1M.
+fn text_model_step<'a>(
+    label: &'static str,
+    model: &str,
+    [input, cached_input, output]: [rust_decimal::Decimal; 3],
+    rates: &TextRates,
+    usd: rust_decimal::Decimal,
+) -> Step<'a> {
+    Step::new(
+        label,
+        format!(
+            "{model}: {} input × ${} + {} cached × ${} + {} output × ${} (per 1M)",
+            plain(input),
+            plain(rates.input.0),
+            plain(cached_input),
+            plain(rates.cached_input.0),
+            plain(output),
+            plain(rates.output.0)
+        ),
+        dollars(usd),
+    )
 }
 
 /// An exact amount of money, unrounded: `$0.1360348`.
