@@ -76,6 +76,7 @@ fuzz_target!(|data: &[u8]| {
         total: Some(rust_decimal::Decimal::ZERO),
         errors: 0,
         policy_files: Vec::new(),
+        findings: Vec::new(),
     };
     let _ = render::markdown::diff_comment(&report, &diff::compare(&empty, &report));
 });
