@@ -1087,6 +1087,13 @@ pub fn write(
             path: path.to_owned(),
             message: format!("{message}; nothing was written to it"),
         };
+        // A report names files printable, with control characters escaped as `\u{…}`: such a
+        // name is not the file's own, and the file it names could be another one planted there.
+        if path.contains("\\u{") {
+            return Err(refuse(
+                "its name holds characters a report shows escaped, so it cannot be opened by it; edit it by hand",
+            ));
+        }
         let absolute = workspace.cwd.join(path);
         let metadata = std::fs::symlink_metadata(&absolute).map_err(|e| refuse(&e.to_string()))?;
         if !metadata.is_file() {

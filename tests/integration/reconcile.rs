@@ -1480,3 +1480,49 @@ fn hostile_usage_file_names_give_no_command_to_the_ci_log() {
         output.stderr
     );
 }
+
+/// Hostile (found by review): `--write` opened a manifest by the printable name a report shows,
+/// so a folder name with a control character led it to a file planted at the escaped name. Such
+/// a name is refused and nothing is written, neither to the manifest nor to the planted file.
+#[test]
+fn write_refuses_a_manifest_whose_name_a_report_escapes() {
+    let planted = MANIFEST
+        .replace("project: shop", "project: decoy")
+        .replace("key_hero", "key_decoy");
+    let test = Test::new()
+        .file("we\u{1b}ird/imgcost.yaml", MANIFEST)
+        .file("we\\u{1b}ird/imgcost.yaml", planted.as_str())
+        .file("usage.json", hero_page(0, 2));
+    // The folder outlives the run: what is on disk afterwards is the point.
+    let test = test.args([
+        "reconcile",
+        ".",
+        "--as-of",
+        "2026-11-25",
+        "--color",
+        "never",
+        "--usage",
+        "usage.json",
+        "--write",
+    ]);
+    let output = test.run();
+    let root = test.path();
+    assert_eq!(output.status, 2, "{}\n{}", output.stdout, output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("its name holds characters a report shows escaped, so it cannot be opened by it; edit it by hand; nothing was written to it"),
+        "{}",
+        output.stderr
+    );
+    for (name, text) in [
+        ("we\u{1b}ird/imgcost.yaml", MANIFEST),
+        ("we\\u{1b}ird/imgcost.yaml", planted.as_str()),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(root.join(name)).unwrap(),
+            text,
+            "{name}"
+        );
+    }
+}
