@@ -153,6 +153,7 @@ fn diff_gates_10k(bencher: Bencher) {
     let policies = PolicySet {
         policies: vec![imgcost::policy::Policy::load(&policy).expect("a valid policy")],
         reference: None,
+        origin: imgcost::report::PolicyOrigin::CommandLine,
     };
     let context = Context {
         as_of: *AS_OF,

@@ -51,6 +51,9 @@ impl ModelPattern {
 pub struct Policy {
     pub name: String,
     pub file: Arc<SourceFile>,
+    /// The file as the run shows it, without the revision it was read at; none for the
+    /// built-in policy.
+    pub path: Option<String>,
     pub root: Node,
     pub rules: PolicyRules,
     pub models: ModelRules,
@@ -409,6 +412,7 @@ impl Policy {
         Ok(Self {
             name: parsed.name,
             file: Arc::clone(file),
+            path: None,
             root,
             rules: parsed.rules,
             models,

@@ -15,6 +15,7 @@ use crate::input::file_reader::{LINK_OUTSIDE, MAX_FILE_BYTES};
 use crate::input::git;
 use crate::input::git::Object;
 use crate::input::{Workspace, file_reader};
+use crate::report::{PolicyOrigin, PolicySource};
 
 /// The built-in default policy: it only warns.
 pub const DEFAULT_POLICY: (&str, &str) = (
@@ -31,6 +32,8 @@ pub struct PolicySet {
     pub policies: Vec<Policy>,
     /// The revision the policies were read at (`--policy-ref`), if any.
     pub reference: Option<String>,
+    /// How the policies were chosen.
+    pub origin: PolicyOrigin,
 }
 
 /// A value set by one of the policies, with the policy that set it.
@@ -53,6 +56,7 @@ impl PolicySet {
         Self {
             policies: vec![policy],
             reference: None,
+            origin: PolicyOrigin::BuiltIn,
         }
     }
 
@@ -131,8 +135,10 @@ impl PolicySet {
                     file_reader::decode(&display, bytes).map_err(|d| invalid(&display, vec![*d]))?
                 }
             };
-            policies
-                .push(Policy::load(&file).map_err(|diagnostics| invalid(&display, diagnostics))?);
+            let mut policy =
+                Policy::load(&file).map_err(|diagnostics| invalid(&display, diagnostics))?;
+            policy.path = Some(display);
+            policies.push(policy);
         }
         let reference = git_ref.map(str::to_owned);
         if policies.is_empty() {
@@ -144,12 +150,31 @@ impl PolicySet {
         Ok(Self {
             policies,
             reference,
+            origin: if explicit.is_empty() {
+                PolicyOrigin::Repository
+            } else {
+                PolicyOrigin::CommandLine
+            },
         })
     }
 
     #[must_use]
     pub fn names(&self) -> Vec<&str> {
         self.policies.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Where each policy came from, as reports say it.
+    #[must_use]
+    pub fn sources(&self) -> Vec<PolicySource> {
+        self.policies
+            .iter()
+            .map(|policy| PolicySource {
+                name: policy.name.clone(),
+                origin: self.origin,
+                path: policy.path.clone(),
+                revision: self.reference.clone(),
+            })
+            .collect()
     }
 
     /// The severity of a rule: the strictest any policy gives it (a policy that does not mention

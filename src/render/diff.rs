@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::human::{HumanStyle, table as text_table, write_diagnostics};
 use crate::foundation::decimal::{format_fixed, format_total, format_usd};
+use crate::foundation::printable;
 use crate::report::Report;
 use crate::run::diff::{Diff, Status};
 
@@ -118,6 +119,11 @@ pub fn table(report: &Report, diff: &Diff, deny_warnings: bool) -> String {
         out,
         "\n{verdict}: {} error(s), {} warning(s), {} note(s)",
         counts.errors, counts.warnings, counts.notes
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        super::policy_provenance(&report.policies, |text| printable(text).into_owned())
     );
     out
 }

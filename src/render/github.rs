@@ -167,6 +167,13 @@ pub fn render_touching(
         report.ratecard.id,
         report.as_of
     );
+    let _ = writeln!(
+        out,
+        "imgcost {}",
+        super::policy_provenance(&report.policies, |text| {
+            crate::foundation::printable(text).into_owned()
+        })
+    );
     out
 }
 

@@ -239,6 +239,10 @@ fn summary(report: &Report, deny_warnings: bool) -> String {
         line.push_str(" (warnings are denied)");
     }
     line.push('\n');
+    line.push_str(&super::policy_provenance(&report.policies, |text| {
+        crate::foundation::printable(text).into_owned()
+    }));
+    line.push('\n');
     line
 }
 

@@ -143,11 +143,14 @@ fn test_case(file: &XmlString, case: &Case<'_>) -> TestCase {
 /// # Errors
 /// When writing fails.
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    // JUnit has no properties for the whole document: each suite says which policy judged it.
+    let policy = xml(&super::policy_provenance(&report.policies, str::to_owned));
     let suites: Vec<TestSuite> = cases_by_file(report)
         .into_par_iter()
         .map(|(file, cases)| {
             let file = xml(file);
             let mut suite = TestSuite::new(file.clone());
+            suite.add_property(quick_junit::Property::new("imgcost.policy", policy.clone()));
             suite.add_test_cases(cases.iter().map(|case| test_case(&file, case)));
             suite
         })

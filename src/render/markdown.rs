@@ -389,11 +389,12 @@ pub fn diff_comment_with(
     let _ = writeln!(out, "## {}\n", headline(report, diff, deny_warnings));
     let _ = writeln!(
         out,
-        "**{} → {} a month** · base {} · rate card {} · as of {}\n",
+        "**{} → {} a month** · base {} · rate card {} · {} · as of {}\n",
         format_total(diff.before),
         format_total(diff.after),
         Code(&diff.base, Place::Inline),
         Code(&report.ratecard.id, Place::Inline),
+        provenance(report),
         report.as_of
     );
     if diff.base_errors > 0 {
@@ -520,14 +521,9 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
     );
     let _ = writeln!(
         out,
-        "Rate card {} · policies {} · as of {}\n",
+        "Rate card {} · {} · as of {}\n",
         Code(&report.ratecard.id, Place::Inline),
-        report
-            .policies
-            .iter()
-            .map(|p| Code(p, Place::Inline).to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        provenance(report),
         report.as_of
     );
     if report.unpriced_workflows() > 0 {
@@ -601,6 +597,13 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
         out.push_str(&chart);
     }
     out
+}
+
+/// Where the report's policies came from, as Markdown.
+pub(crate) fn provenance(report: &Report) -> String {
+    super::policy_provenance(&report.policies, |text| {
+        Code(text, Place::Inline).to_string()
+    })
 }
 
 #[cfg(test)]

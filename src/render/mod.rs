@@ -15,6 +15,61 @@ pub mod ratecard;
 pub mod reconcile;
 pub mod sarif;
 
+use std::fmt::Write as _;
+
+use crate::policy::REPOSITORY_POLICY;
+use crate::report::{PolicyOrigin, PolicySource};
+
+/// Says where the policies in force came from, the same way in every report: "policy `acme`
+/// from `.imgcost/policy.yaml` at `origin/main`", "policies `a` from `a.yaml`, `b` from `b.yaml`
+/// (--policy)", "policy `default`, built in (no `.imgcost/policy.yaml` at the repository's top)".
+/// `literal` quotes a name, path or revision for where the text lands (each came from the
+/// repository or the command line).
+pub fn policy_provenance(sources: &[PolicySource], literal: impl Fn(&str) -> String) -> String {
+    let word = if sources.len() == 1 {
+        "policy"
+    } else {
+        "policies"
+    };
+    let revision = sources.first().and_then(|s| s.revision.as_deref());
+    let each: Vec<String> = sources
+        .iter()
+        .map(|source| match &source.path {
+            Some(path) if source.origin != PolicyOrigin::BuiltIn => {
+                format!("{} from {}", literal(&source.name), literal(path))
+            }
+            _ => literal(&source.name),
+        })
+        .collect();
+    let mut text = format!("{word} {}", each.join(", "));
+    let origin = sources.first().map(|s| s.origin);
+    match (origin, revision) {
+        (Some(PolicyOrigin::BuiltIn), Some(revision)) => {
+            let _ = write!(
+                text,
+                ", built in (no {} at {})",
+                literal(REPOSITORY_POLICY),
+                literal(revision)
+            );
+        }
+        (Some(PolicyOrigin::BuiltIn), None) => {
+            let _ = write!(
+                text,
+                ", built in (no {} at the repository's top)",
+                literal(REPOSITORY_POLICY)
+            );
+        }
+        (_, Some(revision)) => {
+            let _ = write!(text, " at {}", literal(revision));
+        }
+        (_, None) => {}
+    }
+    if origin == Some(PolicyOrigin::CommandLine) {
+        text.push_str(" (--policy)");
+    }
+    text
+}
+
 /// Keeps a report from giving orders to the CI log it is printed to. GitHub's runner acts on
 /// `##[command]` anywhere in a line of a step's output (its older syntax, still honoured), and
 /// a report quotes manifests, names and messages the change wrote. Every output passes through

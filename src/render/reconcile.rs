@@ -291,7 +291,7 @@ fn verdict(reconciliation: &Reconciliation, deny_warnings: bool) -> String {
         .filter(|r| r.actual.is_some())
         .count();
     format!(
-        "{}: {reconciled} of {} workflow(s) reconciled over {}; {} error(s), {} warning(s), {} note(s)\n",
+        "{}: {reconciled} of {} workflow(s) reconciled over {}; {} error(s), {} warning(s), {} note(s)\n{}\n",
         if report.passed(deny_warnings) {
             "passed"
         } else {
@@ -301,7 +301,8 @@ fn verdict(reconciliation: &Reconciliation, deny_warnings: bool) -> String {
         period(reconciliation),
         counts.errors,
         counts.warnings,
-        counts.notes
+        counts.notes,
+        super::policy_provenance(&report.policies, |text| printable(text).into_owned())
     )
 }
 
@@ -326,7 +327,7 @@ pub fn markdown(reconciliation: &Reconciliation, deny_warnings: bool) -> String 
     );
     let _ = writeln!(
         out,
-        "{} a month projected, {} actual, across {} reconciled workflow(s) · {} ({})\n",
+        "{} a month projected, {} actual, across {} reconciled workflow(s) · {}\n\nRate card {} · {} · as of {}\n",
         projected_total(reconciliation).map_or_else(|| "–".to_owned(), |v| format_usd(v, 2)),
         actual_total(reconciliation).map_or_else(|| "–".to_owned(), |v| format_usd(v, 2)),
         reconciliation
@@ -339,11 +340,9 @@ pub fn markdown(reconciliation: &Reconciliation, deny_warnings: bool) -> String 
         } else {
             "❌ failed"
         },
-        format_args!(
-            "rate card {}, as of {}",
-            Code(&report.ratecard.id, Place::Inline),
-            report.as_of
-        )
+        Code(&report.ratecard.id, Place::Inline),
+        crate::render::markdown::provenance(report),
+        report.as_of
     );
     out.push_str("| Workflow | Requests | Images | Monthly USD | Actual / projected | USD from |\n|:---|---:|---:|---:|---:|:---|\n");
     for (index, row) in reconciliation.rows.iter().enumerate() {
@@ -480,6 +479,7 @@ struct JsonReconciliation<'a> {
     as_of: String,
     ratecard: &'a str,
     policies: Vec<&'a str>,
+    policy_sources: &'a [crate::report::PolicySource],
     period: JsonPeriod,
     inputs: JsonInputs,
     tolerances: JsonTolerances,
@@ -627,7 +627,8 @@ pub fn json(
         },
         as_of: report.as_of.to_string(),
         ratecard: &report.ratecard.id,
-        policies: report.policies.iter().map(String::as_str).collect(),
+        policies: report.policies.iter().map(|p| p.name.as_str()).collect(),
+        policy_sources: &report.policies,
         period: JsonPeriod {
             from: timestamp(reconciliation.period.start),
             to: timestamp(reconciliation.period.end),

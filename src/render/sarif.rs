@@ -270,6 +270,8 @@ struct RunProperties<'a> {
     ratecard: &'a str,
     as_of: String,
     monthly_usd: Option<Fixed>,
+    /// Where each policy came from, as in the JSON report.
+    policies: &'a [crate::report::PolicySource],
 }
 
 impl<'a> Location<'a> {
@@ -415,6 +417,7 @@ pub fn write_at(
                 ratecard: &report.ratecard.id,
                 as_of: report.as_of.to_string(),
                 monthly_usd: report.monthly_usd().map(|v| Fixed(v, 2)),
+                policies: &report.policies,
             },
         }],
     };

@@ -27,7 +27,7 @@ use crate::foundation::{Diagnostic, Label, Severity};
 use crate::model::Endpoint;
 use crate::pricing::Confidence;
 use crate::pricing::Tier;
-use crate::report::{Report, WorkflowEntry};
+use crate::report::{PolicySource, Report, WorkflowEntry};
 
 /// The report document. `Workflows`, `Diagnostics` and `Changes` are how its lists are held
 /// (see the module's documentation).
@@ -44,6 +44,9 @@ pub struct JsonReport<
     pub as_of: Cow<'a, str>,
     pub ratecard: Cow<'a, str>,
     pub policies: Vec<Cow<'a, str>>,
+    /// Where each policy came from (absent from reports of imgcost 0.1.0 before it said so).
+    #[serde(default)]
+    pub policy_sources: Cow<'a, [PolicySource]>,
     pub summary: Summary,
     pub workflows: Workflows,
     pub diagnostics: Diagnostics,
@@ -442,8 +445,9 @@ impl<'a> WrittenReport<'a> {
             policies: report
                 .policies
                 .iter()
-                .map(|p| Cow::Borrowed(p.as_str()))
+                .map(|p| Cow::Borrowed(p.name.as_str()))
                 .collect(),
+            policy_sources: Cow::Borrowed(&report.policies),
             summary: Summary {
                 manifests: report.manifest_count,
                 workflows: report.workflows.len(),

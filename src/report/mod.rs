@@ -47,6 +47,33 @@ impl WorkflowEntry {
     }
 }
 
+/// Where a policy in force came from, so that every report can say which gate judged it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySource {
+    pub name: String,
+    pub origin: PolicyOrigin,
+    /// The file, as the run shows paths; none for the built-in policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The git revision the file was read at (`--policy-ref`); for the built-in policy, the
+    /// revision at which no repository policy was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+}
+
+/// How a policy was chosen: they exclude each other within a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyOrigin {
+    /// Named with `--policy`.
+    CommandLine,
+    /// The repository's `.imgcost/policy.yaml`, found from its top.
+    Repository,
+    /// imgcost's own default policy: no policy was named and the repository has none.
+    BuiltIn,
+}
+
 /// Counts of active (not exempted) findings by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
@@ -60,8 +87,8 @@ pub struct Counts {
 pub struct Report {
     pub as_of: Date,
     pub ratecard: Arc<RateCard>,
-    /// Names of the policies applied.
-    pub policies: Vec<String>,
+    /// The policies applied, in order, and where each came from.
+    pub policies: Vec<PolicySource>,
     /// Manifest files examined, including those that could not be loaded.
     pub manifest_count: usize,
     /// The manifests that loaded (their workflows are in `workflows`).

@@ -197,12 +197,7 @@ pub(crate) fn evaluate(
     let mut report = Report {
         as_of: context.as_of,
         ratecard: Arc::clone(&context.ratecard),
-        policies: context
-            .policies
-            .names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        policies: context.policies.sources(),
         manifest_count: inputs.len(),
         manifests: Vec::new(),
         workflows: Vec::with_capacity(loaded.iter().map(|l| l.workflows.len()).sum()),

@@ -373,6 +373,38 @@ fn a_baseline_is_read_as_strictly_as_the_report_is_written() {
     }
 }
 
+/// A baseline saved before reports said where their policy came from (no `policy_sources`)
+/// still loads; one whose `policy_sources` names an origin imgcost never writes does not.
+#[test]
+fn a_baseline_without_policy_sources_still_loads() {
+    let t = Test::new().file("storefront/imgcost.yaml", STOREFRONT);
+    let saved = crate::test::run_in(
+        t.path(),
+        &["check", "--format", "json", "--as-of", "2026-11-25"].map(str::to_owned),
+        &[],
+        &[],
+    )
+    .status(0)
+    .json();
+    let mut older = saved.clone();
+    older
+        .as_object_mut()
+        .unwrap()
+        .remove("policy_sources")
+        .expect("the report says where its policy came from");
+    std::fs::write(t.path().join("base.json"), older.to_string()).unwrap();
+    let diff = &["diff", "--baseline", "base.json", "--as-of", "2026-11-25"].map(str::to_owned);
+    crate::test::run_in(t.path(), diff, &[], &[]).status(0);
+    let mut forged = saved;
+    forged["policy_sources"][0]["origin"] = Value::from("the-boss");
+    std::fs::write(t.path().join("base.json"), forged.to_string()).unwrap();
+    crate::test::run_in(t.path(), diff, &[], &[])
+        .status(2)
+        .stderr_has(
+            "unknown variant `the-boss`, expected one of `command-line`, `repository`, `built-in`",
+        );
+}
+
 #[test]
 fn diff_gates_fail_at_the_changed_line_and_policy_changes_are_noted() {
     let t = repo();

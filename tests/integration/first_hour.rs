@@ -186,6 +186,151 @@ fn a_run_from_a_subfolder_applies_the_repository_policy() {
     }
 }
 
+/// Every report says where the policy in force came from: the repository's policy found from a
+/// subfolder, in each format (human and GitHub lines, Markdown line, JSON and SARIF objects,
+/// JUnit property).
+#[test]
+fn every_report_says_where_the_policy_came_from() {
+    let t = Test::new()
+        .file(".imgcost/policy.yaml", MODELS_POLICY)
+        .file("services/chat/imgcost.yaml", CHAT_MANIFEST);
+    crate::test::git(t.path(), &["init", "-q"]);
+    let chat = t.path().join("services/chat");
+    let format = |format: &str| {
+        let args: Vec<String> = ["check", "--as-of", "2026-11-25", "--color", "never"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(["--format".to_owned(), format.to_owned()])
+            .collect();
+        let output = run_in(&chat, &args, &[], &[]);
+        output.status(1);
+        output.stdout
+    };
+    let expected = serde_json::json!([{
+        "name": "team-policy",
+        "origin": "repository",
+        "path": "../../.imgcost/policy.yaml"
+    }]);
+    let json: serde_json::Value = serde_json::from_str(&format("json")).expect("json");
+    assert_eq!(json["policy_sources"], expected);
+    let sarif: serde_json::Value = serde_json::from_str(&format("sarif")).expect("sarif");
+    assert_eq!(sarif["runs"][0]["properties"]["policies"], expected);
+    assert!(format("human").ends_with("\npolicy team-policy from ../../.imgcost/policy.yaml\n"));
+    assert!(
+        format("github")
+            .ends_with("\nimgcost policy team-policy from ../../.imgcost/policy.yaml\n")
+    );
+    assert!(format("markdown").contains(
+        "\nRate card `openai-2026-11-23` · policy `team-policy` from `../../.imgcost/policy.yaml` · as of 2026-11-25\n"
+    ));
+    assert!(format("junit").contains(
+        "<property name=\"imgcost.policy\" value=\"policy team-policy from ../../.imgcost/policy.yaml\"/>"
+    ));
+}
+
+/// With `--policy-ref`, reports name the revision the policy was read at; with no policy at
+/// that revision, that the built-in one applied because of it.
+#[test]
+fn reports_name_the_revision_the_policy_was_read_at() {
+    let t = Test::new().file("services/chat/imgcost.yaml", CHAT_MANIFEST);
+    let dir = t.path();
+    crate::test::git(dir, &["init", "-q"]);
+    crate::test::git(dir, &["add", "."]);
+    crate::test::git(dir, &["commit", "-qm", "no policy yet"]);
+    std::fs::create_dir_all(dir.join(".imgcost")).expect("mkdir");
+    std::fs::write(dir.join(".imgcost/policy.yaml"), MODELS_POLICY).expect("write");
+    crate::test::git(dir, &["add", "."]);
+    crate::test::git(dir, &["commit", "-qm", "policy"]);
+    let run = |reference: &str, format: &str| {
+        let args: Vec<String> = [
+            "check",
+            "--as-of",
+            "2026-11-25",
+            "--policy-ref",
+            reference,
+            "--format",
+            format,
+        ]
+        .map(String::from)
+        .to_vec();
+        run_in(dir, &args, &[], &[])
+    };
+    let at_head = run("HEAD", "json");
+    at_head.status(1);
+    assert_eq!(
+        at_head.json()["policy_sources"],
+        serde_json::json!([{
+            "name": "team-policy",
+            "origin": "repository",
+            "path": ".imgcost/policy.yaml",
+            "revision": "HEAD"
+        }])
+    );
+    let before = run("HEAD~1", "human");
+    before.status(0);
+    assert!(
+        before
+            .stdout
+            .ends_with("\npolicy default, built in (no .imgcost/policy.yaml at HEAD~1)\n"),
+        "{}",
+        before.stdout
+    );
+    assert_eq!(
+        run("HEAD~1", "json").json()["policy_sources"],
+        serde_json::json!([{"name": "default", "origin": "built-in", "revision": "HEAD~1"}])
+    );
+}
+
+/// Policies named on the command line are listed in order and marked `--policy`; their paths
+/// and the revision are escaped for Markdown (a path holding backticks, `<b>` and a newline
+/// cannot break out of its code span or start a block) and shown with escapes on a terminal.
+#[test]
+fn policies_named_on_the_command_line_are_listed_and_escaped() {
+    let hostile = "we`ird <b>\n# x.yaml";
+    let t = Test::new()
+        .file("imgcost.yaml", CHAT_MANIFEST)
+        .file("a.yaml", "version: 1\nname: first\n")
+        .file(hostile, "version: 1\nname: second\n");
+    let run = |format: &str| {
+        t_run(
+            t.path(),
+            &[
+                "check",
+                ".",
+                "--as-of",
+                "2026-11-25",
+                "--policy",
+                "a.yaml",
+                "--policy",
+                hostile,
+                "--format",
+                format,
+            ],
+        )
+    };
+    assert!(run("human").ends_with(
+        "\npolicies first from a.yaml, second from we`ird <b>\\u{a}# x.yaml (--policy)\n"
+    ));
+    let markdown = run("markdown");
+    let line = markdown
+        .lines()
+        .find(|l| l.starts_with("Rate card"))
+        .expect("provenance line");
+    assert_eq!(
+        line,
+        "Rate card `openai-2026-11-23` · policies `first` from `a.yaml`, `second` from ``we`ird <b> # x.yaml`` (--policy) · as of 2026-11-25"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    assert_eq!(json["policy_sources"][1]["path"], hostile);
+}
+
+fn t_run(dir: &Path, args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    let output = run_in(dir, &args, &[], &[]);
+    output.status(0);
+    output.stdout
+}
+
 /// Hostile twin: outside git the working directory plays the repository's part, so a policy
 /// two folders up (not ours) is not picked up from a folder that is not in a repository.
 #[test]

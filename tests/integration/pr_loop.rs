@@ -17,7 +17,7 @@ fn unknown_models(project: &str, prefix: &str, count: usize) -> String {
 const LEFT_OUT: &str = "::notice title=imgcost::30 more finding(s) not annotated (30 error(s), 0 warning(s), 0 note(s)): GitHub shows 10 annotations of each kind per step. Every finding is in the job summary and the SARIF report (`--format markdown`, `--format sarif`).";
 
 /// 40 errors: ten `::error` annotations (the first ten, in report order), then one notice saying
-/// how many were left out, then the summary; exit 1.
+/// how many were left out, then the summary and the policy in force; exit 1.
 #[test]
 fn forty_errors_are_ten_annotations_and_one_notice() {
     let out = Test::new()
@@ -26,7 +26,7 @@ fn forty_errors_are_ten_annotations_and_one_notice() {
         .run();
     out.status(1);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 12, "{}", out.stdout);
+    assert_eq!(lines.len(), 13, "{}", out.stdout);
     for (i, line) in lines[..10].iter().enumerate() {
         let expected = format!(
             "::error file=imgcost.yaml,line={},col=12,endLine={},endColumn=22,title=IC101 unknown-model::",
@@ -40,6 +40,10 @@ fn forty_errors_are_ten_annotations_and_one_notice() {
         lines[11].starts_with("imgcost failed: $0.00 a month across 40 workflow(s) in 1 manifest(s); 40 error(s), 0 warning(s), 0 note(s)"),
         "{}",
         lines[11]
+    );
+    assert_eq!(
+        lines[12],
+        "imgcost policy default, built in (no .imgcost/policy.yaml at the repository's top)"
     );
 }
 
