@@ -71,6 +71,8 @@ impl Manifest {
         let document = load_tree(&file, out)?;
         let has_duplicates = !document.duplicate_keys.is_empty();
         let budget = yaml::copy_budget(file.text().len()).saturating_sub(document.copied_nodes);
+        // Found before `defaults:` is merged, which would give a dedented section a `model`.
+        let dedented = dedented_sections(&document.root);
         let root = match merge_defaults(document.root, budget) {
             Ok(root) => root,
             Err(too_many) => {
@@ -78,7 +80,6 @@ impl Manifest {
                 return None;
             }
         };
-        let dedented = dedented_sections(&root);
         let mut schema_findings = Vec::new();
         let failed = Schema::Manifest.validate(&root, &file, &mut schema_findings);
         // A section dedented by one level is read as a workflow of its own: one finding saying
@@ -283,8 +284,18 @@ fn dedented_sections(root: &Node) -> Vec<DedentedSection> {
     let mut previous: Option<String> = None;
     for entry in workflows {
         let name = entry.key.as_str().unwrap_or_default();
-        // A real workflow has a `model` (its own or from `defaults:`, merged in by now).
-        if WORKFLOW_FIELDS.contains(&name) && entry.value.get("model").is_none() {
+        // A real workflow, even one named like a field, is a mapping of workflow fields (its
+        // `model` may come from `defaults:`); a dedented section holds the field's own keys
+        // (`requests_per_month:`) or a plain value (`model: gpt-image-2`).
+        let holds_workflow_fields = entry.value.as_mapping().is_some_and(|fields| {
+            fields.iter().any(|field| {
+                field
+                    .key
+                    .as_str()
+                    .is_some_and(|k| WORKFLOW_FIELDS.contains(&k))
+            })
+        });
+        if WORKFLOW_FIELDS.contains(&name) && !holds_workflow_fields {
             found.push(DedentedSection {
                 name: name.to_owned(),
                 span: Span {

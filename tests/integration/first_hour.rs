@@ -793,6 +793,51 @@ fn a_dedented_section_is_said_once() {
     );
 }
 
+/// The same slip when `defaults:` gives every workflow its `model`: the section is still said
+/// once as what it is (the merge used to give it a `model`, and it passed for a workflow).
+#[test]
+fn a_dedented_section_is_said_once_when_defaults_give_the_model() {
+    let manifest = "version: 1\nproject: m\ndefaults:\n  model: gpt-image-2\nworkflows:\n  hero:\n    request: {size: 1024x1024, quality: low}\n  volume:\n    requests_per_month: 100\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    let report = output.json();
+    assert_eq!(
+        messages_and_help(&report),
+        [
+            ("missing required key `volume` in `hero`".to_owned(), "add `volume:` here".to_owned()),
+            (
+                "`volume` is read as a workflow named `volume`: it is indented at the level of workflow names".to_owned(),
+                "indent `volume:` and everything under it one more level, under `hero`".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        (
+            report["diagnostics"][1]["line"].as_u64(),
+            report["diagnostics"][1]["column"].as_u64()
+        ),
+        (Some(8), Some(3))
+    );
+}
+
+/// Hostile twin: a workflow named like a field whose `model` comes from `defaults:` is a
+/// workflow, priced as any other.
+#[test]
+fn a_workflow_named_like_a_field_with_its_model_from_defaults_is_a_workflow() {
+    let manifest = "version: 1\nproject: m\ndefaults:\n  model: gpt-image-2\nworkflows:\n  volume:\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(0);
+    let report = output.json();
+    assert_eq!(report["workflows"][0]["id"], "m/volume");
+    assert_eq!(report["summary"]["monthly_usd"], "0.59");
+}
+
 /// Hostile twin: a real workflow that happens to be named like a field (it has its `model`) is
 /// a workflow, priced as any other.
 #[test]
