@@ -1329,6 +1329,37 @@ fn windows_runners_install_the_zip_archive() {
     assert!(!root.join("bin/imgcost").exists());
 }
 
+/// Hostile release, Windows: a .zip whose `imgcost.exe` is a link is refused as the .tar.gz is
+/// (zipinfo's listing, before anything is unpacked).
+#[test]
+fn a_windows_zip_whose_binary_is_a_link_is_refused() {
+    let mut runner = Runner::push();
+    let asset = "imgcost-x86_64-pc-windows-msvc.zip";
+    runner.publish(
+        TAG,
+        asset,
+        &[
+            Entry::File(
+                "imgcost-x86_64-pc-windows-msvc/README.md",
+                "# imgcost\n".to_owned(),
+            ),
+            Entry::Link("imgcost-x86_64-pc-windows-msvc/imgcost.exe", "/bin/sh"),
+        ],
+    );
+    runner
+        .set("ACTION_REF", TAG)
+        .set("RUNNER_OS", "Windows")
+        .set("RUNNER_ARCH", "X64");
+    let step = runner.install_prebuilt();
+    step.status(1);
+    assert_eq!(
+        step.stdout,
+        "::error title=imgcost::refusing the prebuilt imgcost v0.1.0: its entry `imgcost-x86_64-pc-windows-msvc/imgcost.exe` is a link or a special file. A corrupt or tampered release is not built around: fix or remove the release, or pin another one\n"
+    );
+    assert!(runner.outputs().is_empty());
+    runner.installed_nothing();
+}
+
 /// Hostile release: an archive that does not match its `.sha256` (replaced after publishing,
 /// or a checksum line for another file) fails the step with an error and installs nothing;
 /// it is not taken for a missing release and built around.
