@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs imgcost for the action. `install.sh release`: downloads the prebuilt binary of the
-# `version` input from the action's GitHub releases and checks its SHA-256; when there is no
-# asset for this runner (or the download fails) it warns and reports installed=false, so the
-# action builds from source instead. `install.sh source`: `cargo install --locked` from the
-# action's own source into IMGCOST_ROOT.
+# Installs imgcost for the action. `install.sh release`: downloads the prebuilt archive of the
+# release the action runs at (the `version` input, else the action's own ref when that is a
+# release tag or the commit of one) as .github/workflows/release.yml publishes it, checks it
+# against its `.sha256` file and installs its binary. No release for this ref or runner: one
+# line (a warning when a release was expected) and installed=false, so the action builds from
+# source. A release that is there but wrong (checksum mismatch, a path leaving the archive's
+# folder, a link, no binary, another version) fails the step: corrupt or tampered is not "none".
+# `install.sh source`: `cargo install --locked` from the action's own source into IMGCOST_ROOT.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -12,56 +15,194 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 action_path=${GITHUB_ACTION_PATH:-$(cd "$here/.." && pwd)}
 
-# The Rust target triple a release asset is built for, or nothing for unsupported runners.
+# A release tag as release.yml is triggered by (`v*`) and validate.sh accepts for `version`.
+tag_pattern='^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$'
+# GitHub's `owner/name`.
+repo_pattern='^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$'
+
+# The Rust target triple the runner's release archive is built for (from the runner's own
+# RUNNER_OS and RUNNER_ARCH, else uname), or nothing for runners the release does not cover.
+runner_os=${RUNNER_OS:-$(uname -s)}
+runner_arch=${RUNNER_ARCH:-$(uname -m)}
 target_triple() {
-  local os arch
-  os=$(uname -s)
-  arch=$(uname -m)
+  local os=$runner_os arch=$runner_arch
   case $arch in
-    x86_64 | amd64) arch=x86_64 ;;
-    arm64 | aarch64) arch=aarch64 ;;
+    X64 | x86_64 | amd64) arch=x86_64 ;;
+    ARM64 | arm64 | aarch64) arch=aarch64 ;;
     *) return 0 ;;
   esac
   case $os in
     Linux) echo "$arch-unknown-linux-musl" ;;
-    Darwin) echo "$arch-apple-darwin" ;;
-    MINGW* | MSYS* | CYGWIN*) echo "$arch-pc-windows-msvc" ;;
+    macOS | Darwin) echo "$arch-apple-darwin" ;;
+    Windows | MINGW* | MSYS* | CYGWIN*)
+      if [[ $arch == x86_64 ]]; then echo "$arch-pc-windows-msvc"; fi
+      ;;
+  esac
+}
+
+# The version of the action's own source (Cargo.toml's package version).
+source_version() {
+  sed -n 's/^version = "\([^"]*\)"$/\1/p' "$action_path/Cargo.toml" 2>/dev/null | head -n 1
+}
+
+# The commit a tag of the action's repository points at (peeled when annotated), from the
+# server's git refs; nothing when the repository cannot be asked.
+tag_commit() {
+  local listing
+  listing=$(GIT_TERMINAL_PROMPT=0 git ls-remote "$server/$repo" "refs/tags/$1" "refs/tags/$1^{}" 2>/dev/null) ||
+    return 0
+  # `git ls-remote` lists the tag, then its peeled commit when it is annotated: the last wins.
+  printf '%s\n' "$listing" | tail -n 1 | cut -f1
+}
+
+# Sets `tag` to the release to install, or leaves it empty after one line saying why the action
+# builds from source.
+resolve_tag() {
+  local ref=${ACTION_REF:-} version
+  if [[ ${INPUT_VERSION:-} == source ]]; then
+    echo "imgcost: \`version: source\`: building imgcost from the action's source"
+  elif [[ -n ${INPUT_VERSION:-} ]]; then
+    tag=v${INPUT_VERSION#v}
+  elif [[ -z $ref ]]; then
+    echo "imgcost: the action runs from a local path or an unknown ref, not a release: building imgcost from source"
+  elif [[ $ref =~ $tag_pattern ]]; then
+    tag=$ref
+  elif [[ $ref =~ ^[0-9a-f]{40}$ && $repo =~ $repo_pattern ]] && version=$(source_version) &&
+    [[ -n $version && $(tag_commit "v$version") == "$ref" ]]; then
+    # Pinned by commit SHA, as the documentation recommends: the commit of release v<version>.
+    tag=v$version
+  else
+    echo "imgcost: the action runs at $(escape_data "$ref"), which is not a release tag or the commit of one: building imgcost from source"
+  fi
+}
+
+tag='' asset='' tmp=''
+# The step's temporary folder (archive, unpacked files) goes whatever the outcome.
+trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
+repo=${RELEASE_REPOSITORY:-}
+server=${GITHUB_SERVER_URL:-https://github.com}
+
+# No usable release for this runner: warn once and let the action build from source.
+fallback() {
+  annotate warning "no prebuilt imgcost $tag for this runner ($1); building it from source instead"
+  set_output installed false
+  exit 0
+}
+
+# A release that is there but not what release.yml publishes: fail, install nothing.
+refuse() {
+  annotate error "refusing the prebuilt imgcost $tag: $1. A corrupt or tampered release is not built around: fix or remove the release, or pin another one"
+  exit 1
+}
+
+# Downloads the archive and its .sha256 into $tmp: gh with a token (private repositories, rate
+# limits), else plain HTTPS (public releases need no token). Fails when either is missing.
+download() {
+  local file
+  if command -v gh >/dev/null 2>&1 && [[ -n ${GH_TOKEN:-} ]]; then
+    gh release download "$tag" --repo "$repo" --dir "$tmp" \
+      --pattern "$asset" --pattern "$asset.sha256" >/dev/null 2>"$tmp/download.log" || return 1
+  else
+    for file in "$asset" "$asset.sha256"; do
+      curl -fsSL --proto '=https' --retry 2 --max-filesize 200000000 -o "$tmp/$file" \
+        "$server/$repo/releases/download/$tag/$file" 2>"$tmp/download.log" || return 1
+    done
+  fi
+  [[ -f $tmp/$asset && -f $tmp/$asset.sha256 ]]
+}
+
+# The archive's entries as `TYPE NAME` lines (TYPE: the first letter of ls's mode, `-` for a
+# regular file), for the checks before anything is unpacked.
+list_entries() {
+  local archive=$1
+  case $archive in
+    *.tar.gz)
+      # GNU tar and bsdtar both start a verbose line with the mode; names come from -t.
+      paste -d ' ' <(tar -tvzf "$archive" | cut -c1) <(tar -tzf "$archive")
+      ;;
+    *.zip)
+      # zipinfo's long listing: a header of two lines, one line per entry, a total line.
+      paste -d ' ' <(unzip -Z "$archive" | sed '1,2d;$d' | cut -c1) <(unzip -Z1 "$archive")
+      ;;
+  esac
+}
+
+unpack() {
+  local archive=$1 into=$2
+  case $archive in
+    *.tar.gz) tar -xzf "$archive" -C "$into" ;;
+    *.zip) unzip -q "$archive" -d "$into" ;;
   esac
 }
 
 release() {
-  local tag=${INPUT_VERSION:?} root=${IMGCOST_RELEASE_ROOT:?}
-  local repo=${RELEASE_REPOSITORY:-${GITHUB_ACTION_REPOSITORY:-${GITHUB_REPOSITORY:-}}}
-  local target asset tmp expected actual binary
-  fallback() {
-    annotate warning "no prebuilt imgcost $tag for this runner ($1); building it from source instead"
+  local target folder binary expected name extra actual entries type entry version root why
+  resolve_tag
+  if [[ -z $tag ]]; then
     set_output installed false
-    exit 0
-  }
-  if [[ -x $root/bin/imgcost || -x $root/bin/imgcost.exe ]]; then
-    echo "imgcost $tag is already in $root"
-  else
-    target=$(target_triple)
-    [[ -n $target ]] || fallback "$(uname -s) $(uname -m) has no release build"
-    [[ -n $repo ]] || fallback "the action's repository is unknown"
-    command -v gh >/dev/null 2>&1 || fallback "the gh CLI is not installed"
-    asset="imgcost-${tag#v}-$target.tar.gz"
-    tmp=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/imgcost-release.XXXXXX")
-    if ! gh release download "$tag" --repo "$repo" --dir "$tmp" \
-      --pattern "$asset" --pattern "$asset.sha256"; then
-      fallback "$repo has no asset $asset in release $tag"
-    fi
-    expected=$(cut -d' ' -f1 <"$tmp/$asset.sha256")
-    actual=$(sha256_stdin <"$tmp/$asset")
-    [[ $expected == "$actual" ]] || fallback "$asset does not match its SHA-256 file"
-    mkdir -p "$tmp/unpacked" "$root/bin"
-    tar -xzf "$tmp/$asset" -C "$tmp/unpacked" || fallback "$asset could not be unpacked"
-    binary=$(find "$tmp/unpacked" -type f \( -name imgcost -o -name imgcost.exe \) | head -n 1)
-    [[ -n $binary ]] || fallback "$asset holds no imgcost binary"
-    cp "$binary" "$root/bin/"
-    chmod +x "$root/bin/$(basename "$binary")"
+    return 0
   fi
-  "$root/bin/imgcost" --version || fallback "the downloaded binary does not run here"
+  target=$(target_triple)
+  [[ -n $target ]] || fallback "$runner_os $runner_arch has no release build"
+  [[ $repo =~ $repo_pattern ]] || fallback "the action's repository is unknown"
+  if [[ $target == *windows* ]]; then
+    asset=imgcost-$target.zip binary=imgcost.exe
+    # Git for Windows (the runners' bash) ships unzip.
+    command -v unzip >/dev/null 2>&1 || fallback "unzip is not installed to unpack $asset"
+  else
+    asset=imgcost-$target.tar.gz binary=imgcost
+  fi
+  folder=imgcost-$target
+  version=${tag#v}
+  root=${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/imgcost/release-$version
+
+  if [[ -f $root/bin/$binary && ! -L $root/bin/$binary ]]; then
+    echo "imgcost $tag is already in $root (a self-hosted runner's tool cache)"
+  else
+    tmp=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/imgcost-release.XXXXXX")
+    if ! download; then
+      why=$(head -n 1 "$tmp/download.log" 2>/dev/null || true)
+      fallback "$repo has no release $tag with the assets $asset and $asset.sha256${why:+: $why}"
+    fi
+
+    # The checksum file is one line `<hex>  <name>`, as sha256sum writes it.
+    [[ $(wc -l <"$tmp/$asset.sha256" | tr -d ' ') == 1 ]] ||
+      refuse "$asset.sha256 is not one sha256sum line"
+    read -r expected name extra <"$tmp/$asset.sha256" || true
+    [[ $expected =~ ^[0-9a-f]{64}$ && ${name#\*} == "$asset" && -z $extra ]] ||
+      refuse "$asset.sha256 is not a sha256sum line for $asset"
+    actual=$(sha256_stdin <"$tmp/$asset")
+    [[ $actual == "$expected" ]] ||
+      refuse "$asset has SHA-256 $actual, its $asset.sha256 says $expected"
+
+    # Before unpacking: every entry is a plain file or folder under $folder/, with no `..`.
+    entries=$(list_entries "$tmp/$asset") || refuse "$asset is not a readable archive"
+    [[ -n $entries ]] || refuse "$asset is empty"
+    while IFS= read -r entry; do
+      type=${entry%% *} name=${entry#* }
+      [[ $name =~ ^$folder(/[A-Za-z0-9_.-]+)*/?$ && /$name/ != */../* ]] ||
+        refuse "its entry \`$(escape_data "$name")\` is outside $folder/"
+      [[ $type == - || $type == d ]] ||
+        refuse "its entry \`$(escape_data "$name")\` is a link or a special file"
+    done <<<"$entries"
+    mkdir "$tmp/unpacked"
+    unpack "$tmp/$asset" "$tmp/unpacked" || refuse "$asset could not be unpacked"
+    if [[ -n $(find "$tmp/unpacked" ! -type f ! -type d) ]]; then
+      refuse "$asset holds a link or a special file"
+    fi
+    [[ -f $tmp/unpacked/$folder/$binary ]] || refuse "$asset holds no $folder/$binary"
+
+    chmod +x "$tmp/unpacked/$folder/$binary"
+    if ! actual=$("$tmp/unpacked/$folder/$binary" --version 2>/dev/null); then
+      fallback "the $target binary does not run here"
+    fi
+    [[ $actual == "imgcost $version" ]] ||
+      refuse "its binary says \`$(escape_data "$actual")\`, not \`imgcost $version\`"
+    mkdir -p "$root/bin"
+    cp "$tmp/unpacked/$folder/$binary" "$root/bin/$binary"
+    echo "imgcost: installed the prebuilt $asset of release $tag (SHA-256 $expected)"
+  fi
+  "$root/bin/$binary" --version
   set_output installed true
   set_output root "$root"
 }
@@ -73,7 +214,7 @@ source_build() {
     return 0
   fi
   if ! command -v cargo >/dev/null 2>&1; then
-    annotate error "cargo is not installed: set up Rust before imgcost (e.g. dtolnay/rust-toolchain), or set the \`version\` input to use a prebuilt release"
+    annotate error "cargo is not installed: set up Rust before imgcost (e.g. dtolnay/rust-toolchain), or pin the action to a release tag (or set the \`version\` input) to use a prebuilt binary"
     exit 1
   fi
   echo "::group::cargo install imgcost from $action_path"

@@ -64,8 +64,9 @@ case ${INPUT_FAIL_ON:-error} in
   *) bad fail-on "\`${INPUT_FAIL_ON}\` is not one of \`error\`, \`warning\`, \`never\`" ;;
 esac
 
-if [[ -n ${INPUT_VERSION:-} && ! $INPUT_VERSION =~ ^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
-  bad version "\`$INPUT_VERSION\` is not a release tag such as \`v0.1.0\` (leave it empty to build from source)"
+if [[ -n ${INPUT_VERSION:-} && $INPUT_VERSION != source &&
+  ! $INPUT_VERSION =~ ^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
+  bad version "\`$INPUT_VERSION\` is not a release tag such as \`v0.1.0\`, or \`source\` (leave it empty for the release the action is pinned to)"
 fi
 
 if [[ -n ${INPUT_AS_OF:-} && ! $INPUT_AS_OF =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]]; then
@@ -98,6 +99,3 @@ arch=${RUNNER_ARCH:-$(uname -m)}
 tools=${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}
 set_output root "$tools/imgcost/source-$hash"
 set_output cache-key "imgcost-$os-$arch-$hash"
-if [[ -n ${INPUT_VERSION:-} ]]; then
-  set_output release-root "$tools/imgcost/release-${INPUT_VERSION#v}"
-fi

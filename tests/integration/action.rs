@@ -7,8 +7,9 @@
 //! first on `PATH` that records its arguments and answers as the GitHub API would: no comment
 //! yet (POST), an existing marked comment (PATCH of that id, once GraphQL's viewer, the token's
 //! own login, is its author), a marked comment by someone else (POST), or a read-only token
-//! (403, so the comment goes to the job summary); for `version:` it serves a release asset, a
-//! missing one or a corrupt one. A fake `cargo` stands in for the build from source. Unix only: the scripts
+//! (403, so the comment goes to the job summary); for the prebuilt install it serves the
+//! releases of a temporary folder, as a fake `curl` does without a token. A fake `cargo`
+//! stands in for the build from source. Unix only: the scripts
 //! are bash, the fakes are executable scripts.
 
 #![cfg(unix)]
@@ -79,27 +80,24 @@ const FAKE_GH: &str = r#"#!/usr/bin/env bash
 printf '%s\n' "$*" >>"$FAKE_GH_DIR/calls.log"
 printf '%s\n' "${GH_TOKEN:-}" >>"$FAKE_GH_DIR/tokens.log"
 if [[ $1 == release && $2 == download ]]; then
-  # A release whose assets are the real imgcost, packed as a release would pack it.
-  dir= asset=
+  # A published release is a folder FAKE_RELEASES/<tag>/ of assets: copy the ones asked for.
+  tag=$3 dir= patterns=() found=0
   while (($#)); do
     case $1 in
       --dir) dir=$2; shift ;;
-      --pattern) asset=${asset:-$2}; shift ;;
+      --pattern) patterns+=("$2"); shift ;;
     esac
     shift
   done
-  case ${FAKE_GH_RELEASE:-absent} in
-    absent) echo 'release not found' >&2; exit 1 ;;
-    present | corrupt)
-      stage=$(mktemp -d)
-      cp "$FAKE_IMGCOST" "$stage/imgcost"
-      tar -czf "$dir/$asset" -C "$stage" imgcost
-      { sha256sum "$dir/$asset" 2>/dev/null || shasum -a 256 "$dir/$asset"; } |
-        cut -d' ' -f1 >"$dir/$asset.sha256"
-      if [[ $FAKE_GH_RELEASE == corrupt ]]; then echo 0000 >"$dir/$asset.sha256"; fi
-      exit 0
-      ;;
-  esac
+  if [[ ! -d $FAKE_RELEASES/$tag ]]; then echo 'release not found' >&2; exit 1; fi
+  for pattern in "${patterns[@]}"; do
+    if [[ -f $FAKE_RELEASES/$tag/$pattern ]]; then
+      cp "$FAKE_RELEASES/$tag/$pattern" "$dir/"
+      found=1
+    fi
+  done
+  if ((found == 0)); then echo 'no assets match the file pattern' >&2; exit 1; fi
+  exit 0
 fi
 if [[ $1 == api && $2 == graphql ]]; then
   # The token's own account, as GraphQL's viewer gives it (FAKE_GH_VIEWER, or an error).
@@ -141,6 +139,28 @@ case "$FAKE_GH_MODE:$method" in
   *:PATCH) echo '{"id":4242,"html_url":"https://github.com/acme/shop/pull/7#issuecomment-4242"}' ;;
   *) echo "fake gh: unexpected $FAKE_GH_MODE:$method" >&2; exit 1 ;;
 esac
+"#;
+
+/// Stand-in for curl: serves `https://github.com/acme/imgcost/releases/download/<tag>/<asset>`
+/// from FAKE_RELEASES/<tag>/<asset>, and answers 404 (exit 22, as `curl -f`) for anything else.
+const FAKE_CURL: &str = r#"#!/usr/bin/env bash
+printf '%s\n' "$*" >>"$FAKE_GH_DIR/curl.log"
+out= url=
+while (($#)); do
+  case $1 in
+    -o) out=$2; shift ;;
+    --proto | --retry | --max-filesize) shift ;;
+    -*) ;;
+    *) url=$1 ;;
+  esac
+  shift
+done
+path=${url#https://github.com/acme/imgcost/releases/download/}
+if [[ $path == "$url" || ! -f $FAKE_RELEASES/$path ]]; then
+  echo 'curl: (22) The requested URL returned error: 404' >&2
+  exit 22
+fi
+cp "$FAKE_RELEASES/$path" "$out"
 "#;
 
 /// Stand-in for cargo: records its arguments and "installs" the real imgcost into `--root`.
@@ -269,9 +289,11 @@ impl Runner {
     fn new(dir: tempfile::TempDir, base: String, event_name: &str, event: &Value, gh: Gh) -> Self {
         let root = dir.path();
         let fake_bin = root.join("fake-bin");
-        write(&fake_bin.join("gh"), FAKE_GH);
-        std::fs::set_permissions(fake_bin.join("gh"), std::fs::Permissions::from_mode(0o755))
-            .expect("chmod");
+        for (name, script) in [("gh", FAKE_GH), ("curl", FAKE_CURL)] {
+            write(&fake_bin.join(name), script);
+            std::fs::set_permissions(fake_bin.join(name), std::fs::Permissions::from_mode(0o755))
+                .expect("chmod");
+        }
         let gh_dir = root.join("gh");
         std::fs::create_dir_all(&gh_dir).expect("mkdir");
         let runner_temp = root.join("runner-temp");
@@ -316,6 +338,7 @@ impl Runner {
             ("RUNNER_OS", "Linux".to_owned()),
             ("RUNNER_ARCH", "X64".to_owned()),
             ("FAKE_GH_DIR", gh_dir.display().to_string()),
+            ("FAKE_RELEASES", p("releases")),
             ("FAKE_GH_MODE", gh.mode().to_owned()),
             // GraphQL's viewer for the workflow's GITHUB_TOKEN; its REST comments show
             // `github-actions[bot]`.
@@ -869,9 +892,13 @@ fn good_inputs_give_the_install_root_and_cache_key() {
     runner
         .set("INPUT_POLICY", "policies/a.yaml\npolicies/b.yaml")
         .set("INPUT_FAIL_ON", "warning")
-        .set("INPUT_VERSION", "v0.1.0")
         .set("INPUT_POLICY_REF", "origin/main");
-    runner.script("validate.sh").status(0);
+    // `version`: a release tag, with or without its `v`, or `source`.
+    for version in ["0.2.0", "v1.0.0-rc.1", "source", "v0.1.0"] {
+        write(&runner.path("output"), "");
+        runner.set("INPUT_VERSION", version);
+        runner.script("validate.sh").status(0);
+    }
     let root = runner.output("root");
     let key = runner.output("cache-key");
     let tool_cache = runner.path("tool-cache").display().to_string();
@@ -882,77 +909,564 @@ fn good_inputs_give_the_install_root_and_cache_key() {
     assert!(key.starts_with("imgcost-Linux-X64-"), "{key}");
     assert_eq!(key.len(), "imgcost-Linux-X64-".len() + 20, "{key}");
     assert!(root.ends_with(&key["imgcost-Linux-X64-".len()..]));
-    assert_eq!(
-        runner.output("release-root"),
-        format!("{tool_cache}/imgcost/release-0.1.0")
-    );
 }
 
-/// The asset name a release has for this machine.
-fn release_asset(version: &str) -> String {
-    let os = if cfg!(target_os = "macos") {
-        "apple-darwin"
-    } else {
-        "unknown-linux-musl"
-    };
-    format!("imgcost-{version}-{}-{os}.tar.gz", std::env::consts::ARCH)
+/// The release the action is pinned to in these tests, and the archive of the simulated runner
+/// (Linux X64).
+const TAG: &str = "v0.1.0";
+const LINUX: &str = "imgcost-x86_64-unknown-linux-musl.tar.gz";
+const LINUX_FOLDER: &str = "imgcost-x86_64-unknown-linux-musl";
+
+/// A stand-in for the released binary: a script that answers `--version` as imgcost does.
+fn stand_in(version_line: &str) -> String {
+    format!("#!/bin/sh\necho '{version_line}'\n")
+}
+
+/// One entry of a release archive, by its path in the archive.
+enum Entry {
+    File(&'static str, String),
+    Link(&'static str, &'static str),
+}
+
+/// What release.yml packs in `imgcost-<target>/`, with a stand-in binary for VERSION.
+fn release_entries(folder: &'static str, binary: &'static str, version: &str) -> Vec<Entry> {
+    let path = |name: &str| -> &'static str { format!("{folder}/{name}").leak() };
+    vec![
+        Entry::File(path(binary), stand_in(&format!("imgcost {version}"))),
+        Entry::File(path("README.md"), "# imgcost\n".to_owned()),
+        Entry::File(path("LICENSE-MIT"), "MIT\n".to_owned()),
+        Entry::File(path("LICENSE-APACHE"), "Apache-2.0\n".to_owned()),
+    ]
 }
 
 impl Runner {
-    fn install_release(&mut self, release: &str) -> Step {
-        let root = self.path("tool-cache/imgcost/release-0.1.0");
-        let imgcost = crate::test::binary().display().to_string();
-        self.set("INPUT_VERSION", "v0.1.0")
-            .set("IMGCOST_RELEASE_ROOT", &root.display().to_string())
-            .set("RELEASE_REPOSITORY", "acme/imgcost")
-            .set("FAKE_GH_RELEASE", release)
-            .set("FAKE_IMGCOST", &imgcost);
+    /// Publishes ASSET in the release TAG (a folder the fake gh and curl serve), packed from
+    /// ENTRIES as release.yml packs it, with its `.sha256` beside it; returns that SHA-256.
+    fn publish(&self, tag: &str, asset: &str, entries: &[Entry]) -> String {
+        let work = self.path("stage").join(asset).join("work");
+        let mut top = Vec::new();
+        for entry in entries {
+            let name = match entry {
+                Entry::File(name, text) => {
+                    write(&work.join(name), text);
+                    std::fs::set_permissions(
+                        work.join(name),
+                        std::fs::Permissions::from_mode(0o755),
+                    )
+                    .expect("chmod");
+                    name
+                }
+                Entry::Link(name, target) => {
+                    let link = work.join(name);
+                    std::fs::create_dir_all(link.parent().expect("parent")).expect("mkdir");
+                    std::os::unix::fs::symlink(target, link).expect("symlink");
+                    name
+                }
+            };
+            // Pack the top folder (as release.yml does), or a `../` path as it is.
+            let packed = if name.starts_with("../") {
+                (*name).to_owned()
+            } else {
+                name.split('/').next().expect("name").to_owned()
+            };
+            if !top.contains(&packed) {
+                top.push(packed);
+            }
+        }
+        let release = self.path("releases").join(tag);
+        std::fs::create_dir_all(&release).expect("mkdir");
+        let archive = release.join(asset);
+        let mut pack = if asset.ends_with(".zip") {
+            let mut zip = Command::new("zip");
+            zip.arg("-qry").arg(&archive);
+            zip
+        } else {
+            // -P keeps a `../` name as it is instead of stripping it.
+            let mut tar = Command::new("tar");
+            tar.arg("-P").arg("-czf").arg(&archive);
+            tar
+        };
+        let status = pack.current_dir(&work).args(&top).status().expect("pack");
+        assert!(status.success(), "packing {asset}");
+        // The checksum file as release.yml writes it: `sha256sum ASSET >ASSET.sha256`.
+        let status = Command::new("bash")
+            .args([
+                "-c",
+                r#"{ sha256sum "$1" 2>/dev/null || shasum -a 256 "$1"; } >"$1.sha256""#,
+                "-",
+                asset,
+            ])
+            .current_dir(&release)
+            .status()
+            .expect("sha256sum");
+        assert!(status.success());
+        let line = read(&release.join(format!("{asset}.sha256")));
+        assert_eq!(line, format!("{}  {asset}\n", &line[..64]));
+        line[..64].to_owned()
+    }
+
+    /// Publishes the release TAG's Linux archive as release.yml makes it.
+    fn publish_linux(&self, tag: &str) -> String {
+        let version = tag.trim_start_matches('v');
+        self.publish(
+            tag,
+            LINUX,
+            &release_entries(LINUX_FOLDER, "imgcost", version),
+        )
+    }
+
+    /// The action's prebuilt step: `install.sh release` for the action's own repository.
+    fn install_prebuilt(&mut self) -> Step {
+        self.set("RELEASE_REPOSITORY", "acme/imgcost");
         self.script_with("install.sh", &["release".to_owned()])
+    }
+
+    /// Where the prebuilt step installs release VERSION.
+    fn release_root(&self, version: &str) -> PathBuf {
+        self.path(&format!("tool-cache/imgcost/release-{version}"))
+    }
+
+    fn curl_calls(&self) -> Vec<String> {
+        read(&self.path("gh/curl.log"))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Nothing installed and nothing left in RUNNER_TEMP (no archive, no unpacked file).
+    #[track_caller]
+    fn installed_nothing(&self) {
+        assert!(!self.path("tool-cache/imgcost").exists());
+        let left: Vec<_> = std::fs::read_dir(self.path("runner-temp"))
+            .expect("runner temp")
+            .map(|entry| entry.expect("entry").path())
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }
 
-#[test]
-fn version_downloads_the_release_asset_and_checks_its_sha256() {
-    let mut runner = Runner::push();
-    runner
-        .install_release("present")
-        .status(0)
-        .stdout_has("imgcost 0.1.0");
-    let root = runner.path("tool-cache/imgcost/release-0.1.0");
-    assert_eq!(runner.output("installed"), "true");
-    assert_eq!(runner.output("root"), root.display().to_string());
-    assert!(root.join("bin/imgcost").is_file());
-    let asset = release_asset("0.1.0");
-    let calls = runner.gh_calls();
-    assert_eq!(calls.len(), 1, "{calls:?}");
-    assert!(
-        calls[0].starts_with("release download v0.1.0 --repo acme/imgcost --dir "),
-        "{calls:?}"
-    );
-    assert!(
-        calls[0].ends_with(&format!("--pattern {asset} --pattern {asset}.sha256")),
-        "{calls:?}"
-    );
+/// Runs FILE with no argument but `--version` and returns its stdout.
+fn version_of(file: &Path) -> String {
+    let output = Command::new(file).arg("--version").output().expect("run");
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The default: pinned at a release tag, the action installs that release's archive (gh, with
+/// the workflow's token) after checking its SHA-256, and says so in one line.
 #[test]
-fn version_without_a_usable_asset_warns_and_builds_from_source() {
-    for (release, why) in [
-        ("absent", "has no asset"),
-        ("corrupt", "does not match its SHA-256 file"),
+fn a_release_tag_ref_installs_the_prebuilt_archive_of_that_release() {
+    let mut runner = Runner::push();
+    let sha256 = runner.publish_linux(TAG);
+    runner.set("ACTION_REF", TAG);
+    let step = runner.install_prebuilt();
+    step.status(0);
+    assert_eq!(
+        step.stdout,
+        format!(
+            "imgcost: installed the prebuilt {LINUX} of release v0.1.0 (SHA-256 {sha256})\nimgcost 0.1.0\n"
+        )
+    );
+    let root = runner.release_root("0.1.0");
+    assert_eq!(
+        runner.outputs(),
+        [
+            ("installed".to_owned(), "true".to_owned()),
+            ("root".to_owned(), root.display().to_string()),
+        ]
+    );
+    assert_eq!(version_of(&root.join("bin/imgcost")), "imgcost 0.1.0\n");
+    let calls = runner.gh_calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let download = format!(
+        "release download v0.1.0 --repo acme/imgcost --dir {}/imgcost-release.",
+        runner.path("runner-temp").display()
+    );
+    assert!(calls[0].starts_with(&download), "{calls:?}");
+    assert!(
+        calls[0].ends_with(&format!("--pattern {LINUX} --pattern {LINUX}.sha256")),
+        "{calls:?}"
+    );
+    assert!(runner.curl_calls().is_empty());
+
+    // A self-hosted runner's tool cache keeps it: the next run downloads nothing.
+    write(&runner.path("output"), "");
+    runner
+        .install_prebuilt()
+        .status(0)
+        .stdout_has("imgcost v0.1.0 is already in");
+    assert_eq!(runner.gh_calls().len(), 1);
+    assert_eq!(runner.output("installed"), "true");
+}
+
+/// `version` overrides the action's ref (with or without its `v`); without a token (or gh) the
+/// archive comes over plain HTTPS from the release's download address.
+#[test]
+fn the_version_input_overrides_the_ref_and_https_needs_no_token() {
+    let mut runner = Runner::push();
+    runner.publish_linux(TAG);
+    runner.publish_linux("v0.2.0");
+    runner
+        .set("ACTION_REF", TAG)
+        .set("INPUT_VERSION", "0.2.0")
+        .set("GH_TOKEN", "");
+    runner
+        .install_prebuilt()
+        .status(0)
+        .stdout_has("of release v0.2.0");
+    let root = runner.release_root("0.2.0");
+    assert_eq!(runner.output("root"), root.display().to_string());
+    assert_eq!(version_of(&root.join("bin/imgcost")), "imgcost 0.2.0\n");
+    assert!(runner.gh_calls().is_empty());
+    let calls = runner.curl_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let temp = runner.path("runner-temp").display().to_string();
+    for (call, file) in calls
+        .iter()
+        .zip([LINUX.to_owned(), format!("{LINUX}.sha256")])
+    {
+        let (start, end) = call.split_once("/imgcost-release.").expect("temp folder");
+        assert_eq!(
+            start,
+            format!("-fsSL --proto =https --retry 2 --max-filesize 200000000 -o {temp}")
+        );
+        assert!(
+            end.ends_with(&format!(
+                "/{file} https://github.com/acme/imgcost/releases/download/v0.2.0/{file}"
+            )),
+            "{call}"
+        );
+    }
+}
+
+/// Pinned by a full commit SHA, as the documentation recommends: the commit of the release tag
+/// of the action's own version installs that release; any other commit builds from source.
+#[test]
+fn a_commit_pin_installs_the_release_whose_tag_is_at_that_commit() {
+    let mut runner = Runner::push();
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    runner.publish_linux(&tag);
+    let server = runner.path("server");
+    let action = server.join("acme/imgcost");
+    write(&action.join("README.md"), "imgcost\n");
+    git(&action, &["init", "-q", "-b", "main"]);
+    git(&action, &["add", "."]);
+    git(&action, &["commit", "-qm", "release"]);
+    git(&action, &["tag", "-a", "-m", "release", &tag]);
+    let tagged = git(&action, &["rev-parse", "HEAD"]);
+    git(&action, &["commit", "-q", "--allow-empty", "-m", "later"]);
+    let later = git(&action, &["rev-parse", "HEAD"]);
+    runner.set("GITHUB_SERVER_URL", &format!("file://{}", server.display()));
+
+    runner.set("ACTION_REF", &tagged);
+    runner
+        .install_prebuilt()
+        .status(0)
+        .stdout_has(&format!("of release {tag} (SHA-256 "));
+    assert_eq!(runner.output("installed"), "true");
+
+    let mut runner = Runner::push();
+    runner.publish_linux(&tag);
+    runner
+        .set("GITHUB_SERVER_URL", &format!("file://{}", server.display()))
+        .set("ACTION_REF", &later);
+    let step = runner.install_prebuilt();
+    step.status(0);
+    assert_eq!(
+        step.stdout,
+        format!(
+            "imgcost: the action runs at {later}, which is not a release tag or the commit of one: building imgcost from source\n"
+        )
+    );
+    assert_eq!(runner.output("installed"), "false");
+    assert!(runner.gh_calls().is_empty());
+}
+
+/// A branch, or the action run from a path (`uses: ./`, no ref), has no release, and
+/// `version: source` asks for none: one plain line, no warning, no download, installed=false
+/// (the action then builds from source).
+#[test]
+fn a_branch_or_a_local_action_builds_from_source_with_one_line() {
+    for (reference, version, line) in [
+        (
+            "main",
+            "",
+            "imgcost: the action runs at main, which is not a release tag or the commit of one: building imgcost from source\n",
+        ),
+        (
+            "",
+            "",
+            "imgcost: the action runs from a local path or an unknown ref, not a release: building imgcost from source\n",
+        ),
+        (
+            TAG,
+            "source",
+            "imgcost: `version: source`: building imgcost from the action's source\n",
+        ),
     ] {
         let mut runner = Runner::push();
+        runner.publish_linux(TAG);
         runner
-            .install_release(release)
-            .status(0)
-            .stdout_has("::warning title=imgcost::no prebuilt imgcost v0.1.0 for this runner")
-            .stdout_has(why)
-            .stdout_has("building it from source instead");
-        assert_eq!(runner.output("installed"), "false", "{release}");
-        let outputs = runner.outputs();
-        assert!(outputs.iter().all(|(k, _)| k != "root"), "{outputs:?}");
-        let binary = runner.path("tool-cache/imgcost/release-0.1.0/bin/imgcost");
-        assert!(!binary.exists(), "{release}");
+            .set("ACTION_REF", reference)
+            .set("INPUT_VERSION", version);
+        let step = runner.install_prebuilt();
+        step.status(0);
+        assert_eq!(step.stdout, line);
+        assert_eq!(step.stderr, "");
+        assert_eq!(
+            runner.outputs(),
+            [("installed".to_owned(), "false".to_owned())]
+        );
+        assert!(runner.gh_calls().is_empty());
+        assert!(runner.curl_calls().is_empty());
+        runner.installed_nothing();
+    }
+}
+
+/// No release, no asset for this runner, no checksum beside it, or a runner the release does
+/// not cover: one warning, installed=false, and the action builds from source.
+#[test]
+fn a_missing_release_or_asset_warns_once_and_builds_from_source() {
+    let missing = |why: &str| {
+        format!(
+            "::warning title=imgcost::no prebuilt imgcost v0.1.0 for this runner ({why}); building it from source instead\n"
+        )
+    };
+    let assets = format!("the assets {LINUX} and {LINUX}.sha256");
+    // What each case publishes or changes on the runner before the step runs.
+    type Arrange = fn(&mut Runner);
+    let cases: [(&str, Arrange, String); 5] = [
+        (
+            "no release",
+            |_| {},
+            missing(&format!(
+                "acme/imgcost has no release v0.1.0 with {assets}: release not found"
+            )),
+        ),
+        (
+            "only a macOS asset",
+            |runner| {
+                runner.publish(
+                    TAG,
+                    "imgcost-aarch64-apple-darwin.tar.gz",
+                    &release_entries("imgcost-aarch64-apple-darwin", "imgcost", "0.1.0"),
+                );
+            },
+            missing(&format!(
+                "acme/imgcost has no release v0.1.0 with {assets}: no assets match the file pattern"
+            )),
+        ),
+        (
+            "no checksum file",
+            |runner| {
+                runner.publish_linux(TAG);
+                std::fs::remove_file(runner.path(&format!("releases/{TAG}/{LINUX}.sha256")))
+                    .expect("rm");
+            },
+            missing(&format!("acme/imgcost has no release v0.1.0 with {assets}")),
+        ),
+        (
+            "no token: a 404 over HTTPS",
+            |runner| {
+                runner.set("GH_TOKEN", "");
+            },
+            missing(&format!(
+                "acme/imgcost has no release v0.1.0 with {assets}: curl: (22) The requested URL returned error: 404"
+            )),
+        ),
+        (
+            "Windows on ARM",
+            |runner| {
+                runner.publish_linux(TAG);
+                runner
+                    .set("RUNNER_OS", "Windows")
+                    .set("RUNNER_ARCH", "ARM64");
+            },
+            missing("Windows ARM64 has no release build"),
+        ),
+    ];
+    for (case, arrange, warning) in cases {
+        let mut runner = Runner::push();
+        runner.set("ACTION_REF", TAG);
+        arrange(&mut runner);
+        let step = runner.install_prebuilt();
+        step.status(0);
+        assert_eq!(step.stdout, warning, "{case}");
+        assert_eq!(
+            runner.outputs(),
+            [("installed".to_owned(), "false".to_owned())],
+            "{case}"
+        );
+        runner.installed_nothing();
+    }
+}
+
+/// Windows runners get the .zip release.yml makes for them, with `imgcost.exe` in it (unpacked
+/// with unzip, as Git Bash has it; a stand-in script here).
+#[test]
+fn windows_runners_install_the_zip_archive() {
+    let mut runner = Runner::push();
+    let asset = "imgcost-x86_64-pc-windows-msvc.zip";
+    let sha256 = runner.publish(
+        TAG,
+        asset,
+        &release_entries("imgcost-x86_64-pc-windows-msvc", "imgcost.exe", "0.1.0"),
+    );
+    runner
+        .set("ACTION_REF", TAG)
+        .set("RUNNER_OS", "Windows")
+        .set("RUNNER_ARCH", "X64");
+    let step = runner.install_prebuilt();
+    step.status(0);
+    assert_eq!(
+        step.stdout,
+        format!(
+            "imgcost: installed the prebuilt {asset} of release v0.1.0 (SHA-256 {sha256})\nimgcost 0.1.0\n"
+        )
+    );
+    let root = runner.release_root("0.1.0");
+    assert_eq!(runner.output("root"), root.display().to_string());
+    assert_eq!(version_of(&root.join("bin/imgcost.exe")), "imgcost 0.1.0\n");
+    assert!(!root.join("bin/imgcost").exists());
+}
+
+/// Hostile release, Windows: a .zip whose `imgcost.exe` is a link is refused as the .tar.gz is
+/// (zipinfo's listing, before anything is unpacked).
+#[test]
+fn a_windows_zip_whose_binary_is_a_link_is_refused() {
+    let mut runner = Runner::push();
+    let asset = "imgcost-x86_64-pc-windows-msvc.zip";
+    runner.publish(
+        TAG,
+        asset,
+        &[
+            Entry::File(
+                "imgcost-x86_64-pc-windows-msvc/README.md",
+                "# imgcost\n".to_owned(),
+            ),
+            Entry::Link("imgcost-x86_64-pc-windows-msvc/imgcost.exe", "/bin/sh"),
+        ],
+    );
+    runner
+        .set("ACTION_REF", TAG)
+        .set("RUNNER_OS", "Windows")
+        .set("RUNNER_ARCH", "X64");
+    let step = runner.install_prebuilt();
+    step.status(1);
+    assert_eq!(
+        step.stdout,
+        "::error title=imgcost::refusing the prebuilt imgcost v0.1.0: its entry `imgcost-x86_64-pc-windows-msvc/imgcost.exe` is a link or a special file. A corrupt or tampered release is not built around: fix or remove the release, or pin another one\n"
+    );
+    assert!(runner.outputs().is_empty());
+    runner.installed_nothing();
+}
+
+/// Hostile release: an archive that does not match its `.sha256` (replaced after publishing,
+/// or a checksum line for another file) fails the step with an error and installs nothing;
+/// it is not taken for a missing release and built around.
+#[test]
+fn a_release_that_fails_its_checksum_fails_the_step_and_installs_nothing() {
+    let refused = |why: &str| {
+        format!(
+            "::error title=imgcost::refusing the prebuilt imgcost v0.1.0: {why}. A corrupt or tampered release is not built around: fix or remove the release, or pin another one\n"
+        )
+    };
+    let zeros = "0".repeat(64);
+    let checksum = format!("releases/{TAG}/{LINUX}.sha256");
+    let cases: [(&str, String, String); 3] = [
+        (
+            "another hash",
+            format!("{zeros}  {LINUX}\n"),
+            format!("{LINUX} has SHA-256 <actual>, its {LINUX}.sha256 says {zeros}"),
+        ),
+        (
+            "another file's line",
+            format!("{zeros}  imgcost-aarch64-apple-darwin.tar.gz\n"),
+            format!("{LINUX}.sha256 is not a sha256sum line for {LINUX}"),
+        ),
+        (
+            "two lines",
+            format!("{zeros}  {LINUX}\n{zeros}  {LINUX}\n"),
+            format!("{LINUX}.sha256 is not one sha256sum line"),
+        ),
+    ];
+    for (case, line, why) in cases {
+        let mut runner = Runner::push();
+        let actual = runner.publish_linux(TAG);
+        write(&runner.path(&checksum), &line);
+        runner.set("ACTION_REF", TAG);
+        let step = runner.install_prebuilt();
+        step.status(1);
+        assert_eq!(
+            step.stdout,
+            refused(&why.replace("<actual>", &actual)),
+            "{case}"
+        );
+        assert!(runner.outputs().is_empty(), "{case}");
+        runner.installed_nothing();
+    }
+}
+
+/// Hostile release: an archive whose `imgcost` is a link, with an entry outside its folder
+/// (`../x`), without the binary, or whose binary is another version is refused before anything
+/// is installed; nothing is written outside the step's temporary folder, which is removed.
+#[test]
+fn a_release_archive_with_a_link_an_escaping_path_or_no_binary_is_refused() {
+    let binary: &'static str = "imgcost-x86_64-unknown-linux-musl/imgcost";
+    let readme = || {
+        Entry::File(
+            "imgcost-x86_64-unknown-linux-musl/README.md",
+            "# imgcost\n".to_owned(),
+        )
+    };
+    let cases: Vec<(&str, Vec<Entry>, String)> = vec![
+        (
+            "imgcost is a link",
+            vec![readme(), Entry::Link(binary, "/bin/sh")],
+            format!("its entry `{binary}` is a link or a special file"),
+        ),
+        (
+            "an entry ../x",
+            {
+                let mut entries = release_entries(LINUX_FOLDER, "imgcost", "0.1.0");
+                entries.push(Entry::File("../x", stand_in("escaped")));
+                entries
+            },
+            format!("its entry `../x` is outside {LINUX_FOLDER}/"),
+        ),
+        (
+            "an entry in another folder",
+            vec![
+                readme(),
+                Entry::File("bin/imgcost", stand_in("imgcost 0.1.0")),
+            ],
+            format!("its entry `bin/` is outside {LINUX_FOLDER}/"),
+        ),
+        (
+            "no binary",
+            vec![readme()],
+            format!("{LINUX} holds no {binary}"),
+        ),
+        (
+            "another version",
+            vec![readme(), Entry::File(binary, stand_in("imgcost 6.6.6"))],
+            "its binary says `imgcost 6.6.6`, not `imgcost 0.1.0`".to_owned(),
+        ),
+    ];
+    for (case, entries, why) in cases {
+        let mut runner = Runner::push();
+        runner.publish(TAG, LINUX, &entries);
+        runner.set("ACTION_REF", TAG);
+        let step = runner.install_prebuilt();
+        step.status(1);
+        assert_eq!(
+            step.stdout,
+            format!(
+                "::error title=imgcost::refusing the prebuilt imgcost v0.1.0: {why}. A corrupt or tampered release is not built around: fix or remove the release, or pin another one\n"
+            ),
+            "{case}"
+        );
+        assert!(runner.outputs().is_empty(), "{case}");
+        runner.installed_nothing();
     }
 }
 
