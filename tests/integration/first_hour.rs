@@ -153,6 +153,48 @@ fn schemas_have_a_versioned_address_in_this_repository() {
     )));
 }
 
+/// Install instructions name only the version this build is: every pin of imgcost in the
+/// README, the integration docs and the examples (`rev: v…`, `imgcost==…`, `@v…`, `--tag v…`,
+/// release downloads) is this crate's version, so a version bump cannot leave one pointing
+/// at a release that is not made.
+#[test]
+fn install_instructions_pin_this_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    let markers = [
+        "rev: v",
+        "imgcost==",
+        "imgcost/imgcost@v",
+        "--tag v",
+        "releases/download/v",
+        "imgcost/imgcost/v",
+    ];
+    let mut pins = 0;
+    for file in [
+        "README.md",
+        "docs/integrations.md",
+        "examples/pre-commit-config.yaml",
+        "examples/pre-commit-prebuilt.yaml",
+        "examples/github/imgcost-check.yml",
+    ] {
+        let text = std::fs::read_to_string(repo().join(file)).expect(file);
+        for marker in markers {
+            for (at, _) in text.match_indices(marker) {
+                let rest = &text[at + marker.len()..];
+                let pinned: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+                    .collect();
+                let pinned = pinned.trim_end_matches('.');
+                if pinned.starts_with(|c: char| c.is_ascii_digit()) {
+                    assert_eq!(pinned, version, "{file}: {marker}{pinned}");
+                    pins += 1;
+                }
+            }
+        }
+    }
+    assert!(pins >= 12, "only {pins} pins found");
+}
+
 const CHAT_MANIFEST: &str = "version: 1\nproject: chat\nworkflows:\n  avatars:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
 
 const MODELS_POLICY: &str =
