@@ -15,6 +15,12 @@ use crate::foundation::{LineColumn, Rule, Severity, SourceFile};
 
 use crate::yaml::Span;
 
+/// `count` and the noun, in the plural unless one: "1 fixture", "2 fixtures".
+#[must_use]
+pub fn counted(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}
+
 /// `text` with control characters, and the bidirectional controls that reorder what a terminal
 /// shows, written as escapes (`\u{1b}`). Messages quote keys and values from the manifest, and a
 /// double-quoted YAML string can hold any character through its escapes (`"\e[31m"`); file

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::checks::{self, WorkflowContext};
 use super::{PolicySet, kept};
-use crate::foundation::{Diagnostic, Exempted, Label, Severity, Stage, sort_and_dedup};
+use crate::foundation::{Diagnostic, Exempted, Label, Severity, Stage, counted, sort_and_dedup};
 use crate::report::Report;
 use crate::rules;
 
@@ -213,15 +213,22 @@ fn omitted_note(
     Diagnostic::new(
         &rules::IC007,
         format!(
-            "{} more findings {scope} are not shown ({} errors, {} warnings, {} notes{exempted}); {limit}",
-            dropped.len(),
-            by_severity.errors,
-            by_severity.warnings,
-            by_severity.notes
+            "{} {scope} {} not shown ({}, {}, {}{exempted}); {limit}",
+            counted(dropped.len(), "more finding"),
+            if dropped.len() == 1 { "is" } else { "are" },
+            counted(by_severity.errors, "error"),
+            counted(by_severity.warnings, "warning"),
+            counted(by_severity.notes, "note")
         ),
-        Label::new(&first.primary.file, first.primary.span, "the first finding not shown"),
+        Label::new(
+            &first.primary.file,
+            first.primary.span,
+            "the first finding not shown",
+        ),
     )
-    .with_help("fix the findings shown and run again; the counts in the summary include every finding")
+    .with_help(
+        "fix the findings shown and run again; the counts in the summary include every finding",
+    )
 }
 
 fn apply_exemptions(report: &mut Report, policies: &PolicySet, reconciled: bool) {

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use crate::foundation::printable;
+use crate::foundation::{counted, printable};
 use crate::render::junit::xml;
 use crate::run::policy_test::TestRun;
 
@@ -37,16 +37,12 @@ pub fn human(run: &TestRun) -> String {
     let (failed, all) = run.counts();
     let fixtures_failed = run.fixtures.iter().filter(|f| !f.passed()).count();
     text.push_str(&format!(
-        "{}, {fixtures_failed} failed; {}, {failed} unmet (policies: {})\n",
+        "{}, {fixtures_failed} failed; {}, {failed} unmet\n{}\n",
         counted(run.fixtures.len(), "fixture"),
         counted(all, "expectation"),
-        printable(&run.policies.join(", "))
+        super::policy_provenance(&run.policy_sources, |text| printable(text).into_owned())
     ));
     text
-}
-
-fn counted(count: usize, noun: &str) -> String {
-    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
 /// The JSON document (schemas/policy-test.schema.json describes the expectation it reads; the
@@ -65,9 +61,14 @@ pub fn json(run: &TestRun, out: &mut dyn Write) -> std::io::Result<()> {
 /// When writing fails.
 pub fn junit(run: &TestRun, out: &mut dyn Write) -> std::io::Result<()> {
     let mut document = quick_junit::Report::new("imgcost policy test");
+    let policy = xml(&super::policy_provenance(
+        &run.policy_sources,
+        str::to_owned,
+    ));
     for fixture in &run.fixtures {
         let file = xml(&fixture.expectation);
         let mut suite = TestSuite::new(xml(&fixture.manifest));
+        suite.add_property(quick_junit::Property::new("imgcost.policy", policy.clone()));
         for outcome in &fixture.outcomes {
             let status = if outcome.passed {
                 TestCaseStatus::success()

@@ -133,8 +133,10 @@ impl Fixture {
 pub struct TestRun {
     /// Where the fixtures were found.
     pub dir: String,
-    /// The policy files in use (`default` for the built-in policy).
+    /// The names of the policies in use (`default` for the built-in policy).
     pub policies: Vec<String>,
+    /// Where each of them came from, as in every report.
+    pub policy_sources: Vec<crate::report::PolicySource>,
     pub fixtures: Vec<Fixture>,
 }
 
@@ -250,6 +252,7 @@ pub fn run(
     Ok(TestRun {
         dir: shown,
         policies: policies.names().into_iter().map(str::to_owned).collect(),
+        policy_sources: policies.sources(),
         fixtures,
     })
 }

@@ -49,7 +49,8 @@ fn a_fixture_set_that_meets_its_expectations_passes() {
         output.stdout,
         "PASS .imgcost/tests/over-budget.yaml (3 expectations, as of 2026-12-01)\n\
          PASS .imgcost/tests/within.yaml (2 expectations, as of 2026-12-01)\n\
-         2 fixtures, 0 failed; 5 expectations, 0 unmet (policies: default)\n"
+         2 fixtures, 0 failed; 5 expectations, 0 unmet\n\
+         policy default, built in (no .imgcost/policy.yaml at the repository's top)\n"
     );
 }
 
@@ -67,7 +68,8 @@ fn unmet_expectations_fail_at_their_lines_in_every_format() {
          fixtures/over-budget.expect.yaml:3:5: raises IC202: not raised; the check raised IC201 (error)\n  \
          fixtures/over-budget.expect.yaml:5:5: does not raise IC201 (error): raised at fixtures/over-budget.yaml:25:28: projected $89.59 a month, over the workflow budget of $50.00 by $39.59 (79.2 %)\n  \
          fixtures/over-budget.expect.yaml:7:14: monthly total $90.00: the monthly total is $89.59\n\
-         1 fixture, 1 failed; 3 expectations, 3 unmet (policies: default)\n"
+         1 fixture, 1 failed; 3 expectations, 3 unmet\n\
+         policy default, built in (no .imgcost/policy.yaml at the repository's top)\n"
     );
 
     let json = run_in(
@@ -94,6 +96,10 @@ fn unmet_expectations_fail_at_their_lines_in_every_format() {
     assert_eq!(outcomes[2]["kind"], "monthly_usd");
     assert_eq!(outcomes[2]["usd"], "90.00");
     assert_eq!(outcomes[2]["detail"], "the monthly total is $89.59");
+    assert_eq!(
+        json["policy_sources"],
+        serde_json::json!([{"name": "default", "origin": "built-in"}])
+    );
 
     let junit = run_in(
         t.path(),
@@ -121,6 +127,17 @@ fn unmet_expectations_fail_at_their_lines_in_every_format() {
     );
     assert_eq!(suites[0].attribute("tests"), Some("3"));
     assert_eq!(suites[0].attribute("failures"), Some("3"));
+    let property = document
+        .descendants()
+        .find(|n| n.has_tag_name("property"))
+        .expect("the suite's policy property");
+    assert_eq!(
+        (property.attribute("name"), property.attribute("value")),
+        (
+            Some("imgcost.policy"),
+            Some("policy default, built in (no .imgcost/policy.yaml at the repository's top)")
+        )
+    );
     let cases: Vec<_> = document
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
@@ -190,7 +207,8 @@ raises:
         output.stdout,
         "FAIL .imgcost/tests/x.yaml (1 expectation, as of 2026-12-01)\n  \
          .imgcost/tests/x.expect.yaml:3:5: raises IC201: not raised; the check raised nothing\n\
-         1 fixture, 1 failed; 1 expectation, 1 unmet (policies: team)\n"
+         1 fixture, 1 failed; 1 expectation, 1 unmet\n\
+         policy team from .imgcost/policy.yaml\n"
     );
     // After the exemption expires, the finding is raised again.
     let later = expect.replace("2026-12-01", "2027-02-01");
@@ -352,7 +370,8 @@ fn the_fixture_init_writes_passes_in_a_fresh_repository() {
     assert_eq!(
         output.stdout,
         "PASS .imgcost/tests/over-budget.yaml (3 expectations, as of 2026-12-01)\n\
-         1 fixture, 0 failed; 3 expectations, 0 unmet (policies: default)\n"
+         1 fixture, 0 failed; 3 expectations, 0 unmet\n\
+         policy default, built in (no .imgcost/policy.yaml at the repository's top)\n"
     );
     // The repository's own check does not pick the fixture up.
     run_in(
@@ -379,6 +398,7 @@ fn the_fixtures_run_against_the_policy_named_on_the_command_line() {
         output.stdout,
         "FAIL .imgcost/tests/over-budget.yaml (3 expectations, as of 2026-12-01)\n  \
          .imgcost/tests/over-budget.expect.yaml:7:5: raises IC201 (error) on starter/hero-images: not raised; the check raised IC201 (warning)\n\
-         1 fixture, 1 failed; 3 expectations, 1 unmet (policies: lenient)\n"
+         1 fixture, 1 failed; 3 expectations, 1 unmet\n\
+         policy lenient from lenient.yaml (--policy)\n"
     );
 }
