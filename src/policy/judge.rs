@@ -49,20 +49,31 @@ pub fn judge(report: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
     found
 }
 
+/// The kind of run whose findings are settled. Only `diff` finds IC501–IC502 and only
+/// `reconcile` IC601–IC604: an exemption of one of them that covers nothing is unused (IC307)
+/// in that run, and waits for it in the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Check,
+    Diff,
+    Reconcile,
+}
+
+impl RunKind {
+    /// Whether this run can find the findings of `stage`.
+    fn reaches(self, stage: Stage) -> bool {
+        match stage {
+            Stage::Diff => self == Self::Diff,
+            Stage::Reconcile => self == Self::Reconcile,
+            _ => true,
+        }
+    }
+}
+
 /// Applies the policies' exemptions and severity overrides to every finding of the report, and
 /// puts the findings in report order. Run once, after every finding is in.
-pub fn settle(report: &mut Report, policies: &PolicySet) {
-    settle_run(report, policies, false);
-}
-
-/// [`settle`] for `imgcost reconcile`, the only run that can find IC601–IC604: there, an
-/// exemption of one of them that covers nothing is IC307; elsewhere it waits for reconcile.
-pub fn settle_reconciled(report: &mut Report, policies: &PolicySet) {
-    settle_run(report, policies, true);
-}
-
-fn settle_run(report: &mut Report, policies: &PolicySet, reconciled: bool) {
-    apply_exemptions(report, policies, reconciled);
+pub fn settle(report: &mut Report, policies: &PolicySet, run: RunKind) {
+    apply_exemptions(report, policies, run);
     report.diagnostics.retain_mut(
         |diagnostic| match kept(policies.severity(diagnostic.rule)) {
             Some(severity) => {
@@ -231,7 +242,7 @@ fn omitted_note(
     )
 }
 
-fn apply_exemptions(report: &mut Report, policies: &PolicySet, reconciled: bool) {
+fn apply_exemptions(report: &mut Report, policies: &PolicySet, run: RunKind) {
     let as_of = report.as_of;
     // Where each manifest is, by the name findings give its file, for exemptions with `paths:`
     // (made only when one has them).
@@ -285,10 +296,9 @@ fn apply_exemptions(report: &mut Report, policies: &PolicySet, reconciled: bool)
                     used = true;
                 }
             }
-            // Exemptions of reconcile's findings are for its runs: `check` and `diff` never find
-            // them, so they are not unused there.
-            let judged_here = reconciled
-                || rules::find(&exemption.rule).is_none_or(|rule| rule.stage != Stage::Reconcile);
+            // An exemption of what only another run finds is not unused here.
+            let judged_here =
+                rules::find(&exemption.rule).is_none_or(|rule| run.reaches(rule.stage));
             if !used && judged_here {
                 settled.push(
                     Diagnostic::new(

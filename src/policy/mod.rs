@@ -13,7 +13,7 @@ mod policy;
 mod policy_set;
 pub mod projects;
 
-pub use judge::{judge, settle, settle_reconciled};
+pub use judge::{RunKind, judge, settle};
 pub use policy::{
     AllowDeny, DiffLimits, Exemption, Limits, ModelPattern, ModelRules, NRule, Policy, PolicyRules,
     ProjectBinding, ReconcileTolerances, Required, SizeRules,

@@ -16,6 +16,9 @@ An exemption that matches nothing is either stale (the finding was fixed) or wro
 rule code or workflow glob), in which case the finding it was meant for is still failing the
 build. Either way it should not stay in the policy silently.
 
+An exemption of a rule only one kind of run finds is judged by that run: of IC501 and IC502 by
+`imgcost diff`, of IC601 to IC604 by `imgcost reconcile`. `check` does not call them unused.
+
 ## Example
 ```yaml
 exemptions:

@@ -17,7 +17,7 @@ use crate::input::discovery::ManifestPath;
 use crate::input::{Workspace, file_reader};
 use crate::model::{Manifest, Workflow};
 use crate::policy;
-use crate::policy::PolicySet;
+use crate::policy::{PolicySet, RunKind};
 use crate::pricing::{RateCard, project};
 use crate::report::{Report, WorkflowEntry};
 use crate::rules;
@@ -115,7 +115,7 @@ struct Loaded {
 /// check (unless allowed).
 pub fn check(options: &CheckOptions) -> Result<Report, Error> {
     let mut report = evaluate_paths(options)?;
-    policy::settle(&mut report, &options.context.policies);
+    policy::settle(&mut report, &options.context.policies, RunKind::Check);
     Ok(report)
 }
 
@@ -178,7 +178,7 @@ pub fn check_inputs(
     if let Ok(misplaced) = policy::projects::check_places(&report, &context.policies, None) {
         report.diagnostics.extend(misplaced);
     }
-    policy::settle(&mut report, &context.policies);
+    policy::settle(&mut report, &context.policies, RunKind::Check);
     report
 }
 

@@ -29,7 +29,7 @@ use crate::input::git;
 use crate::input::git::{CatFile, Object};
 use crate::input::{Workspace, file_reader};
 use crate::model::Endpoint;
-use crate::policy::{PolicySet, REPOSITORY_POLICY, settle};
+use crate::policy::{PolicySet, REPOSITORY_POLICY, RunKind, settle};
 use crate::pricing::Tier;
 use crate::report::json::{
     JsonDiagnostic, JsonReport, JsonVolume, JsonWorkflow, JsonWorkflowChange,
@@ -99,7 +99,7 @@ pub fn diff(options: &CheckOptions, source: BaseSource<'_>) -> Result<DiffRun, E
     let mut findings = gates(&comparison, &head, &options.context.policies);
     findings.extend(policy_changes(&base, &options.workspace));
     head.diagnostics.extend(findings);
-    settle(&mut head, &options.context.policies);
+    settle(&mut head, &options.context.policies, RunKind::Diff);
     Ok(DiffRun {
         head,
         base,
@@ -362,7 +362,7 @@ pub fn base_from_git(
         });
     }
     let mut report = evaluate(&inputs, findings, context);
-    settle(&mut report, &context.policies);
+    settle(&mut report, &context.policies, RunKind::Diff);
     let mut policy_files = Vec::new();
     for path in policy_paths(policies, workspace) {
         let object = cat.read(&git::object_name(&commit, &path))?;

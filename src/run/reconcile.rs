@@ -30,7 +30,7 @@ use crate::input::usage::{
     self, At, CostAmount, CostKey, ImageCounts, ImageKey, ImageTokens, Usage, Window, moment,
 };
 use crate::model::{Endpoint, Workflow};
-use crate::policy::{self, PolicySet};
+use crate::policy::{self, PolicySet, RunKind};
 use crate::pricing::{RateCard, project};
 use crate::report::{Report, WorkflowEntry};
 use crate::rules;
@@ -253,7 +253,7 @@ pub fn reconcile(options: &ReconcileOptions<'_>) -> Result<Reconciliation, Error
     let mut reconciliation = compare(report, &usage, policies);
     let mut found = findings(&reconciliation);
     reconciliation.report.diagnostics.append(&mut found);
-    policy::settle_reconciled(&mut reconciliation.report, policies);
+    policy::settle(&mut reconciliation.report, policies, RunKind::Reconcile);
     Ok(reconciliation)
 }
 

@@ -405,6 +405,54 @@ fn a_baseline_without_policy_sources_still_loads() {
         );
 }
 
+/// An exemption of IC501 is for `diff`, the only run that finds it: `check` with the same
+/// policy does not call it unused (IC307 fired there before), `diff` does when it covers nothing.
+#[test]
+fn exemptions_of_diff_findings_are_judged_by_diff() {
+    let t = repo();
+    let policy = "version: 1\nname: p\nrules:\n  diff: {max_increase_usd: 100000}\nexemptions:\n  - rule: IC501\n    workflows: [\"marketing/*\"]\n    reason: launch\n    approved_by: \"@finops\"\n    expires: 2027-01-31\n";
+    write(&t, "p.yaml", policy);
+    commit(&t);
+    write(&t, "README.md", "a change\n");
+    commit(&t);
+    let rules = |output: &Output| -> Vec<String> {
+        output.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}:{}",
+                    d["rule"].as_str().unwrap(),
+                    d["file"].as_str().unwrap(),
+                    d["line"]
+                )
+            })
+            .collect()
+    };
+    let checked = crate::test::run_in(
+        t.path(),
+        &[
+            "check",
+            ".",
+            "--policy",
+            "p.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ]
+        .map(str::to_owned),
+        &[],
+        &[],
+    );
+    checked.status(0);
+    assert_eq!(rules(&checked), Vec::<String>::new());
+    let compared = diff(&t, &["--policy", "p.yaml"]);
+    compared.status(0);
+    assert_eq!(rules(&compared), ["IC307 p.yaml:6"]);
+}
+
 #[test]
 fn diff_gates_fail_at_the_changed_line_and_policy_changes_are_noted() {
     let t = repo();
