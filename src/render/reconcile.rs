@@ -558,6 +558,7 @@ struct JsonActual<'a> {
     usd_source: &'static str,
     estimate: bool,
     shared_with: Vec<&'a str>,
+    shared_with_count: usize,
     image_tokens: Option<JsonTokens>,
 }
 
@@ -690,6 +691,7 @@ pub fn json(
                         usd_source: a.usd_source.as_str(),
                         estimate: !a.shared_with.is_empty(),
                         shared_with: a.shared_with.iter().map(String::as_str).collect(),
+                        shared_with_count: a.shared_with_count,
                         image_tokens: a.image_tokens.map(|[input, cached_input, output]| {
                             JsonTokens {
                                 input: plain(input),

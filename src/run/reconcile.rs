@@ -100,8 +100,11 @@ pub struct Actual {
     pub monthly_images: Decimal,
     pub monthly_usd: Decimal,
     pub usd_source: UsdSource,
-    /// The other workflows it shares usage or costs with (then its figures are an estimate).
+    /// The first [`SHARERS_NAMED`] of the other workflows it shares usage or costs with, in
+    /// report order (then its figures are an estimate).
     pub shared_with: Vec<String>,
+    /// How many other workflows it shares with, named or not.
+    pub shared_with_count: usize,
     /// Image tokens from the activity, when any matched.
     pub image_tokens: Option<[Decimal; 3]>,
 }
@@ -323,10 +326,89 @@ struct Sums {
     images: Decimal,
     usd: Decimal,
     costs_matched: bool,
-    /// The workflows it shares a group with, in report order (a set: many groups can pair the
-    /// same workflows, and a search of a list per pair was cubic in a group's size).
-    shared_with: std::collections::BTreeSet<usize>,
+    /// The sharing groups (usage or costs split among several workflows) it is in, by their
+    /// index in [`Sharing::groups`].
+    groups: Vec<usize>,
     tokens: Option<[Decimal; 3]>,
+}
+
+/// How many of the workflows a workflow shares with its row names; the rest are counted.
+pub const SHARERS_NAMED: usize = 10;
+
+/// The groups of workflows that split usage or costs. Kept as groups, not as pairs: a key
+/// hundreds of workflows claim would otherwise give each of them the names of all the others
+/// (time and output quadratic in the group's size).
+#[derive(Default)]
+struct Sharing {
+    groups: Vec<Vec<usize>>,
+    /// The union of the groups of a set of groups: its first members in report order (one
+    /// more than named, as the workflow itself is among them) and its size; workflows in the
+    /// same groups share one union.
+    unions: HashMap<Vec<usize>, (Vec<usize>, usize)>,
+    /// Marks for counting a union's distinct members, by the union being counted.
+    marks: Vec<usize>,
+}
+
+impl Sharing {
+    fn add(&mut self, members: &[&Candidate<'_>], sums: &mut HashMap<usize, Sums>) {
+        if members.len() > 1 {
+            let group = self.groups.len();
+            self.groups.push(members.iter().map(|m| m.index).collect());
+            for member in members {
+                sums.entry(member.index).or_default().groups.push(group);
+            }
+        }
+    }
+
+    /// The first others `index` shares with (at most [`SHARERS_NAMED`]) and how many in all.
+    fn others(&mut self, index: usize, groups: &[usize], workflows: usize) -> (Vec<usize>, usize) {
+        if groups.is_empty() {
+            return (Vec::new(), 0);
+        }
+        if !self.unions.contains_key(groups) {
+            if self.marks.len() < workflows {
+                self.marks = vec![usize::MAX; workflows];
+            }
+            let stamp = self.unions.len();
+            let mut count = 0;
+            let mut first = std::collections::BinaryHeap::new();
+            for &group in groups {
+                for &member in &self.groups[group] {
+                    if self.marks[member] != stamp {
+                        self.marks[member] = stamp;
+                        count += 1;
+                        first.push(member);
+                        if first.len() > SHARERS_NAMED + 1 {
+                            first.pop();
+                        }
+                    }
+                }
+            }
+            self.unions
+                .insert(groups.to_vec(), (first.into_sorted_vec(), count));
+        }
+        let (first, count) = &self.unions[groups];
+        let named = first
+            .iter()
+            .copied()
+            .filter(|&other| other != index)
+            .take(SHARERS_NAMED)
+            .collect();
+        (named, count - 1)
+    }
+}
+
+/// The workflows a row shares with, as a message names them: "a, b and 12 more".
+#[must_use]
+pub fn sharers(actual: &Actual) -> String {
+    let named = actual.shared_with.join(", ");
+    match actual
+        .shared_with_count
+        .saturating_sub(actual.shared_with.len())
+    {
+        0 => named,
+        more => format!("{named} and {more} more"),
+    }
 }
 
 /// Splits `amount` among `members` by `weight`; equally when the weights add up to zero.
@@ -400,19 +482,7 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
     };
     let mut sums: HashMap<usize, Sums> = HashMap::new();
     let mut undeclared = Vec::new();
-    let share = |members: &[&Candidate<'_>], sums: &mut HashMap<usize, Sums>| {
-        if members.len() > 1 {
-            for member in members {
-                let entry = sums.entry(member.index).or_default();
-                entry.shared_with.extend(
-                    members
-                        .iter()
-                        .map(|o| o.index)
-                        .filter(|&other| other != member.index),
-                );
-            }
-        }
-    };
+    let mut sharing = Sharing::default();
     for (key, counts) in &usage.images {
         let model = canonical(&key.model);
         let members: Vec<&Candidate<'_>> = candidates
@@ -434,7 +504,7 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
             entry.requests = entry.requests.saturating_add(requests);
             entry.images = entry.images.saturating_add(images);
         }
-        share(&members, &mut sums);
+        sharing.add(&members, &mut sums);
     }
     // Undeclared image usage by project, key and model, for the costs of the same usage to join
     // (the first group of each, as a search in order would find).
@@ -486,7 +556,7 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
             entry.usd = entry.usd.saturating_add(usd);
             entry.costs_matched = true;
         }
-        share(&members, &mut sums);
+        sharing.add(&members, &mut sums);
     }
     for (key, tokens) in &usage.tokens {
         let model = canonical(&key.model);
@@ -526,6 +596,8 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
         });
         let actual = candidate.map(|_| {
             let found = sums.remove(&index).unwrap_or_default();
+            let (shared_with, shared_with_count) =
+                sharing.others(index, &found.groups, report.workflows.len());
             let (usd, usd_source) = if found.costs_matched {
                 (found.usd, UsdSource::Costs)
             } else {
@@ -548,11 +620,11 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
                 images: found.images,
                 usd,
                 usd_source,
-                shared_with: found
-                    .shared_with
+                shared_with: shared_with
                     .iter()
                     .map(|&i| report.workflows[i].workflow.id.clone())
                     .collect(),
+                shared_with_count,
                 image_tokens: found.tokens,
             }
         });
@@ -710,7 +782,7 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
         } else {
             format!(
                 " (an estimate: usage shared with {} is split in proportion to the projections)",
-                actual.shared_with.join(", ")
+                sharers(actual)
             )
         };
         let no_usage = actual.requests.is_zero() && actual.images.is_zero() && actual.usd.is_zero();

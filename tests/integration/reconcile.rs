@@ -169,6 +169,46 @@ fn a_shared_key_is_split_in_proportion_to_the_projections() {
     );
 }
 
+/// Hostile: 300 workflows claim one key. Each row names the first 10 others in report order
+/// and counts all 299, so the report grows with the number of workflows, not its square.
+#[test]
+fn a_key_hundreds_of_workflows_share_names_ten_and_counts_the_rest() {
+    let mut manifest = String::from(
+        "version: 1\nproject: many\nowner: \"@shop\"\nattribution: {openai_project: proj_shop, api_keys: [key_all]}\nworkflows:\n",
+    );
+    for i in 0..300 {
+        manifest.push_str(&format!(
+            "  w{i:03}:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: low}}\n    volume: {{requests_per_month: 100}}\n"
+        ));
+    }
+    let usage = page(
+        0,
+        30,
+        &serde_json::json!([images_result("key_all", "gpt-image-2", "1024x1024", 1000)]),
+        false,
+    );
+    let output = reconcile(
+        Test::new()
+            .file("imgcost.yaml", manifest)
+            .file("usage.json", usage),
+        &["--usage", "usage.json", "--format", "json"],
+    );
+    let report = json(&output);
+    let named = |id: &str| workflow(&report, id)["actual"].clone();
+    let first = named("many/w000");
+    let expected: Vec<String> = (1..=10).map(|i| format!("many/w{i:03}")).collect();
+    assert_eq!(first["shared_with"], serde_json::json!(expected));
+    assert_eq!(first["shared_with_count"], 299);
+    let fifth = named("many/w004");
+    let expected: Vec<String> = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10]
+        .iter()
+        .map(|i| format!("many/w{i:03}"))
+        .collect();
+    assert_eq!(fifth["shared_with"], serde_json::json!(expected));
+    assert_eq!(fifth["shared_with_count"], 299);
+    assert!(output.stdout.len() < 600_000, "{}", output.stdout.len());
+}
+
 /// The dashboard's export pair instead of the API's costs page: the Cost export has no key
 /// column, so a project's dollars of one model are split between its workflows of that model.
 #[test]
