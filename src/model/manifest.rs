@@ -83,12 +83,16 @@ impl Manifest {
         let mut schema_findings = Vec::new();
         let failed = Schema::Manifest.validate(&root, &file, &mut schema_findings);
         // A section dedented by one level is read as a workflow of its own: one finding saying
-        // so replaces the several the schema has about that "workflow".
-        out.extend(schema_findings.into_iter().filter(|d| {
-            !dedented.iter().any(|section| {
-                section.span.start <= d.primary.span.start && d.primary.span.end <= section.span.end
-            })
-        }));
+        // so replaces the several the schema has about that "workflow". Chosen by where in the
+        // document the finding is, not where its text is: a real workflow can alias an anchor
+        // written inside the section.
+        out.extend(
+            schema_findings
+                .into_iter()
+                .zip(&failed)
+                .filter(|(_, pointer)| !dedented.iter().any(|section| section.holds(pointer)))
+                .map(|(finding, _)| finding),
+        );
         out.extend(dedented.iter().map(|section| section.diagnostic(&file)));
         let whole_file_failed = failed.iter().any(|pointer| {
             !pointer.starts_with("/workflows/") && !pointer.starts_with("/defaults")
@@ -250,8 +254,6 @@ fn failed_workflow(pointer: &str) -> Option<String> {
 /// so that YAML reads it as a workflow named after the field.
 struct DedentedSection {
     name: String,
-    /// From the key to the end of its value.
-    span: Span,
     key: Span,
     /// The workflow written just before it, which it most likely belongs to.
     previous: Option<String>,
@@ -286,22 +288,19 @@ fn dedented_sections(root: &Node) -> Vec<DedentedSection> {
         let name = entry.key.as_str().unwrap_or_default();
         // A real workflow, even one named like a field, is a mapping of workflow fields (its
         // `model` may come from `defaults:`); a dedented section holds the field's own keys
-        // (`requests_per_month:`) or a plain value (`model: gpt-image-2`).
+        // (`requests_per_month:`; `mainline:` and `svg:` hold a `model` of their own) or a plain
+        // value (`model: gpt-image-2`).
         let holds_workflow_fields = entry.value.as_mapping().is_some_and(|fields| {
             fields.iter().any(|field| {
                 field
                     .key
                     .as_str()
-                    .is_some_and(|k| WORKFLOW_FIELDS.contains(&k))
+                    .is_some_and(|k| k != "model" && WORKFLOW_FIELDS.contains(&k))
             })
         });
         if WORKFLOW_FIELDS.contains(&name) && !holds_workflow_fields {
             found.push(DedentedSection {
                 name: name.to_owned(),
-                span: Span {
-                    start: entry.key.span.start,
-                    end: entry.value.span.end.max(entry.key.span.end),
-                },
                 key: entry.key.span,
                 previous: previous.clone(),
             });
@@ -313,6 +312,14 @@ fn dedented_sections(root: &Node) -> Vec<DedentedSection> {
 }
 
 impl DedentedSection {
+    /// Whether the JSON pointer of a schema finding is in the section (read as a workflow).
+    fn holds(&self, pointer: &str) -> bool {
+        pointer
+            .strip_prefix("/workflows/")
+            .and_then(|rest| rest.strip_prefix(self.name.as_str()))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+
     fn diagnostic(&self, file: &Arc<SourceFile>) -> Diagnostic {
         let under = self.previous.as_deref().map_or_else(
             || "the workflow it belongs to".to_owned(),

@@ -602,7 +602,7 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
 /// Where the report's policies came from, as Markdown.
 pub(crate) fn provenance(report: &Report) -> String {
     super::policy_provenance(&report.policies, |text| {
-        Code(text, Place::Inline).to_string()
+        Code(&crate::foundation::printable(text), Place::Inline).to_string()
     })
 }
 

@@ -21,7 +21,7 @@ use crate::policy::REPOSITORY_POLICY;
 use crate::report::{PolicyOrigin, PolicySource};
 
 /// Says where the policies in force came from, the same way in every report: "policy `acme`
-/// from `.imgcost/policy.yaml` at `origin/main`", "policies `a` from `a.yaml`, `b` from `b.yaml`
+/// from `.imgcost/policy.yaml` at `origin/main`" (or "in the working tree"), "policies `a` from `a.yaml`, `b` from `b.yaml`
 /// (--policy)", "policy `default`, built in (no `.imgcost/policy.yaml` at the repository's top)".
 /// `literal` quotes a name, path or revision for where the text lands (each came from the
 /// repository or the command line).
@@ -62,6 +62,8 @@ pub fn policy_provenance(sources: &[PolicySource], literal: impl Fn(&str) -> Str
         (_, Some(revision)) => {
             let _ = write!(text, " at {}", literal(revision));
         }
+        // The change under review can edit this file: say so, as `--policy-ref` would not.
+        (Some(PolicyOrigin::Repository), None) => text.push_str(" in the working tree"),
         (_, None) => {}
     }
     if origin == Some(PolicyOrigin::CommandLine) {

@@ -43,9 +43,10 @@ pub struct JsonReport<
     pub tool: Tool<'a>,
     pub as_of: Cow<'a, str>,
     pub ratecard: Cow<'a, str>,
+    #[serde(deserialize_with = "at_most_policies")]
     pub policies: Vec<Cow<'a, str>>,
     /// Where each policy came from (absent from reports of imgcost 0.1.0 before it said so).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "policy_sources")]
     pub policy_sources: Cow<'a, [PolicySource]>,
     pub summary: Summary,
     pub workflows: Workflows,
@@ -53,6 +54,45 @@ pub struct JsonReport<
     /// Only in the report of `imgcost diff`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<JsonDiff<'a, Changes>>,
+}
+
+/// Most policies a report read back may list. A baseline is the change's own file and its lists
+/// of policies are never used, only read: a bound keeps a file of millions of empty entries
+/// from taking many times its size in memory. No run names this many `--policy` files.
+pub const MAX_POLICIES: usize = 10_000;
+
+/// Reads a list of at most [`MAX_POLICIES`] items.
+fn at_most_policies<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct AtMost<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for AtMost<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a list of at most {MAX_POLICIES} policies")
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                if items.len() == MAX_POLICIES {
+                    return Err(de::Error::invalid_length(MAX_POLICIES + 1, &self));
+                }
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    deserializer.deserialize_seq(AtMost(std::marker::PhantomData))
+}
+
+fn policy_sources<'de, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Cow<'a, [PolicySource]>, D::Error> {
+    at_most_policies(deserializer).map(Cow::Owned)
 }
 
 /// The report as the writer streams it: every list rendered from the run's data as it is

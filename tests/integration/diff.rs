@@ -374,9 +374,10 @@ fn a_baseline_is_read_as_strictly_as_the_report_is_written() {
 }
 
 /// A baseline saved before reports said where their policy came from (no `policy_sources`)
-/// still loads; one whose `policy_sources` names an origin imgcost never writes does not.
+/// still loads; one whose `policy_sources` names an origin imgcost never writes does not, nor
+/// one that lists more than 10 000 policies.
 #[test]
-fn a_baseline_without_policy_sources_still_loads() {
+fn a_baseline_without_policy_sources_still_loads_and_its_lists_are_bounded() {
     let t = Test::new().file("storefront/imgcost.yaml", STOREFRONT);
     let saved = crate::test::run_in(
         t.path(),
@@ -395,7 +396,7 @@ fn a_baseline_without_policy_sources_still_loads() {
     std::fs::write(t.path().join("base.json"), older.to_string()).unwrap();
     let diff = &["diff", "--baseline", "base.json", "--as-of", "2026-11-25"].map(str::to_owned);
     crate::test::run_in(t.path(), diff, &[], &[]).status(0);
-    let mut forged = saved;
+    let mut forged = saved.clone();
     forged["policy_sources"][0]["origin"] = Value::from("the-boss");
     std::fs::write(t.path().join("base.json"), forged.to_string()).unwrap();
     crate::test::run_in(t.path(), diff, &[], &[])
@@ -403,6 +404,27 @@ fn a_baseline_without_policy_sources_still_loads() {
         .stderr_has(
             "unknown variant `the-boss`, expected one of `command-line`, `repository`, `built-in`",
         );
+    // Hostile: the lists of policies are bounded (a file of millions of empty entries took many
+    // times its size in memory); 10 000 still load.
+    for (key, item) in [
+        ("policies", Value::from("")),
+        (
+            "policy_sources",
+            serde_json::json!({"name": "", "origin": "built-in"}),
+        ),
+    ] {
+        for (count, status) in [(10_000, 0), (10_001, 2)] {
+            let mut long = saved.clone();
+            long[key] = Value::Array(vec![item.clone(); count]);
+            std::fs::write(t.path().join("base.json"), long.to_string()).unwrap();
+            let output = crate::test::run_in(t.path(), diff, &[], &[]);
+            output.status(status);
+            if status == 2 {
+                output
+                    .stderr_has("invalid length 10001, expected a list of at most 10000 policies");
+            }
+        }
+    }
 }
 
 /// An exemption of IC501 is for `diff`, the only run that finds it: `check` with the same

@@ -257,16 +257,19 @@ fn every_report_says_where_the_policy_came_from() {
     assert_eq!(json["policy_sources"], expected);
     let sarif: serde_json::Value = serde_json::from_str(&format("sarif")).expect("sarif");
     assert_eq!(sarif["runs"][0]["properties"]["policies"], expected);
-    assert!(format("human").ends_with("\npolicy team-policy from ../../.imgcost/policy.yaml\n"));
     assert!(
-        format("github")
-            .ends_with("\nimgcost policy team-policy from ../../.imgcost/policy.yaml\n")
+        format("human").ends_with(
+            "\npolicy team-policy from ../../.imgcost/policy.yaml in the working tree\n"
+        )
     );
+    assert!(format("github").ends_with(
+        "\nimgcost policy team-policy from ../../.imgcost/policy.yaml in the working tree\n"
+    ));
     assert!(format("markdown").contains(
-        "\nRate card `openai-2026-11-23` · policy `team-policy` from `../../.imgcost/policy.yaml` · as of 2026-11-25\n"
+        "\nRate card `openai-2026-11-23` · policy `team-policy` from `../../.imgcost/policy.yaml` in the working tree · as of 2026-11-25\n"
     ));
     assert!(format("junit").contains(
-        "<property name=\"imgcost.policy\" value=\"policy team-policy from ../../.imgcost/policy.yaml\"/>"
+        "<property name=\"imgcost.policy\" value=\"policy team-policy from ../../.imgcost/policy.yaml in the working tree\"/>"
     ));
 }
 
@@ -325,7 +328,8 @@ fn reports_name_the_revision_the_policy_was_read_at() {
 
 /// Policies named on the command line are listed in order and marked `--policy`; their paths
 /// and the revision are escaped for Markdown (a path holding backticks, `<b>` and a newline
-/// cannot break out of its code span or start a block) and shown with escapes on a terminal.
+/// cannot break out of its code span or start a block; control characters are shown as
+/// escapes there too) and on a terminal.
 #[test]
 fn policies_named_on_the_command_line_are_listed_and_escaped() {
     let hostile = "we`ird <b>\n# x.yaml";
@@ -360,7 +364,7 @@ fn policies_named_on_the_command_line_are_listed_and_escaped() {
         .expect("provenance line");
     assert_eq!(
         line,
-        "Rate card `openai-2026-11-23` · policies `first` from `a.yaml`, `second` from ``we`ird <b> # x.yaml`` (--policy) · as of 2026-11-25"
+        "Rate card `openai-2026-11-23` · policies `first` from `a.yaml`, `second` from ``we`ird <b>\\u{a}# x.yaml`` (--policy) · as of 2026-11-25"
     );
     let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
     assert_eq!(json["policy_sources"][1]["path"], hostile);
@@ -862,6 +866,67 @@ fn a_dedented_section_is_said_once_when_defaults_give_the_model() {
             report["diagnostics"][1]["column"].as_u64()
         ),
         (Some(8), Some(3))
+    );
+}
+
+/// Hostile: a real workflow that aliases an anchor written inside a dedented section keeps its
+/// own schema findings (they used to be dropped with the section's, as their text is there).
+#[test]
+fn a_workflow_aliasing_into_a_dedented_section_keeps_its_findings() {
+    let manifest = "version: 1\nproject: m\nworkflows:\n  volume:\n    note: &bad {size: 1024x1024, quality: high, bogus: 1}\n  real:\n    model: gpt-image-2\n    request: *bad\n    volume: {requests_per_month: 100000000}\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    let report = output.json();
+    let findings: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                "`volume` is read as a workflow named `volume`: it is indented at the level of workflow names".to_owned(),
+                4
+            ),
+            ("unknown key `bogus` in `request`".to_owned(), 5),
+        ]
+    );
+}
+
+/// A dedented `mainline:` holds a `model` of its own (the text model's): still said once as a
+/// section, not taken for a workflow.
+#[test]
+fn a_dedented_mainline_is_said_once() {
+    let manifest = "version: 1\nproject: m\nworkflows:\n  chat:\n    model: gpt-image-2\n    endpoint: responses\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n  mainline:\n    model: gpt-5.1\n    input_tokens: 200\n";
+    let output = Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run();
+    output.status(1);
+    let report = output.json();
+    let messages: Vec<String> = messages_and_help(&report)
+        .into_iter()
+        .map(|(message, _)| message)
+        .collect();
+    assert!(
+        messages.contains(
+            &"`mainline` is read as a workflow named `mainline`: it is indented at the level of workflow names".to_owned()
+        ),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("in `mainline`")),
+        "{messages:?}"
     );
 }
 

@@ -208,7 +208,7 @@ raises:
         "FAIL .imgcost/tests/x.yaml (1 expectation, as of 2026-12-01)\n  \
          .imgcost/tests/x.expect.yaml:3:5: raises IC201: not raised; the check raised nothing\n\
          1 fixture, 1 failed; 1 expectation, 1 unmet\n\
-         policy team from .imgcost/policy.yaml\n"
+         policy team from .imgcost/policy.yaml in the working tree\n"
     );
     // After the exemption expires, the finding is raised again.
     let later = expect.replace("2026-12-01", "2027-02-01");
