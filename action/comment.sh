@@ -58,12 +58,7 @@ command -v gh >/dev/null 2>&1 || fallback warning "the gh CLI is not installed o
 [[ -n ${GH_TOKEN:-${GITHUB_TOKEN:-}} ]] || fallback warning "no github-token"
 
 export GH_PROMPT_DISABLED=1 GH_NO_UPDATE_NOTIFIER=1
-if [[ -z ${GH_HOST:-} && -n ${GITHUB_SERVER_URL:-} && $GITHUB_SERVER_URL != https://github.com ]]; then
-  # GitHub Enterprise Server: gh reads the token of such hosts from GH_ENTERPRISE_TOKEN.
-  GH_HOST=${GITHUB_SERVER_URL#https://}
-  GH_ENTERPRISE_TOKEN=${GH_ENTERPRISE_TOKEN:-${GH_TOKEN:-${GITHUB_TOKEN:-}}}
-  export GH_HOST GH_ENTERPRISE_TOKEN
-fi
+gh_for_server
 
 marker=$(head -n 1 "$body")
 if [[ ! $marker =~ ^\<!--\ .*\ --\>$ ]]; then

@@ -6,6 +6,9 @@
 # line (a warning when a release was expected) and installed=false, so the action builds from
 # source. A release that is there but wrong (checksum mismatch, a path leaving the archive's
 # folder, a link, no binary, another version) fails the step: corrupt or tampered is not "none".
+# Nothing persisted on the runner is trusted: the release is downloaded and checked on every run
+# into a new folder of this job's RUNNER_TEMP (a self-hosted runner's tool cache is writable by
+# every job that ran there before, pull requests included).
 # `install.sh source`: `cargo install --locked` from the action's own source into IMGCOST_ROOT.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -45,32 +48,53 @@ source_version() {
   sed -n 's/^version = "\([^"]*\)"$/\1/p' "$action_path/Cargo.toml" 2>/dev/null | head -n 1
 }
 
-# The commit a tag of the action's repository points at (peeled when annotated), from the
-# server's git refs; nothing when the repository cannot be asked.
+# The commit the tag $1 of the action's repository points at, from the server's git refs:
+# sets `commit` (empty when there is no such tag). Returns 1, with git's first line of error in
+# `listing`, when the repository cannot be asked (network, a private repository).
 tag_commit() {
-  local listing
-  listing=$(GIT_TERMINAL_PROMPT=0 git ls-remote "$server/$repo" "refs/tags/$1" "refs/tags/$1^{}" 2>/dev/null) ||
-    return 0
-  # `git ls-remote` lists the tag, then its peeled commit when it is annotated: the last wins.
-  printf '%s\n' "$listing" | tail -n 1 | cut -f1
+  local sha name
+  commit=''
+  if ! listing=$(GIT_TERMINAL_PROMPT=0 git ls-remote "$server/$repo" "refs/tags/$1" "refs/tags/$1^{}" 2>&1); then
+    listing=$(head -n 1 <<<"$listing" | cut -c1-300)
+    return 1
+  fi
+  # The patterns match any ref that ends with them (`refs/tags/x/refs/tags/v1.0.0` too): take
+  # the exact names only, the peeled commit of an annotated tag before the tag itself.
+  while IFS=$'\t' read -r sha name; do
+    if [[ $name == "refs/tags/$1^{}" ]]; then
+      commit=$sha
+    elif [[ $name == "refs/tags/$1" && -z $commit ]]; then
+      commit=$sha
+    fi
+  done <<<"$listing"
 }
 
 # Sets `tag` to the release to install, or leaves it empty after one line saying why the action
 # builds from source.
 resolve_tag() {
-  local ref=${ACTION_REF:-} version
+  local ref=${ACTION_REF:-} version commit listing
+  version=$(source_version)
   if [[ ${INPUT_VERSION:-} == source ]]; then
     echo "imgcost: \`version: source\`: building imgcost from the action's source"
   elif [[ -n ${INPUT_VERSION:-} ]]; then
     tag=v${INPUT_VERSION#v}
   elif [[ -z $ref ]]; then
     echo "imgcost: the action runs from a local path or an unknown ref, not a release: building imgcost from source"
+  elif [[ $ref =~ $tag_pattern && $ref != "v$version" ]]; then
+    # In an action that wraps this one, github.action_ref can be the outer action's ref
+    # (actions/runner#2473): only the tag of the action's own version is taken for a release.
+    echo "imgcost: the action runs at tag $(escape_data "$ref") but its source is version ${version:-unknown}, so that tag is not its release (an action that wraps imgcost's passes its own ref): building imgcost from source; set \`version\` to install a release"
   elif [[ $ref =~ $tag_pattern ]]; then
     tag=$ref
-  elif [[ $ref =~ ^[0-9a-f]{40}$ && $repo =~ $repo_pattern ]] && version=$(source_version) &&
-    [[ -n $version && $(tag_commit "v$version") == "$ref" ]]; then
+  elif [[ $ref =~ ^[0-9a-f]{40}$ && $repo =~ $repo_pattern && -n $version ]]; then
     # Pinned by commit SHA, as the documentation recommends: the commit of release v<version>.
-    tag=v$version
+    if ! tag_commit "v$version"; then
+      annotate warning "could not list the tags of $server/$repo to tell whether $ref is the commit of release v$version (git ls-remote: $listing); building imgcost from source"
+    elif [[ $commit == "$ref" ]]; then
+      tag=v$version
+    else
+      echo "imgcost: the action runs at $ref, which is not a release tag or the commit of one: building imgcost from source"
+    fi
   else
     echo "imgcost: the action runs at $(escape_data "$ref"), which is not a release tag or the commit of one: building imgcost from source"
   fi
@@ -81,6 +105,7 @@ tag='' asset='' tmp=''
 trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
 repo=${RELEASE_REPOSITORY:-}
 server=${GITHUB_SERVER_URL:-https://github.com}
+temp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
 
 # No usable release for this runner: warn once and let the action build from source.
 fallback() {
@@ -100,7 +125,9 @@ refuse() {
 download() {
   local file
   if command -v gh >/dev/null 2>&1 && [[ -n ${GH_TOKEN:-} ]]; then
-    gh release download "$tag" --repo "$repo" --dir "$tmp" \
+    # The release of the server git and curl ask (GitHub Enterprise Server's, not github.com's).
+    gh_for_server
+    gh release download "$tag" --repo "$GH_HOST/$repo" --dir "$tmp" \
       --pattern "$asset" --pattern "$asset.sha256" >/dev/null 2>"$tmp/download.log" || return 1
   else
     for file in "$asset" "$asset.sha256"; do
@@ -154,54 +181,52 @@ release() {
   fi
   folder=imgcost-$target
   version=${tag#v}
-  root=${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}/imgcost/release-$version
 
-  if [[ -f $root/bin/$binary && ! -L $root/bin/$binary ]]; then
-    echo "imgcost $tag is already in $root (a self-hosted runner's tool cache)"
-  else
-    tmp=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/imgcost-release.XXXXXX")
-    if ! download; then
-      why=$(head -n 1 "$tmp/download.log" 2>/dev/null || true)
-      fallback "$repo has no release $tag with the assets $asset and $asset.sha256${why:+: $why}"
-    fi
-
-    # The checksum file is one line `<hex>  <name>`, as sha256sum writes it.
-    [[ $(wc -l <"$tmp/$asset.sha256" | tr -d ' ') == 1 ]] ||
-      refuse "$asset.sha256 is not one sha256sum line"
-    read -r expected name extra <"$tmp/$asset.sha256" || true
-    [[ $expected =~ ^[0-9a-f]{64}$ && ${name#\*} == "$asset" && -z $extra ]] ||
-      refuse "$asset.sha256 is not a sha256sum line for $asset"
-    actual=$(sha256_stdin <"$tmp/$asset")
-    [[ $actual == "$expected" ]] ||
-      refuse "$asset has SHA-256 $actual, its $asset.sha256 says $expected"
-
-    # Before unpacking: every entry is a plain file or folder under $folder/, with no `..`.
-    entries=$(list_entries "$tmp/$asset") || refuse "$asset is not a readable archive"
-    [[ -n $entries ]] || refuse "$asset is empty"
-    while IFS= read -r entry; do
-      type=${entry%% *} name=${entry#* }
-      [[ $name =~ ^$folder(/[A-Za-z0-9_.-]+)*/?$ && /$name/ != */../* ]] ||
-        refuse "its entry \`$(escape_data "$name")\` is outside $folder/"
-      [[ $type == - || $type == d ]] ||
-        refuse "its entry \`$(escape_data "$name")\` is a link or a special file"
-    done <<<"$entries"
-    mkdir "$tmp/unpacked"
-    unpack "$tmp/$asset" "$tmp/unpacked" || refuse "$asset could not be unpacked"
-    if [[ -n $(find "$tmp/unpacked" ! -type f ! -type d) ]]; then
-      refuse "$asset holds a link or a special file"
-    fi
-    [[ -f $tmp/unpacked/$folder/$binary ]] || refuse "$asset holds no $folder/$binary"
-
-    chmod +x "$tmp/unpacked/$folder/$binary"
-    if ! actual=$("$tmp/unpacked/$folder/$binary" --version 2>/dev/null); then
-      fallback "the $target binary does not run here"
-    fi
-    [[ $actual == "imgcost $version" ]] ||
-      refuse "its binary says \`$(escape_data "$actual")\`, not \`imgcost $version\`"
-    mkdir -p "$root/bin"
-    cp "$tmp/unpacked/$folder/$binary" "$root/bin/$binary"
-    echo "imgcost: installed the prebuilt $asset of release $tag (SHA-256 $expected)"
+  tmp=$(mktemp -d "$temp/imgcost-release.XXXXXX")
+  if ! download; then
+    why=$(head -n 1 "$tmp/download.log" 2>/dev/null || true)
+    fallback "$repo has no release $tag with the assets $asset and $asset.sha256${why:+: $why}"
   fi
+
+  # The checksum file is one line `<hex>  <name>`, as sha256sum writes it.
+  [[ $(wc -l <"$tmp/$asset.sha256" | tr -d ' ') == 1 ]] ||
+    refuse "$asset.sha256 is not one sha256sum line"
+  read -r expected name extra <"$tmp/$asset.sha256" || true
+  [[ $expected =~ ^[0-9a-f]{64}$ && ${name#\*} == "$asset" && -z $extra ]] ||
+    refuse "$asset.sha256 is not a sha256sum line for $asset"
+  actual=$(sha256_stdin <"$tmp/$asset")
+  [[ $actual == "$expected" ]] ||
+    refuse "$asset has SHA-256 $actual, its $asset.sha256 says $expected"
+
+  # Before unpacking: every entry is a plain file or folder under $folder/, with no `..`.
+  entries=$(list_entries "$tmp/$asset") || refuse "$asset is not a readable archive"
+  [[ -n $entries ]] || refuse "$asset is empty"
+  while IFS= read -r entry; do
+    type=${entry%% *} name=${entry#* }
+    [[ $name =~ ^$folder(/[A-Za-z0-9_.-]+)*/?$ && /$name/ != */../* ]] ||
+      refuse "its entry \`$(escape_data "$name")\` is outside $folder/"
+    [[ $type == - || $type == d ]] ||
+      refuse "its entry \`$(escape_data "$name")\` is a link or a special file"
+  done <<<"$entries"
+  mkdir "$tmp/unpacked"
+  unpack "$tmp/$asset" "$tmp/unpacked" || refuse "$asset could not be unpacked"
+  if [[ -n $(find "$tmp/unpacked" ! -type f ! -type d) ]]; then
+    refuse "$asset holds a link or a special file"
+  fi
+  [[ -f $tmp/unpacked/$folder/$binary ]] || refuse "$asset holds no $folder/$binary"
+
+  chmod +x "$tmp/unpacked/$folder/$binary"
+  if ! actual=$("$tmp/unpacked/$folder/$binary" --version 2>/dev/null); then
+    fallback "the $target binary does not run here"
+  fi
+  [[ $actual == "imgcost $version" ]] ||
+    refuse "its binary says \`$(escape_data "$actual")\`, not \`imgcost $version\`"
+  # A new folder of this job's own, never one a path could already lead to (a link planted
+  # there would be written through): the binary is moved into it from the checked archive.
+  root=$(mktemp -d "$temp/imgcost-$version.XXXXXX")
+  mkdir "$root/bin"
+  mv "$tmp/unpacked/$folder/$binary" "$root/bin/$binary"
+  echo "imgcost: installed the prebuilt $asset of release $tag (SHA-256 $expected)"
   "$root/bin/$binary" --version
   set_output installed true
   set_output root "$root"
@@ -209,17 +234,16 @@ release() {
 
 source_build() {
   local root=${IMGCOST_ROOT:?}
-  if [[ -x $root/bin/imgcost ]] && "$root/bin/imgcost" --version >/dev/null 2>&1; then
-    echo "imgcost is already built in $root"
-    return 0
-  fi
   if ! command -v cargo >/dev/null 2>&1; then
     annotate error "cargo is not installed: set up Rust before imgcost (e.g. dtolnay/rust-toolchain), or pin the action to a release tag (or set the \`version\` input) to use a prebuilt binary"
     exit 1
   fi
   echo "::group::cargo install imgcost from $action_path"
-  cargo install --locked --path "$action_path" --root "$root" \
-    --target-dir "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/imgcost-target"
+  # This step runs only when actions/cache restored no build: a binary already in the root did
+  # not come from the cache and is not trusted, so cargo replaces it (--force) rather than
+  # keeping it.
+  cargo install --locked --force --path "$action_path" --root "$root" \
+    --target-dir "$temp/imgcost-target"
   echo "::endgroup::"
   "$root/bin/imgcost" --version
 }

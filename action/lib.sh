@@ -106,3 +106,28 @@ event_pull_request_field() {
   [[ -n ${GITHUB_EVENT_PATH:-} && -f $GITHUB_EVENT_PATH ]] || return 0
   jq -r "(.pull_request // {}) | $1 // empty | tostring" "$GITHUB_EVENT_PATH" 2>/dev/null || true
 }
+
+# The host of the GitHub server the workflow runs on, from GITHUB_SERVER_URL (`github.com`, or a
+# GitHub Enterprise Server's host): the server gh must ask, the one git and curl use. GitHub's
+# server URLs are `https://HOST`; anything else counts as github.com.
+server_host() {
+  local url=${GITHUB_SERVER_URL:-https://github.com} host
+  host=${url#https://}
+  host=${host%/}
+  if [[ $host == "$url" || ! $host =~ ^[A-Za-z0-9.-]+(:[0-9]+)?$ ]]; then
+    host=github.com
+  fi
+  printf '%s' "$host"
+}
+
+# Points gh at the workflow's server: GH_HOST, and on GitHub Enterprise Server the token in
+# GH_ENTERPRISE_TOKEN, where gh reads it for such hosts. Otherwise gh asks github.com, which
+# would answer for whoever owns the same `owner/name` there, and get the token.
+gh_for_server() {
+  GH_HOST=$(server_host)
+  export GH_HOST
+  if [[ $GH_HOST != github.com ]]; then
+    GH_ENTERPRISE_TOKEN=${GH_TOKEN:-${GITHUB_TOKEN:-}}
+    export GH_ENTERPRISE_TOKEN
+  fi
+}

@@ -79,7 +79,10 @@ if ((errors > 0)); then
 fi
 
 # Where a build from source goes, keyed by everything compiled into the binary: a changed rate
-# card, policy or example (`imgcost init` writes the examples) must not reuse an old build.
+# card, policy or example (`imgcost init` writes the examples) must not reuse an old build. It is
+# in this job's RUNNER_TEMP, filled only by actions/cache (whose entries GitHub scopes to the
+# branch) or by the build: never a folder of the runner's tool cache, which every earlier job
+# on a self-hosted runner could write.
 action_path=${GITHUB_ACTION_PATH:-$(cd "$here/.." && pwd)}
 hash=$(
   cd "$action_path"
@@ -96,6 +99,5 @@ hash=$(
 hash=${hash:0:20}
 os=${RUNNER_OS:-$(uname -s)}
 arch=${RUNNER_ARCH:-$(uname -m)}
-tools=${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}}
-set_output root "$tools/imgcost/source-$hash"
+set_output root "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/imgcost-source-$hash"
 set_output cache-key "imgcost-$os-$arch-$hash"

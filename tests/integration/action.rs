@@ -79,6 +79,7 @@ const FAKE_GH: &str = r#"#!/usr/bin/env bash
 # answers as the GitHub REST API would for the mode in FAKE_GH_MODE.
 printf '%s\n' "$*" >>"$FAKE_GH_DIR/calls.log"
 printf '%s\n' "${GH_TOKEN:-}" >>"$FAKE_GH_DIR/tokens.log"
+printf 'GH_HOST=%s GH_ENTERPRISE_TOKEN=%s\n' "${GH_HOST:-}" "${GH_ENTERPRISE_TOKEN:-}" >>"$FAKE_GH_DIR/hosts.log"
 if [[ $1 == release && $2 == download ]]; then
   # A published release is a folder FAKE_RELEASES/<tag>/ of assets: copy the ones asked for.
   tag=$3 dir= patterns=() found=0
@@ -901,9 +902,11 @@ fn good_inputs_give_the_install_root_and_cache_key() {
     }
     let root = runner.output("root");
     let key = runner.output("cache-key");
-    let tool_cache = runner.path("tool-cache").display().to_string();
+    // In this job's RUNNER_TEMP, never in the runner's tool cache (see
+    // `a_binary_already_in_the_build_root_is_rebuilt`).
+    let temp = runner.path("runner-temp").display().to_string();
     assert!(
-        root.starts_with(&format!("{tool_cache}/imgcost/source-")),
+        root.starts_with(&format!("{temp}/imgcost-source-")),
         "{root}"
     );
     assert!(key.starts_with("imgcost-Linux-X64-"), "{key}");
@@ -1021,9 +1024,17 @@ impl Runner {
         self.script_with("install.sh", &["release".to_owned()])
     }
 
-    /// Where the prebuilt step installs release VERSION.
+    /// Where the prebuilt step installed release VERSION (its `root` output): a new folder
+    /// `imgcost-VERSION.XXXXXX` of RUNNER_TEMP.
+    #[track_caller]
     fn release_root(&self, version: &str) -> PathBuf {
-        self.path(&format!("tool-cache/imgcost/release-{version}"))
+        let root = self.output("root");
+        let prefix = format!("{}/imgcost-{version}.", self.path("runner-temp").display());
+        let suffix = root
+            .strip_prefix(&prefix)
+            .unwrap_or_else(|| panic!("{root}"));
+        assert_eq!(suffix.len(), 6, "{root}");
+        PathBuf::from(root)
     }
 
     fn curl_calls(&self) -> Vec<String> {
@@ -1078,7 +1089,7 @@ fn a_release_tag_ref_installs_the_prebuilt_archive_of_that_release() {
     let calls = runner.gh_calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     let download = format!(
-        "release download v0.1.0 --repo acme/imgcost --dir {}/imgcost-release.",
+        "release download v0.1.0 --repo github.com/acme/imgcost --dir {}/imgcost-release.",
         runner.path("runner-temp").display()
     );
     assert!(calls[0].starts_with(&download), "{calls:?}");
@@ -1088,14 +1099,21 @@ fn a_release_tag_ref_installs_the_prebuilt_archive_of_that_release() {
     );
     assert!(runner.curl_calls().is_empty());
 
-    // A self-hosted runner's tool cache keeps it: the next run downloads nothing.
+    // Nothing is kept for the next run (it could be another's, on a self-hosted runner): it
+    // downloads and checks the release again, into a new folder.
     write(&runner.path("output"), "");
-    runner
-        .install_prebuilt()
-        .status(0)
-        .stdout_has("imgcost v0.1.0 is already in");
-    assert_eq!(runner.gh_calls().len(), 1);
+    let step = runner.install_prebuilt();
+    step.status(0);
+    assert_eq!(
+        step.stdout,
+        format!(
+            "imgcost: installed the prebuilt {LINUX} of release v0.1.0 (SHA-256 {sha256})\nimgcost 0.1.0\n"
+        )
+    );
+    assert_eq!(runner.gh_calls().len(), 2);
     assert_eq!(runner.output("installed"), "true");
+    assert_ne!(runner.release_root("0.1.0"), root);
+    assert!(!runner.path("tool-cache").exists());
 }
 
 /// `version` overrides the action's ref (with or without its `v`); without a token (or gh) the
@@ -1479,7 +1497,7 @@ fn source_build_runs_cargo_install_locked_once() {
         std::fs::Permissions::from_mode(0o755),
     )
     .expect("chmod");
-    let root = runner.path("tool-cache/imgcost/source-test");
+    let root = runner.path("runner-temp/imgcost-source-test");
     runner
         .set("IMGCOST_ROOT", &root.display().to_string())
         .set("FAKE_IMGCOST", &crate::test::binary().display().to_string());
@@ -1490,18 +1508,12 @@ fn source_build_runs_cargo_install_locked_once() {
     assert_eq!(
         read(&runner.path("gh/cargo.log")).trim(),
         format!(
-            "install --locked --path {} --root {} --target-dir {}/imgcost-target",
+            "install --locked --force --path {} --root {} --target-dir {}/imgcost-target",
             crate::test::repo().display(),
             root.display(),
             runner.path("runner-temp").display()
         )
     );
-    // A second run (a self-hosted runner's tool cache) finds the build and skips cargo.
-    runner
-        .script_with("install.sh", &["source".to_owned()])
-        .status(0)
-        .stdout_has("imgcost is already built in");
-    assert_eq!(read(&runner.path("gh/cargo.log")).lines().count(), 1);
 
     // The run step puts it first on PATH and hands it to later steps.
     runner.action().status(0);
@@ -1509,6 +1521,231 @@ fn source_build_runs_cargo_install_locked_once() {
         read(&runner.path("path")),
         format!("{}/bin\n", root.display())
     );
+}
+
+/// A script that answers `--version` as imgcost 0.1.0 does, then shows it was run.
+const PLANTED: &str = "#!/bin/sh\necho 'imgcost 0.1.0'\necho PWNED\n";
+
+/// Writes an executable file.
+fn write_executable(path: &Path, text: &str) {
+    write(path, text);
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// Hostile runner: a job that ran before on a self-hosted runner (a pull request's) can write
+/// the tool cache. A binary planted where the action once kept the release is never run, and a
+/// link planted there is never written through: every run downloads and checks the release
+/// into a new folder of its own RUNNER_TEMP.
+#[test]
+fn a_binary_planted_in_the_tool_cache_is_never_run_nor_written_through() {
+    let planted = "tool-cache/imgcost/release-0.1.0/bin/imgcost";
+    for link in [true, false] {
+        let mut runner = Runner::push();
+        let sha256 = runner.publish_linux(TAG);
+        let victim = runner.path("victim.sh");
+        write_executable(&victim, PLANTED);
+        if link {
+            std::fs::create_dir_all(runner.path(planted).parent().expect("bin")).expect("mkdir");
+            std::os::unix::fs::symlink(&victim, runner.path(planted)).expect("symlink");
+        } else {
+            write_executable(&runner.path(planted), PLANTED);
+        }
+        runner.set("ACTION_REF", TAG);
+        let step = runner.install_prebuilt();
+        step.status(0);
+        assert_eq!(
+            step.stdout,
+            format!(
+                "imgcost: installed the prebuilt {LINUX} of release v0.1.0 (SHA-256 {sha256})\nimgcost 0.1.0\n"
+            ),
+            "link: {link}"
+        );
+        assert_eq!(read(&victim), PLANTED, "link: {link}");
+        assert_eq!(read(&runner.path(planted)), PLANTED, "link: {link}");
+        assert_eq!(runner.gh_calls().len(), 1, "link: {link}");
+        let root = runner.release_root("0.1.0");
+        assert_eq!(version_of(&root.join("bin/imgcost")), "imgcost 0.1.0\n");
+    }
+}
+
+/// Hostile runner: the build from source runs only when actions/cache restored no build, so an
+/// imgcost already in its root came from elsewhere: cargo replaces it (`--force`) and it is
+/// never run. (The root is in the job's RUNNER_TEMP: `good_inputs_give_the_install_root_and_cache_key`.)
+#[test]
+fn a_binary_already_in_the_build_root_is_rebuilt() {
+    let mut runner = Runner::push();
+    write_executable(&runner.path("fake-bin/cargo"), FAKE_CARGO);
+    let root = runner.path("runner-temp/imgcost-source-test");
+    write_executable(&root.join("bin/imgcost"), PLANTED);
+    runner
+        .set("IMGCOST_ROOT", &root.display().to_string())
+        .set("FAKE_IMGCOST", &crate::test::binary().display().to_string());
+    let step = runner.script_with("install.sh", &["source".to_owned()]);
+    step.status(0);
+    assert_eq!(
+        step.stdout,
+        format!(
+            "::group::cargo install imgcost from {}\n::endgroup::\nimgcost {}\n",
+            crate::test::repo().display(),
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert_eq!(read(&runner.path("gh/cargo.log")).lines().count(), 1);
+}
+
+/// Hostile server: on GitHub Enterprise Server gh is pointed at that server (`HOST/owner/name`,
+/// GH_HOST, the token in GH_ENTERPRISE_TOKEN), as git and curl are; it used to ask github.com,
+/// where whoever owns the same `owner/name` would serve the archive and its checksum, and get
+/// the token. The pull-request comment goes to the same server.
+#[test]
+fn on_enterprise_server_gh_asks_that_server_with_its_token() {
+    let mut runner = Runner::push();
+    runner.publish_linux(TAG);
+    runner
+        .set("ACTION_REF", TAG)
+        .set("GITHUB_SERVER_URL", "https://ghe.example.com/");
+    runner
+        .install_prebuilt()
+        .status(0)
+        .stdout_has("of release v0.1.0 (SHA-256 ");
+    let calls = runner.gh_calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let download = format!(
+        "release download v0.1.0 --repo ghe.example.com/acme/imgcost --dir {}/imgcost-release.",
+        runner.path("runner-temp").display()
+    );
+    assert!(calls[0].starts_with(&download), "{calls:?}");
+    assert_eq!(
+        read(&runner.path("gh/hosts.log")),
+        "GH_HOST=ghe.example.com GH_ENTERPRISE_TOKEN=ghs_test-token\n"
+    );
+
+    let mut runner = Runner::pull_request(Head::Warning, Gh::NoComment);
+    runner.set("GITHUB_SERVER_URL", "https://ghe.example.com");
+    runner.action().status(0);
+    assert_eq!(
+        read(&runner.path("gh/hosts.log")),
+        "GH_HOST=ghe.example.com GH_ENTERPRISE_TOKEN=ghs_test-token\n".repeat(2)
+    );
+}
+
+/// The action's repository on a simulated server (`GITHUB_SERVER_URL=file://…`): the release
+/// commit with the annotated tag `v<the crate's version>`, then a later commit. Returns the
+/// server's folder and the two commits.
+fn action_repository(runner: &Runner, tag: &str) -> (PathBuf, String, String) {
+    let server = runner.path("server");
+    let action = server.join("acme/imgcost");
+    write(&action.join("README.md"), "imgcost\n");
+    git(&action, &["init", "-q", "-b", "main"]);
+    git(&action, &["add", "."]);
+    git(&action, &["commit", "-qm", "release"]);
+    git(&action, &["tag", "-a", "-m", "release", tag]);
+    let tagged = git(&action, &["rev-parse", "HEAD"]);
+    git(&action, &["commit", "-q", "--allow-empty", "-m", "later"]);
+    let later = git(&action, &["rev-parse", "HEAD"]);
+    (server, tagged, later)
+}
+
+/// Hostile tags: `git ls-remote` patterns match the end of a ref's name, so the tag
+/// `x/refs/tags/v<version>` is listed for `refs/tags/v<version>` too, and, listed last, it used
+/// to be taken for the release's commit. Only the exact name counts (an annotated tag's peeled
+/// commit first): the commit of that other tag builds from source, the release's installs.
+#[test]
+fn a_commit_pin_is_matched_to_the_release_tag_by_its_exact_name() {
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    let first = Runner::push();
+    let (server, tagged, later) = action_repository(&first, &tag);
+    git(
+        &server.join("acme/imgcost"),
+        &["tag", &format!("x/refs/tags/{tag}"), &later],
+    );
+    for (reference, installed) in [(&later, false), (&tagged, true)] {
+        let mut runner = Runner::push();
+        runner.publish_linux(&tag);
+        runner
+            .set("GITHUB_SERVER_URL", &format!("file://{}", server.display()))
+            .set("ACTION_REF", reference);
+        let step = runner.install_prebuilt();
+        step.status(0);
+        if installed {
+            step.stdout_has(&format!("of release {tag} (SHA-256 "));
+        } else {
+            assert_eq!(
+                step.stdout,
+                format!(
+                    "imgcost: the action runs at {later}, which is not a release tag or the commit of one: building imgcost from source\n"
+                )
+            );
+            assert!(runner.gh_calls().is_empty());
+        }
+        assert_eq!(runner.output("installed"), installed.to_string());
+    }
+}
+
+/// A commit pin whose repository cannot be asked for its tags (no network, a private
+/// repository without credentials) says so in a warning with git's reason, not that the commit
+/// is no release's, and builds from source.
+#[test]
+fn a_commit_pin_whose_tags_cannot_be_listed_warns_and_builds_from_source() {
+    let mut runner = Runner::push();
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    runner.publish_linux(&tag);
+    let nowhere = runner.path("nowhere");
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    runner
+        .set(
+            "GITHUB_SERVER_URL",
+            &format!("file://{}", nowhere.display()),
+        )
+        .set("ACTION_REF", commit);
+    let step = runner.install_prebuilt();
+    step.status(0);
+    let repository = nowhere.join("acme/imgcost").display().to_string();
+    assert_eq!(
+        step.stdout,
+        format!(
+            "::warning title=imgcost::could not list the tags of file://{repository} to tell whether {commit} is the commit of release {tag} (git ls-remote: fatal: '{repository}' does not appear to be a git repository); building imgcost from source\n"
+        )
+    );
+    assert_eq!(
+        runner.outputs(),
+        [("installed".to_owned(), "false".to_owned())]
+    );
+    assert!(runner.gh_calls().is_empty());
+}
+
+/// Inside an action that wraps imgcost's, `github.action_ref` can be the outer action's ref
+/// (actions/runner#2473): a release tag other than `v<the action's own version>` is not taken
+/// for the action's release (one line, a build from source); the `version` input still picks
+/// any release.
+#[test]
+fn a_tag_other_than_the_actions_own_version_builds_from_source() {
+    let mut runner = Runner::push();
+    runner.publish_linux("v0.2.0");
+    runner.set("ACTION_REF", "v0.2.0");
+    let step = runner.install_prebuilt();
+    step.status(0);
+    assert_eq!(
+        step.stdout,
+        format!(
+            "imgcost: the action runs at tag v0.2.0 but its source is version {}, so that tag is not its release (an action that wraps imgcost's passes its own ref): building imgcost from source; set `version` to install a release\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert_eq!(
+        runner.outputs(),
+        [("installed".to_owned(), "false".to_owned())]
+    );
+    assert!(runner.gh_calls().is_empty());
+    runner.installed_nothing();
+
+    write(&runner.path("output"), "");
+    runner.set("INPUT_VERSION", "v0.2.0");
+    runner
+        .install_prebuilt()
+        .status(0)
+        .stdout_has("of release v0.2.0 (SHA-256 ");
+    assert_eq!(runner.output("installed"), "true");
 }
 
 #[test]
