@@ -298,22 +298,26 @@ fn a_saved_baseline_report_compares_like_the_git_base() {
         .stderr_has("is not an imgcost report");
 }
 
-/// A baseline is read into the report's typed model: what imgcost would never write (a key the
-/// report does not have, a figure that is not a decimal string, a value outside a closed set,
-/// another version) is refused with exit 2, the place named by its JSON pointer.
-#[test]
-fn a_baseline_is_read_as_strictly_as_the_report_is_written() {
+/// A folder with the storefront manifest, and its JSON report (what `--baseline` reads).
+fn storefront_and_its_report() -> (Test, Value) {
     let t = Test::new().file("storefront/imgcost.yaml", STOREFRONT);
-    let saved = crate::test::run_in(
+    let report = crate::test::run_in(
         t.path(),
         &["check", "--format", "json", "--as-of", "2026-11-25"].map(str::to_owned),
         &[],
         &[],
     )
     .status(0)
-    .stdout
-    .clone();
-    let report: Value = serde_json::from_str(&saved).unwrap();
+    .json();
+    (t, report)
+}
+
+/// A baseline is read into the report's typed model: what imgcost would never write (a key the
+/// report does not have, a figure that is not a decimal string, a value outside a closed set,
+/// another version) is refused with exit 2, the place named by its JSON pointer.
+#[test]
+fn a_baseline_is_read_as_strictly_as_the_report_is_written() {
+    let (t, report) = storefront_and_its_report();
     let edits: [(&str, &str, Value, &str); 6] = [
         (
             "/workflows/1",
@@ -378,15 +382,7 @@ fn a_baseline_is_read_as_strictly_as_the_report_is_written() {
 /// one that lists more than 10 000 policies.
 #[test]
 fn a_baseline_without_policy_sources_still_loads_and_its_lists_are_bounded() {
-    let t = Test::new().file("storefront/imgcost.yaml", STOREFRONT);
-    let saved = crate::test::run_in(
-        t.path(),
-        &["check", "--format", "json", "--as-of", "2026-11-25"].map(str::to_owned),
-        &[],
-        &[],
-    )
-    .status(0)
-    .json();
+    let (t, saved) = storefront_and_its_report();
     let mut older = saved.clone();
     older
         .as_object_mut()

@@ -709,10 +709,7 @@ fn messages_and_help(report: &serde_json::Value) -> Vec<(String, String)> {
 #[test]
 fn values_written_as_people_say_them_get_what_was_meant() {
     let manifest = "version: 1\nproject: m\nworkflows:\n  a:\n    model: gpt-image-2\n    request: {size: 1024X1024, quality: hi}\n    volume: {requests_per_month: 10k, retry_rate: 5%}\n    budget: {monthly_usd: \"$50\"}\n  b:\n    model: gpt-image-2\n    request: {size: 1024*1024, quality: standard}\n    volume: {requests_per_month: \"1,000\"}\n  c:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: hd}\n    volume: {requests_per_month: 100}\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(1);
     let got = messages_and_help(&output.json());
     let qualities = "low, medium, high, xhigh, max, auto";
@@ -740,10 +737,7 @@ fn values_written_as_people_say_them_get_what_was_meant() {
 #[test]
 fn look_alike_values_get_no_invented_meaning() {
     let manifest = "version: 1\nproject: m\nworkflows:\n  a:\n    model: gpt-image-2\n    request: {size: 1024Xabc, quality: hid}\n    volume: {requests_per_month: 99999999999999999999999999999k, retry_rate: \"%\"}\n    budget: {monthly_usd: \"$\"}\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(1);
     let got = messages_and_help(&output.json());
     assert_eq!(
@@ -794,10 +788,7 @@ fn a_key_one_level_too_high_says_where_it_belongs() {
         other.stdout
     );
     let manifest = "version: 1\nproject: m\nmodel: gpt-image-2\nworkflows:\n  a:\n    model: gpt-image-2\n    volume: {requests_per_month: 1}\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(1);
     assert_eq!(
         messages_and_help(&output.json()),
@@ -813,11 +804,16 @@ fn a_key_one_level_too_high_says_where_it_belongs() {
 /// with unknown keys.
 #[test]
 fn a_dedented_section_is_said_once() {
-    let manifest = "version: 1\nproject: m\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n  volume:\n    requests_per_month: 100\n    retry_rate: 0.1\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    said_once_under_hero(
+        "version: 1\nproject: m\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n  volume:\n    requests_per_month: 100\n    retry_rate: 0.1\n",
+        7,
+    );
+}
+
+/// Checks `manifest`, whose `volume:` section (at `line`) is dedented under `hero`: one finding
+/// says so, after the one about `hero` lacking its `volume`.
+fn said_once_under_hero(manifest: &str, line: u64) {
+    let output = checked_as_json(manifest);
     output.status(1);
     let report = output.json();
     assert_eq!(
@@ -835,7 +831,7 @@ fn a_dedented_section_is_said_once() {
             report["diagnostics"][1]["line"].as_u64(),
             report["diagnostics"][1]["column"].as_u64()
         ),
-        (Some(7), Some(3))
+        (Some(line), Some(3))
     );
 }
 
@@ -843,29 +839,9 @@ fn a_dedented_section_is_said_once() {
 /// once as what it is (the merge used to give it a `model`, and it passed for a workflow).
 #[test]
 fn a_dedented_section_is_said_once_when_defaults_give_the_model() {
-    let manifest = "version: 1\nproject: m\ndefaults:\n  model: gpt-image-2\nworkflows:\n  hero:\n    request: {size: 1024x1024, quality: low}\n  volume:\n    requests_per_month: 100\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
-    output.status(1);
-    let report = output.json();
-    assert_eq!(
-        messages_and_help(&report),
-        [
-            ("missing required key `volume` in `hero`".to_owned(), "add `volume:` here".to_owned()),
-            (
-                "`volume` is read as a workflow named `volume`: it is indented at the level of workflow names".to_owned(),
-                "indent `volume:` and everything under it one more level, under `hero`".to_owned()
-            ),
-        ]
-    );
-    assert_eq!(
-        (
-            report["diagnostics"][1]["line"].as_u64(),
-            report["diagnostics"][1]["column"].as_u64()
-        ),
-        (Some(8), Some(3))
+    said_once_under_hero(
+        "version: 1\nproject: m\ndefaults:\n  model: gpt-image-2\nworkflows:\n  hero:\n    request: {size: 1024x1024, quality: low}\n  volume:\n    requests_per_month: 100\n",
+        8,
     );
 }
 
@@ -874,10 +850,7 @@ fn a_dedented_section_is_said_once_when_defaults_give_the_model() {
 #[test]
 fn a_workflow_aliasing_into_a_dedented_section_keeps_its_findings() {
     let manifest = "version: 1\nproject: m\nworkflows:\n  volume:\n    note: &bad {size: 1024x1024, quality: high, bogus: 1}\n  real:\n    model: gpt-image-2\n    request: *bad\n    volume: {requests_per_month: 100000000}\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(1);
     let report = output.json();
     let findings: Vec<(String, u64)> = report["diagnostics"]
@@ -908,10 +881,7 @@ fn a_workflow_aliasing_into_a_dedented_section_keeps_its_findings() {
 #[test]
 fn a_dedented_mainline_is_said_once() {
     let manifest = "version: 1\nproject: m\nworkflows:\n  chat:\n    model: gpt-image-2\n    endpoint: responses\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n  mainline:\n    model: gpt-5.1\n    input_tokens: 200\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(1);
     let report = output.json();
     let messages: Vec<String> = messages_and_help(&report)
@@ -935,10 +905,7 @@ fn a_dedented_mainline_is_said_once() {
 #[test]
 fn a_workflow_named_like_a_field_with_its_model_from_defaults_is_a_workflow() {
     let manifest = "version: 1\nproject: m\ndefaults:\n  model: gpt-image-2\nworkflows:\n  volume:\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(0);
     let report = output.json();
     assert_eq!(report["workflows"][0]["id"], "m/volume");
@@ -950,10 +917,7 @@ fn a_workflow_named_like_a_field_with_its_model_from_defaults_is_a_workflow() {
 #[test]
 fn a_workflow_named_like_a_field_is_still_a_workflow() {
     let manifest = "version: 1\nproject: m\nworkflows:\n  budget:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(0);
     let report = output.json();
     assert_eq!(report["workflows"][0]["id"], "m/budget");
@@ -985,10 +949,7 @@ fn a_one_space_slip_gets_a_hint() {
         ),
     ] {
         let manifest = format!("version: 1\nproject: m\nworkflows:\n  hero:\n{body}");
-        let output = Test::new()
-            .file("imgcost.yaml", manifest)
-            .args(["check", "--format", "json"])
-            .run();
+        let output = checked_as_json(&manifest);
         output.status(1);
         let report = output.json();
         let d = &report["diagnostics"][0];
@@ -1008,10 +969,7 @@ fn a_one_space_slip_gets_a_hint() {
 #[test]
 fn a_syntax_error_without_a_slip_gets_no_slip_hint() {
     let manifest = "version: 1\nproject: m\nworkflows:\n  hero:\n    model: gpt-image-2\n      request: {size: 1024x1024}\n";
-    let output = Test::new()
-        .file("imgcost.yaml", manifest)
-        .args(["check", "--format", "json"])
-        .run();
+    let output = checked_as_json(manifest);
     output.status(1);
     let report = output.json();
     assert_eq!(report["diagnostics"][0]["rule"], "IC001");
@@ -1083,4 +1041,12 @@ fn the_shallow_clone_fetch_hint_works_as_written() {
         "{}",
         compared.stdout
     );
+}
+
+/// `imgcost check --format json` of one manifest, `imgcost.yaml`.
+fn checked_as_json(manifest: &str) -> crate::test::Output {
+    Test::new()
+        .file("imgcost.yaml", manifest)
+        .args(["check", "--format", "json"])
+        .run()
 }
