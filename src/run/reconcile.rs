@@ -586,7 +586,11 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
     let monthly = |value: Decimal| monthly(value, usage.period, scaling);
     let mut rows = Vec::with_capacity(report.workflows.len());
     for (index, entry) in report.workflows.iter().enumerate() {
-        let candidate = candidates.iter().find(|c| c.index == index);
+        // Candidates are in report order: found by halving, not by a search per workflow.
+        let candidate = candidates
+            .binary_search_by_key(&index, |c| c.index)
+            .ok()
+            .map(|at| &candidates[at]);
         let projected = candidate.map(|c| c.projected).or_else(|| {
             entry.projection.as_ref().map(|p| Projected {
                 requests: p.attempts,
