@@ -8,8 +8,9 @@ use std::process::ExitCode;
 /// than the system allocator and keeps a run of ten thousand manifests near 165 MB, where
 /// glibc's per-thread arenas need more time and mimalloc more memory (docs/performance.md).
 /// Only where it pays and builds: Linux and macOS (jemalloc does not build with MSVC, and on
-/// Windows the measurement was never made).
-#[cfg(unix)]
+/// Windows the measurement was never made). The `jemalloc` feature (on by default) selects it;
+/// without it the system allocator serves, which heap profilers can follow.
+#[cfg(all(unix, feature = "jemalloc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

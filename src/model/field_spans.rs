@@ -54,11 +54,30 @@ pub const FIELD_PATHS: &[&str] = &[
 ];
 
 /// The key and value spans of a workflow's written fields: for each, its index in
-/// [`FIELD_PATHS`] and four byte offsets (files are capped at 1 MiB, so `u32` holds them). Fifty
-/// thousand workflows keep this table, so it is kept small.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// [`FIELD_PATHS`] and four byte offsets. Fifty thousand workflows keep this table, so it is
+/// kept small: offsets from the table's first one in `u16` when they fit (a workflow and the
+/// `defaults:` it inherits nearly always lie within 64 KiB), else in `u32` (files are capped at
+/// 1 MiB).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpans {
-    fields: Box<[(u8, [u32; 4])]>,
+    table: Table,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Table {
+    Narrow {
+        base: u32,
+        fields: Box<[(u8, [u16; 4])]>,
+    },
+    Wide(Box<[(u8, [u32; 4])]>),
+}
+
+impl Default for FieldSpans {
+    fn default() -> Self {
+        Self {
+            table: Table::Wide(Box::default()),
+        }
+    }
 }
 
 fn offset(at: usize) -> u32 {
@@ -104,8 +123,30 @@ impl FieldSpans {
                 }
             }
         }
+        let fields = &fields[..count];
+        let base = fields
+            .iter()
+            .flat_map(|(_, offsets)| offsets.iter().copied())
+            .min()
+            .unwrap_or(0);
+        let mut narrow = [(0, [0; 4]); FIELD_PATHS.len()];
+        for (to, &(index, offsets)) in narrow.iter_mut().zip(fields) {
+            let mut from_base = [0; 4];
+            for (to, from) in from_base.iter_mut().zip(offsets) {
+                let Ok(from) = u16::try_from(from - base) else {
+                    return Self {
+                        table: Table::Wide(Box::from(fields)),
+                    };
+                };
+                *to = from;
+            }
+            *to = (index, from_base);
+        }
         Self {
-            fields: Box::from(&fields[..count]),
+            table: Table::Narrow {
+                base,
+                fields: Box::from(&narrow[..count]),
+            },
         }
     }
 
@@ -113,12 +154,19 @@ impl FieldSpans {
     #[must_use]
     pub fn get(&self, path: &str) -> Option<(Span, Span)> {
         let index = FIELD_PATHS.iter().position(|p| *p == path)?;
-        let (_, [key_start, key_end, value_start, value_end]) =
-            self.fields.iter().find(|(i, _)| usize::from(*i) == index)?;
-        let at = |offset: &u32| *offset as usize;
+        let [key_start, key_end, value_start, value_end] = match &self.table {
+            Table::Narrow { base, fields } => {
+                let (_, offsets) = fields.iter().find(|(i, _)| usize::from(*i) == index)?;
+                offsets.map(|offset| *base as usize + usize::from(offset))
+            }
+            Table::Wide(fields) => {
+                let (_, offsets) = fields.iter().find(|(i, _)| usize::from(*i) == index)?;
+                offsets.map(|offset| offset as usize)
+            }
+        };
         Some((
-            Span::new(at(key_start), at(key_end)),
-            Span::new(at(value_start), at(value_end)),
+            Span::new(key_start, key_end),
+            Span::new(value_start, value_end),
         ))
     }
 }
@@ -180,5 +228,31 @@ mod tests {
             Some(Span::new(28, 32))
         );
         assert_eq!(fields.get("request/size"), None);
+    }
+
+    /// Offsets more than 64 KiB apart are kept in full.
+    #[test]
+    fn fields_far_apart_keep_their_offsets() {
+        let text = format!(
+            "model: m\ndescription: {}\nbatch: true\n",
+            "x".repeat(70_000)
+        );
+        let node = crate::yaml::load(&text).unwrap().root;
+        let fields = FieldSpans::of(&node);
+        assert!(matches!(fields.table, Table::Wide(_)));
+        let batch = text.find("batch").unwrap();
+        assert_eq!(
+            fields.get("batch"),
+            Some((
+                Span::new(batch, batch + 5),
+                Span::new(batch + 7, batch + 11)
+            ))
+        );
+        assert_eq!(
+            fields.get("model"),
+            Some((Span::new(0, 5), Span::new(7, 8)))
+        );
+        let near = FieldSpans::of(&crate::yaml::load("model: m\n").unwrap().root);
+        assert!(matches!(near.table, Table::Narrow { .. }));
     }
 }

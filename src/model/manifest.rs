@@ -148,7 +148,8 @@ impl Manifest {
                         spec.owner.clone_from(&header.owner);
                     }
                     spec.attribution =
-                        Attribution::over(spec.attribution.as_ref(), header.attribution.as_ref());
+                        Attribution::over(spec.attribution.as_deref(), header.attribution.as_ref())
+                            .map(Box::new);
                     workflows.push(Workflow {
                         id: [project.as_str(), "/", name.as_str()].concat(),
                         name,

@@ -76,12 +76,14 @@ pub struct WorkflowSpec {
     pub volume: Volume,
     #[serde(default)]
     pub inputs: Inputs,
-    pub mainline: Option<Mainline>,
+    /// Boxed, as are `svg` and `attribution`: few workflows write them, and each of the run's
+    /// workflows keeps its spec (72, 72 and 48 bytes inline).
+    pub mainline: Option<Box<Mainline>>,
     /// `output_format: svg` only: the text model that writes the SVG and its tokens per call.
-    pub svg: Option<Mainline>,
+    pub svg: Option<Box<Mainline>>,
     pub budget: Option<WorkflowBudget>,
     /// Whose usage belongs to it, its manifest's filling in what it does not say.
-    pub attribution: Option<crate::model::Attribution>,
+    pub attribution: Option<Box<crate::model::Attribution>>,
 }
 
 /// `endpoint:` the API route.

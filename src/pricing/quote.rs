@@ -69,7 +69,7 @@ pub fn quote(
             ..Inputs::default()
         },
         mainline: None,
-        svg: request.svg.clone(),
+        svg: request.svg.clone().map(Box::new),
         budget: None,
         attribution: None,
     };

@@ -38,7 +38,7 @@ pub fn write(
 ) -> io::Result<()> {
     write_diagnostics(&report.diagnostics, style, out)?;
     if !style.quiet {
-        out.write_all(cost_table(report).as_bytes())?;
+        write_cost_table(report, out)?;
         out.write_all(summary(report, deny_warnings).as_bytes())?;
     }
     Ok(())
@@ -47,93 +47,150 @@ pub fn write(
 /// A plain text table with left-aligned text and right-aligned numbers.
 #[must_use]
 pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut packed = Rows::default();
     for row in rows {
+        for cell in row {
+            packed.cell(cell);
+        }
+        packed.end_row();
+    }
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail, and every cell is a `str`.
+    let _ = write_table(header, &packed, right_aligned, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The rows of a text table, their cells kept in one string: the cost table of fifty thousand
+/// workflows held as a `String` a cell took more memory than the rest of the run's report.
+#[derive(Debug, Default)]
+struct Rows {
+    text: String,
+    /// Where each cell ends in `text`.
+    cell_ends: Vec<usize>,
+    /// Where each row ends in `cell_ends`.
+    row_ends: Vec<usize>,
+}
+
+impl Rows {
+    /// Adds a cell to the row being written.
+    fn cell(&mut self, text: impl fmt::Display) {
+        let _ = write!(self.text, "{text}");
+        self.cell_ends.push(self.text.len());
+    }
+
+    /// Ends the row being written.
+    fn end_row(&mut self) {
+        self.row_ends.push(self.cell_ends.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = impl Iterator<Item = &str>> {
+        let mut first_cell = 0;
+        self.row_ends.iter().map(move |&row_end| {
+            let cells = first_cell..row_end;
+            first_cell = row_end;
+            cells.map(|cell| {
+                let start = if cell == 0 {
+                    0
+                } else {
+                    self.cell_ends[cell - 1]
+                };
+                &self.text[start..self.cell_ends[cell]]
+            })
+        })
+    }
+}
+
+/// Writes a plain text table, line by line, with left-aligned text and right-aligned numbers.
+fn write_table(
+    header: &[&str],
+    rows: &Rows,
+    right_aligned: &[usize],
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows.iter() {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let line = |cells: Vec<&str>| {
-        let mut text = String::from(" ");
-        for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+    let mut text = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        text.clear();
+        text.push(' ');
+        for (i, (cell, width)) in cells.zip(&widths).enumerate() {
             let pad = width - cell.chars().count();
             if right_aligned.contains(&i) {
-                text.push_str(&" ".repeat(pad));
+                text.extend(std::iter::repeat_n(' ', pad));
                 text.push_str(cell);
             } else {
                 text.push_str(cell);
-                text.push_str(&" ".repeat(pad));
+                text.extend(std::iter::repeat_n(' ', pad));
             }
             text.push_str("  ");
         }
-        text.trim_end().to_owned() + "\n"
+        text.truncate(text.trim_end().len());
+        text.push('\n');
+        out.write_all(text.as_bytes())
     };
-    let mut out = line(header.to_vec());
-    out.push_str(&line(
-        widths
-            .iter()
-            .map(|w| "─".repeat(*w))
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str)
-            .collect(),
-    ));
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    line(&mut header.iter().copied())?;
+    let rules: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+    line(&mut rules.iter().map(String::as_str))?;
+    for mut row in rows.iter() {
+        line(&mut row)?;
     }
-    out
+    Ok(())
 }
 
-fn cost_table(report: &Report) -> String {
+/// The cost table, written as its rows are: it has a row for every workflow of the run.
+fn write_cost_table(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     if report.workflows.is_empty() {
-        return String::new();
+        return Ok(());
     }
-    let mut rows = Vec::new();
+    let mut rows = Rows::default();
+    let mut low_confidence = false;
     for entry in &report.workflows {
-        let spec = &entry.workflow.spec;
-        let row = match &entry.projection {
+        rows.cell(&entry.workflow.id);
+        match &entry.projection {
             Some(p) => {
                 let marker = if p.confidence == Confidence::Low {
+                    low_confidence = true;
                     " ~"
                 } else {
                     ""
                 };
-                vec![
-                    entry.workflow.id.clone(),
-                    p.model.clone(),
-                    format!(
-                        "{} {} ×{}{}",
-                        p.quality,
-                        p.size,
-                        p.n,
-                        if p.tier == Tier::Batch { " batch" } else { "" }
-                    ),
-                    format!("{}{marker}", usd(p.monthly_usd, 2)),
-                    p.per_accepted_image_usd
-                        .map_or_else(|| "-".to_owned(), |v| usd(v, 4)),
-                    entry
-                        .budget_usd()
-                        .map_or_else(|| "-".to_owned(), |v| usd(v, 2)),
-                ]
+                rows.cell(&p.model);
+                rows.cell(format_args!(
+                    "{} {} ×{}{}",
+                    p.quality,
+                    p.size,
+                    p.n,
+                    if p.tier == Tier::Batch { " batch" } else { "" }
+                ));
+                rows.cell(format_args!("{}{marker}", usd(p.monthly_usd, 2)));
+                match p.per_accepted_image_usd {
+                    Some(v) => rows.cell(usd(v, 4)),
+                    None => rows.cell("-"),
+                }
             }
-            None => vec![
-                entry.workflow.id.clone(),
-                crate::foundation::printable(&spec.model).into_owned(),
-                "not priced (see above)".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                entry
-                    .budget_usd()
-                    .map_or_else(|| "-".to_owned(), |v| usd(v, 2)),
-            ],
-        };
-        rows.push(row);
+            None => {
+                rows.cell(crate::foundation::printable(&entry.workflow.spec.model));
+                rows.cell("not priced (see above)");
+                rows.cell("-");
+                rows.cell("-");
+            }
+        }
+        match entry.budget_usd() {
+            Some(v) => rows.cell(usd(v, 2)),
+            None => rows.cell("-"),
+        }
+        rows.end_row();
     }
-    let mut out = format!(
+    write!(
+        out,
         "Monthly cost (rate card {}, as of {})\n\n",
         report.ratecard.id, report.as_of
-    );
-    out.push_str(&table(
+    )?;
+    write_table(
         &[
             "workflow",
             "model",
@@ -144,14 +201,14 @@ fn cost_table(report: &Report) -> String {
         ],
         &rows,
         &[3, 4, 5],
-    ));
+        out,
+    )?;
     let total = crate::foundation::decimal::format_total(report.monthly_usd());
-    let _ = writeln!(out, "\n Total: {total} a month");
-    if rows.iter().any(|row| row[3].ends_with(" ~")) {
-        out.push_str(" ~ low-confidence estimate (see IC405)\n");
+    writeln!(out, "\n Total: {total} a month")?;
+    if low_confidence {
+        out.write_all(b" ~ low-confidence estimate (see IC405)\n")?;
     }
-    out.push('\n');
-    out
+    out.write_all(b"\n")
 }
 
 /// Renders a list of findings (also used for invalid policies and rate cards).

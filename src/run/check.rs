@@ -199,7 +199,7 @@ pub(crate) fn evaluate(
         ratecard: Arc::clone(&context.ratecard),
         policies: context.policies.sources(),
         manifest_count: inputs.len(),
-        manifests: Vec::new(),
+        manifests: Vec::with_capacity(loaded.iter().filter(|l| l.manifest.is_some()).count()),
         workflows: Vec::with_capacity(loaded.iter().map(|l| l.workflows.len()).sum()),
         manifest_workflows: Vec::with_capacity(loaded.len()),
         diagnostics: findings,
@@ -229,6 +229,11 @@ pub(crate) fn evaluate(
         || (duplicate_ids(&report), overflowing_totals(&report)),
         || policy::judge(&report, &context.policies),
     );
+    // Room for them all at once: the list lives as long as the report, and grown by doubling
+    // it would keep up to twice its findings' room.
+    report
+        .diagnostics
+        .reserve_exact(duplicates.len() + overflows.len() + judged.len());
     report.diagnostics.extend(duplicates);
     report.diagnostics.extend(overflows);
     report.diagnostics.extend(judged);

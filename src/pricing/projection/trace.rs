@@ -334,12 +334,15 @@ impl<'card, 'trace> Ledger<'card, 'trace> {
             .map(|(_, _, level)| *level)
             .min()
             .unwrap_or(Confidence::High);
-        let weakest = self
-            .leaned_on
-            .into_iter()
-            .filter(|(_, _, level)| *level == floor)
-            .map(|(what, source, _)| (what, Arc::clone(source)))
-            .collect();
+        // A new list at its size: collecting from `into_iter` would reuse the ledger's buffer
+        // (room for twelve, 384 bytes) in place, and every workflow of the run keeps its list.
+        let weakest_of = || {
+            self.leaned_on
+                .iter()
+                .filter(|(_, _, level)| *level == floor)
+        };
+        let mut weakest = Vec::with_capacity(weakest_of().count());
+        weakest.extend(weakest_of().map(|(what, source, _)| (*what, Arc::clone(source))));
         (floor, weakest)
     }
 }
