@@ -25,6 +25,17 @@ use super::args::{
 };
 use super::{FINDINGS, print, use_color};
 
+/// Parses the built-in rate cards and compiles the manifest schema on another thread while
+/// this one asks git for the repository and finds the manifests: for a small repository
+/// they are most of the run (a check of one manifest took 11.6 ms, 4 of them parsing cards).
+/// Both are kept once made, so whichever thread comes first makes them and the other waits.
+fn prepare_in_background() {
+    std::thread::spawn(|| {
+        let _ = RateCard::builtin();
+        let _ = Schema::Manifest.validator();
+    });
+}
+
 /// Runs the command; the `u8` is the exit code when the run itself succeeded.
 pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     // `--policy` is global so that it may come before or after the command's name, but only
@@ -47,6 +58,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         bail!(
             "--policy does not apply to `imgcost {name}`, which applies no policy; policies apply to check, diff, explain, reconcile and policy test"
         );
+    }
+    if without_policies.is_none() {
+        prepare_in_background();
     }
     match &cli.command {
         Command::Check(args) => check(cli, args),

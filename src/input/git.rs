@@ -118,11 +118,17 @@ pub fn shell_quote(text: &str) -> String {
 /// git is missing, or refuses the repository (e.g. "dubious ownership"). Walking such a tree
 /// without git would let ignore files decide what the gate sees, so the run fails instead.
 pub fn work_tree_root(dir: &Path) -> Result<Option<PathBuf>, Error> {
+    let inside_repository = || dir.ancestors().any(|folder| folder.join(".git").exists());
+    // Nothing to ask git where it would find nothing: no `.git` in `dir` or above it, and no
+    // `GIT_DIR` naming a repository elsewhere. Starting git is a few milliseconds, a third of
+    // a check of one manifest.
+    if std::env::var_os("GIT_DIR").is_none() && !inside_repository() {
+        return Ok(None);
+    }
     let output = git(dir)
         .args(["rev-parse", "--show-toplevel"])
         .stderr(Stdio::piped())
         .output();
-    let inside_repository = || dir.ancestors().any(|folder| folder.join(".git").exists());
     match output {
         Ok(output) if output.status.success() => {
             let top = String::from_utf8_lossy(&output.stdout)

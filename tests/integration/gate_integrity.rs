@@ -85,6 +85,30 @@ fn ignore_files_do_not_hide_tracked_manifests() {
     assert_eq!(found(&output), expected);
 }
 
+/// Gate integrity, class 1: a work tree whose repository lies elsewhere (`GIT_DIR`, no `.git`
+/// in or above it) is still read through git, so its ignore files hide no tracked manifest
+/// (imgcost skips asking git only when nothing could name a repository).
+#[test]
+fn a_repository_named_by_git_dir_is_still_read_through_git() {
+    let t = Test::new().file("tree/shop/imgcost.yaml", OVER_BUDGET);
+    let tree = t.path().join("tree");
+    git(&tree, &["init", "-q"]);
+    commit_all(&tree, "base");
+    std::fs::rename(tree.join(".git"), t.path().join("elsewhere.git")).expect("move .git");
+    std::fs::write(tree.join(".ignore"), "shop/\n").expect("write");
+    let git_dir = t.path().join("elsewhere.git");
+    let env = [
+        ("GIT_DIR", git_dir.to_str().expect("utf-8")),
+        ("GIT_WORK_TREE", tree.to_str().expect("utf-8")),
+    ];
+    let output = run(&tree, &["check", "--format", "json"], &env);
+    output.status(1);
+    assert_eq!(
+        rules_of(&output.json()),
+        [("IC201".to_owned(), "shop/imgcost.yaml".to_owned())]
+    );
+}
+
 /// Gate integrity, class 1: untracked manifests follow the repository's own `.gitignore` only,
 /// so a user's global excludes or `.git/info/exclude` do not change what one machine checks.
 #[test]

@@ -12,6 +12,8 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use super::{Dateable, Dated, ImageModel, NoticePolicy, TextModel};
+use rayon::prelude::*;
+
 use crate::foundation::{Date, Diagnostic, Error, Label, SourceFile};
 use crate::input::git;
 use crate::input::git::Object;
@@ -246,8 +248,9 @@ impl RateCard {
     pub fn builtin() -> &'static [Arc<Self>] {
         static CARDS: OnceLock<Vec<Arc<RateCard>>> = OnceLock::new();
         CARDS.get_or_init(|| {
+            // In parallel: parsing them is most of what a check of a few manifests does.
             let mut cards: Vec<Arc<Self>> = BUILTIN
-                .iter()
+                .par_iter()
                 .map(|(path, text)| {
                     let file = Arc::new(SourceFile::new(*path, *text));
                     Arc::new(Self::read(&file, false).unwrap_or_else(|problems| {
