@@ -14,18 +14,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read once at its start (a C string it finds by this name): freed pages
-/// go back to the system at once instead of after ten seconds. A check frees each manifest's
-/// trees as it goes, and the pages jemalloc kept were a seventh of the peak (155 → 135 MiB at
-/// ten thousand manifests) for 0.1 s more system time and no change in wall time
-/// (docs/performance.md, "Memory round"). `_RJEM_MALLOC_CONF` in the environment still
-/// overrides it.
-#[cfg(all(unix, feature = "jemalloc"))]
-#[allow(unsafe_code)]
-#[used]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-static JEMALLOC_OPTIONS: &[u8; 17] = b"dirty_decay_ms:0\0";
-
 /// Whether standard output was open when the process started, asked before Rust's runtime
 /// reopens a closed one on `/dev/null` (it does, before `main`): `imgcost check >&-` would
 /// otherwise write its verdict nowhere and exit 0. Runs as a C constructor, which the loader
