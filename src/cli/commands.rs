@@ -59,6 +59,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             "--policy does not apply to `imgcost {name}`, which applies no policy; policies apply to check, diff, explain, reconcile and policy test"
         );
     }
+    if matches!(cli.command, Command::Check(_) | Command::Diff(_)) {
+        crate::return_freed_pages_at_once();
+    }
     if without_policies.is_none() {
         prepare_in_background();
     }
