@@ -159,15 +159,8 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let options = options(cli, &args.paths, args.allow_empty)?;
     let mut report = imgcost::check(&options).map_err(|error| fail(cli, error))?;
     if args.new_only {
-        let source = match (&args.base, &args.baseline) {
-            (Some(revision), _) => imgcost::run::ratchet::RatchetBase::Revision {
-                revision: revision.clone(),
-                policies: cli.global.policies.clone(),
-            },
-            (None, Some(path)) => imgcost::run::ratchet::RatchetBase::Baseline(path.clone()),
-            (None, None) => unreachable!("clap requires --base or --baseline with --new-only"),
-        };
-        imgcost::run::ratchet::new_only(&options, &mut report, &source)
+        let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());
+        imgcost::run::ratchet::new_only(&options, &mut report, source)
             .map_err(|error| fail(cli, error))?;
     }
     let code = emit(cli, &args.report, &report, None);
@@ -177,29 +170,31 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     code
 }
 
-fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
-    let options = options(cli, &args.paths, true)?;
-    let source = match (&args.base, &args.baseline) {
+/// The base `--base REF` or `--baseline FILE` names (clap requires one of them where this is
+/// called), with the `--policy` files for a revision.
+fn base_source<'a>(
+    cli: &'a Cli,
+    base: Option<&'a str>,
+    baseline: Option<&'a Path>,
+) -> BaseSource<'a> {
+    match (base, baseline) {
         (Some(revision), _) => BaseSource::Revision {
             revision,
             policies: &cli.global.policies,
         },
         (None, Some(path)) => BaseSource::Baseline(path),
         (None, None) => unreachable!("clap requires --base or --baseline"),
-    };
+    }
+}
+
+fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
+    let options = options(cli, &args.paths, true)?;
+    let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());
     let mut run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
     if args.new_only {
         // The base's findings are read again, every file from the base itself (see
         // `run::ratchet`), not the head's copies of unchanged files that `diff` reuses.
-        let source = match (&args.base, &args.baseline) {
-            (Some(revision), _) => imgcost::run::ratchet::RatchetBase::Revision {
-                revision: revision.clone(),
-                policies: cli.global.policies.clone(),
-            },
-            (None, Some(path)) => imgcost::run::ratchet::RatchetBase::Baseline(path.clone()),
-            (None, None) => unreachable!("clap requires --base or --baseline"),
-        };
-        imgcost::run::ratchet::new_only(&options, &mut run.head, &source)
+        imgcost::run::ratchet::new_only(&options, &mut run.head, source)
             .map_err(|error| fail(cli, error))?;
     }
     let code = emit(cli, &args.report, &run.head, Some(&run.comparison));

@@ -6,25 +6,13 @@
 //! that fail closed (the registry's `fail_closed`: a manifest that cannot be read, parsed or
 //! priced) keep their severity: the gate never stops looking at what it cannot judge.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-
 use crate::foundation::{Error, Severity};
 use crate::report::{Counts, Report};
 use crate::run::check::CheckOptions;
-use crate::run::diff::{Base, Status, base_from_baseline, base_from_git, compare, finding_key};
-
-/// Where the base's findings come from.
-#[derive(Debug, Clone)]
-pub enum RatchetBase {
-    /// The same paths at a git revision; `policies` as for `diff`.
-    Revision {
-        revision: String,
-        policies: Vec<PathBuf>,
-    },
-    /// A JSON report saved by `check` on the base.
-    Baseline(PathBuf),
-}
+use crate::run::diff::{
+    Base, BaseSource, Status, base_from_baseline, base_from_git, compare, finding_key,
+};
+use std::collections::HashMap;
 
 /// Reads the base and turns the head's findings that it has too into notes. Returns how many.
 ///
@@ -33,10 +21,10 @@ pub enum RatchetBase {
 pub fn new_only(
     options: &CheckOptions,
     head: &mut Report,
-    source: &RatchetBase,
+    source: BaseSource<'_>,
 ) -> Result<usize, Error> {
     let (base, label) = match source {
-        RatchetBase::Revision { revision, policies } => {
+        BaseSource::Revision { revision, policies } => {
             // Every base file is checked from git, none taken from the head: a finding the
             // change caused in a file it did not touch (a project over its budget through a new
             // workflow elsewhere) must not count as the base's.
@@ -64,11 +52,11 @@ pub fn new_only(
             let label = if revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit()) {
                 revision[..7].to_owned()
             } else {
-                revision.clone()
+                revision.to_owned()
             };
             (base, label)
         }
-        RatchetBase::Baseline(path) => (
+        BaseSource::Baseline(path) => (
             base_from_baseline(&options.workspace, path)?,
             format!("the baseline {}", path.display()),
         ),
