@@ -10,7 +10,7 @@ use imgcost::policy::PolicySet;
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::{
     CheckOptions, Context, Date, Error, QuoteRequest, RateCard, Report, Schema, SourceFile,
-    Workspace, rules,
+    SourceLines, Workspace, rules,
 };
 
 use imgcost::input::file_reader;
@@ -117,7 +117,7 @@ pub(super) fn fail(cli: &Cli, error: Error) -> anyhow::Error {
 
 /// Runs `check` over `paths` as `check` and `explain` do.
 fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Report> {
-    let options = options(cli, paths, allow_empty)?;
+    let options = options(cli, paths, allow_empty, SourceLines::Shown)?;
     imgcost::check(&options).map_err(|error| fail(cli, error))
 }
 
@@ -126,6 +126,7 @@ pub(super) fn options(
     cli: &Cli,
     paths: &[PathBuf],
     allow_empty: bool,
+    source_lines: SourceLines,
 ) -> anyhow::Result<CheckOptions> {
     let workspace = workspace()?;
     let context = Context {
@@ -139,6 +140,7 @@ pub(super) fn options(
             )
             .map_err(|error| fail(cli, error))?,
         ),
+        source_lines,
     };
     Ok(CheckOptions {
         paths: paths.to_vec(),
@@ -156,7 +158,12 @@ pub(super) fn style(cli: &Cli) -> HumanStyle {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
-    let options = options(cli, &args.paths, args.allow_empty)?;
+    let options = options(
+        cli,
+        &args.paths,
+        args.allow_empty,
+        source_lines(&args.report),
+    )?;
     let mut report = imgcost::check(&options).map_err(|error| fail(cli, error))?;
     if args.new_only {
         let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());
@@ -188,7 +195,7 @@ fn base_source<'a>(
 }
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
-    let options = options(cli, &args.paths, true)?;
+    let options = options(cli, &args.paths, true, source_lines(&args.report))?;
     let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());
     let mut run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
     if args.new_only {
@@ -201,6 +208,16 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     // As in `check`: the process ends next, and the OS frees it all at once.
     std::mem::forget(run);
     code
+}
+
+/// Whether any report this run writes draws source lines (only the human format does).
+fn source_lines(args: &ReportArgs) -> SourceLines {
+    let formats = std::iter::once(stdout_format(args)).chain(args.outputs.iter().map(|o| o.0));
+    if formats.into_iter().any(|format| format == Format::Human) {
+        SourceLines::Shown
+    } else {
+        SourceLines::Located
+    }
 }
 
 /// The format on stdout: the one asked for, else annotations inside GitHub Actions.

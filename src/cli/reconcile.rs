@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use imgcost::Date;
 use imgcost::input::usage::{Paths, Window};
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::run::reconcile::{self, ReconcileOptions, Reconciliation};
+use imgcost::{Date, SourceLines};
 
 use super::args::{Cli, Format, parse_date};
 use super::commands::{fail, options, style};
@@ -72,7 +72,8 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> anyhow::Result<u8> {
         }),
         _ => None,
     };
-    let check = options(cli, &args.paths, false)?;
+    // Its suggested edits are made from the files' text.
+    let check = options(cli, &args.paths, false, SourceLines::Shown)?;
     let workspace = check.workspace.clone();
     let reconciled = reconcile::reconcile(&ReconcileOptions {
         check,

@@ -1,5 +1,5 @@
-//! One file as read from disk (or from git, or built into the binary), kept whole for the
-//! lifetime of a run.
+//! One file as read from disk (or from git, or built into the binary), kept for the lifetime of
+//! a run: whole, or once loaded only its index of lines when no report will show its text.
 //!
 //! The loader parses it, diagnostics point into it with [`Span`]s, and the renderers turn those
 //! spans into 1-based line and column numbers (columns count characters, docs/report-formats.md) or hand
@@ -15,7 +15,11 @@ use crate::yaml::Span;
 #[derive(Debug)]
 pub struct SourceFile {
     path: String,
-    text: Arc<str>,
+    /// `None` in the copy [`SourceFile::lines_only`] makes: the index below still answers every
+    /// line and column.
+    text: Option<Arc<str>>,
+    /// Bytes of the text, kept when the text is not.
+    len: usize,
     line_starts: Vec<usize>,
     /// Built on the first [`SourceFile::line_column`]: a clean file never needs it.
     columns: OnceLock<Columns>,
@@ -122,10 +126,30 @@ impl SourceFile {
         let path = crate::foundation::printable(&path.into()).into_owned();
         Self {
             path,
-            text,
+            len: text.len(),
+            text: Some(text),
             line_starts,
             columns: OnceLock::new(),
         }
+    }
+
+    /// A copy that keeps the name and the index of lines but not the text, for a run whose
+    /// reports show no source lines: at ten thousand manifests the texts were a fifth of the
+    /// memory. `None` when the text is not plain ASCII with `\n` line breaks (or already gone),
+    /// since only then do offsets alone give every column and every line's end.
+    #[must_use]
+    pub fn lines_only(&self) -> Option<Self> {
+        let text = self.text.as_deref()?;
+        if !text.is_ascii() || memchr::memchr(b'\r', text.as_bytes()).is_some() {
+            return None;
+        }
+        Some(Self {
+            path: self.path.clone(),
+            text: None,
+            len: self.len,
+            line_starts: self.line_starts.clone(),
+            columns: OnceLock::from(Columns::Ascii),
+        })
     }
 
     /// Decodes bytes read from a file, enforcing the size cap, UTF-8 and printable characters.
@@ -185,30 +209,44 @@ impl SourceFile {
         &self.path
     }
 
+    /// The text, unless this is a [`SourceFile::lines_only`] copy.
     #[must_use]
-    pub fn text(&self) -> &str {
-        &self.text
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
+    /// Bytes of the text (known without it).
+    #[must_use]
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// A cheap handle on the text, for renderers that need to own it (miette).
     #[must_use]
-    pub fn shared_text(&self) -> Arc<str> {
-        Arc::clone(&self.text)
+    pub fn shared_text(&self) -> Option<Arc<str>> {
+        self.text.clone()
     }
 
     /// Line and column of a byte offset. Offsets past the end clamp to the end.
     #[must_use]
     pub fn line_column(&self, offset: usize) -> LineColumn {
-        let offset = offset.min(self.text.len());
+        let offset = offset.min(self.len);
         let line_index = match self.line_starts.binary_search(&offset) {
             Ok(exact) => exact,
             Err(next) => next - 1,
         };
         let line_start = self.line_starts[line_index];
+        // Without the text, the file was ASCII: one byte a character, every offset a boundary.
+        let text = self.text.as_deref().unwrap_or_default();
         // An offset inside a character has no column of its own: the line's first, as ever.
-        let column = if self.text.is_char_boundary(offset) {
-            let columns = self.columns.get_or_init(|| Columns::of(&self.text));
-            columns.chars_before(&self.text, offset) - columns.chars_before(&self.text, line_start)
+        let column = if self.text.is_none() || text.is_char_boundary(offset) {
+            let columns = self.columns.get_or_init(|| Columns::of(text));
+            columns.chars_before(text, offset) - columns.chars_before(text, line_start)
         } else {
             0
         } + 1;
@@ -218,32 +256,41 @@ impl SourceFile {
         }
     }
 
-    /// The text of one line (1-based), without its line break.
-    #[must_use]
-    pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
-            return "";
-        };
-        let end = self
+    /// Where the content of one line (1-based) starts and ends, without its line break.
+    fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let &start = self.line_starts.get(line.wrapping_sub(1))?;
+        let mut end = self
             .line_starts
             .get(line)
-            .map_or(self.text.len(), |&next| next - 1);
-        self.text[start..end].trim_end_matches('\r')
+            .map_or(self.len, |&next| next - 1);
+        // A copy without the text had no `\r` (see `lines_only`).
+        if let Some(text) = &self.text {
+            end = start + text[start..end].trim_end_matches('\r').len();
+        }
+        Some(start..end)
+    }
+
+    /// The text of one line (1-based), without its line break; `None` past the last line or
+    /// without the text.
+    #[must_use]
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        let range = self.line_range(line)?;
+        self.text.as_deref().map(|text| &text[range])
     }
 
     /// The span of a whole line's content (1-based line).
     #[must_use]
     pub fn line_span(&self, line: usize) -> Span {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
-            return Span::point(self.text.len());
-        };
-        Span::new(start, start + self.line_text(line).len())
+        self.line_range(line).map_or_else(
+            || Span::point(self.len),
+            |range| Span::new(range.start, range.end),
+        )
     }
 
-    /// The text a span covers.
+    /// The text a span covers; `None` for a span outside the text or without the text.
     #[must_use]
-    pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.range()).unwrap_or("")
+    pub fn slice(&self, span: Span) -> Option<&str> {
+        self.text.as_deref()?.get(span.range())
     }
 }
 
@@ -293,13 +340,13 @@ mod tests {
         assert_eq!(file.line_column(5), LineColumn { line: 2, column: 1 });
         // `x` is at byte 12 (ä is two bytes) but character column 7.
         assert_eq!(file.line_column(12), LineColumn { line: 2, column: 7 });
-        assert_eq!(file.line_text(2), "näme: x");
+        assert_eq!(file.line_text(2), Some("näme: x"));
     }
 
     /// Line and column as they were computed before the index: characters counted from the
     /// line's start (column 1 inside a character).
     fn naive_line_column(file: &SourceFile, offset: usize) -> LineColumn {
-        let text = file.text();
+        let text = file.text().unwrap();
         let offset = offset.min(text.len());
         let line_start = text[..text.floor_char_boundary(offset)]
             .rfind('\n')
@@ -333,6 +380,28 @@ mod tests {
             .collect()
     }
 
+    /// The copy without the text answers every line, column and line span as the file does,
+    /// and is made only where offsets alone can: plain ASCII with `\n` line breaks.
+    #[test]
+    fn a_copy_without_the_text_places_every_offset_as_the_file_does() {
+        let text = "version: 1\nworkflows:\n  a:\n    model: gpt-image-2   \n\n  b: {}\nlast";
+        let file = SourceFile::new("m.yaml", text);
+        let lines = file.lines_only().expect("plain ASCII");
+        assert_eq!((lines.text(), lines.len(), lines.path()), (None, text.len(), "m.yaml"));
+        for offset in 0..=text.len() + 3 {
+            assert_eq!(lines.line_column(offset), file.line_column(offset), "{offset}");
+        }
+        for line in 0..=9 {
+            assert_eq!(lines.line_span(line), file.line_span(line), "line {line}");
+            assert_eq!(lines.line_text(line), None);
+        }
+        assert_eq!(lines.slice(Span::new(0, 7)), None);
+        assert!(lines.lines_only().is_none(), "already without its text");
+        for kept in ["näme: x\n", "a: 1\r\nb: 2\r\n", "a: 1\r\n"] {
+            assert!(SourceFile::new("m.yaml", kept).lines_only().is_none(), "{kept:?}");
+        }
+    }
+
     /// Gate integrity, class 9: columns come from an index built once (checkpoints every 4 KiB
     /// on text beyond ASCII), and agree with counting from the line's start at every offset,
     /// inside characters and past the end included.
@@ -345,7 +414,7 @@ mod tests {
             (4, 5, 2),
         ] {
             let file = SourceFile::new("m.yaml", mixed_text(len, seed, every));
-            let size = file.text().len();
+            let size = file.len();
             let step = (size / 2_000).max(1);
             for offset in (0..=size + 2)
                 .step_by(step)
@@ -386,17 +455,17 @@ mod tests {
     #[test]
     fn bom_is_dropped_and_crlf_lines_are_trimmed() {
         let file = SourceFile::new("m.yaml", "\u{feff}a: 1\r\nb: 2\r\n");
-        assert_eq!(file.text().chars().next(), Some('a'));
-        assert_eq!(file.line_text(1), "a: 1");
+        assert_eq!(file.text().unwrap().chars().next(), Some('a'));
+        assert_eq!(file.line_text(1), Some("a: 1"));
         assert_eq!(file.line_column(6), LineColumn { line: 2, column: 1 });
     }
 
     #[test]
     fn a_lone_carriage_return_breaks_the_line() {
         let file = SourceFile::new("m.yaml", "a: 1\rb: 2\r\nc: 3\r");
-        assert_eq!(file.text(), "a: 1\nb: 2\r\nc: 3\n");
+        assert_eq!(file.text(), Some("a: 1\nb: 2\r\nc: 3\n"));
         assert_eq!(file.line_column(5), LineColumn { line: 2, column: 1 });
-        assert_eq!(file.line_text(2), "b: 2");
+        assert_eq!(file.line_text(2), Some("b: 2"));
         assert_eq!(file.line_column(11), LineColumn { line: 3, column: 1 });
     }
 
@@ -417,7 +486,7 @@ mod tests {
             panic!("{error:?}")
         };
         let file = SourceFile::new("m.yaml", lossy);
-        assert_eq!((offset, file.text()), (2, "ab\u{fffd}\n"));
+        assert_eq!((offset, file.text()), (2, Some("ab\u{fffd}\n")));
         assert_eq!(file.line_column(offset), LineColumn { line: 1, column: 3 });
         let error = SourceFile::from_bytes("m.yaml", "\u{feff}a\u{7}".into(), 100);
         assert!(matches!(

@@ -145,7 +145,7 @@ pub fn decode(display: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diag
         }
         Err(DecodeError::InvalidUtf8 { offset, lossy }) => {
             let file = Arc::new(SourceFile::new(display, lossy));
-            let end = file.text()[offset..]
+            let end = file.text().unwrap_or_default()[offset..]
                 .chars()
                 .next()
                 .map_or(offset, |c| offset + c.len_utf8());

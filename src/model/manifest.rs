@@ -70,7 +70,7 @@ impl Manifest {
     ) -> Option<Self> {
         let document = load_tree(&file, out)?;
         let has_duplicates = !document.duplicate_keys.is_empty();
-        let budget = yaml::copy_budget(file.text().len()).saturating_sub(document.copied_nodes);
+        let budget = yaml::copy_budget(file.len()).saturating_sub(document.copied_nodes);
         // Found before `defaults:` is merged, which would give a dedented section a `model`.
         let dedented = dedented_sections(&document.root);
         let root = match merge_defaults(document.root, budget) {
@@ -203,7 +203,8 @@ fn is_project_name(name: &str) -> bool {
 /// reported too) and each tag or directive read past as IC006. Shared by manifests, policies and
 /// rate cards.
 pub fn load_tree(file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) -> Option<Document> {
-    match yaml::load(file.text()) {
+    // A file being loaded has its text: only a loaded one loses it (`SourceFile::lines_only`).
+    match yaml::load(file.text().unwrap_or_default()) {
         Ok(document) => {
             out.extend(document.duplicate_keys.iter().map(|duplicate| {
                 Diagnostic::new(

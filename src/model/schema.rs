@@ -148,7 +148,7 @@ impl Schema {
             value.span
         };
         let container_span = key.map_or_else(|| first_line(root, file), |k| k.span);
-        let shown = file.slice(value.span).trim();
+        let shown = file.slice(value.span).unwrap_or_default().trim();
         let (span, label, message, help) = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let unexpected_key = unexpected.first().map_or("", String::as_str);

@@ -101,7 +101,7 @@ fn project_label(manifest: &Manifest, message: String) -> Label {
     let span = manifest
         .project_span
         .unwrap_or_else(|| manifest.file.line_span(1));
-    let span = if span.is_empty() && manifest.file.text().is_empty() {
+    let span = if span.is_empty() && manifest.file.is_empty() {
         Span::point(0)
     } else {
         span

@@ -341,29 +341,34 @@ impl<'a> View<'a> {
                 exempted.expires, exempted.reason
             );
         }
-        // A file with no text (unreadable) has nothing to draw; name it in the message.
-        let source = if file.text().is_empty() {
-            message = format!("{}: {message}", file.path());
+        let labels = std::iter::once(&diagnostic.primary)
+            .chain(
+                diagnostic
+                    .related
+                    .iter()
+                    .filter(|label| label.file.path() == file.path()),
+            )
+            .map(|label| (label.span.range(), Some(label.message.clone())))
+            .collect();
+        // A file with no text (unreadable, or not kept) has nothing to draw; name it in the
+        // message.
+        let source = if file.is_empty() {
             None
         } else {
-            let labels = std::iter::once(&diagnostic.primary)
-                .chain(
-                    diagnostic
-                        .related
-                        .iter()
-                        .filter(|label| label.file.path() == file.path()),
-                )
-                .map(|label| (label.span.range(), Some(label.message.clone())))
-                .collect();
-            Some(Snippet::new(file, labels))
+            Snippet::new(file, labels)
         };
+        if source.is_none() {
+            message = format!("{}: {message}", file.path());
+        }
         let elsewhere = diagnostic
             .related
             .iter()
-            .filter(|label| label.file.path() != file.path() && !label.file.text().is_empty())
-            .map(|label| Elsewhere {
-                label: label.clone(),
-                source: Snippet::new(&label.file, vec![(label.span.range(), None)]),
+            .filter(|label| label.file.path() != file.path() && !label.file.is_empty())
+            .filter_map(|label| {
+                Some(Elsewhere {
+                    label: label.clone(),
+                    source: Snippet::new(&label.file, vec![(label.span.range(), None)])?,
+                })
             })
             .collect();
         Self {

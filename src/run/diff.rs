@@ -1287,7 +1287,7 @@ pub fn policy_changes(base: &Base, workspace: &Workspace) -> Vec<Diagnostic> {
             _ => String::new(),
         };
         let file = std::sync::Arc::new(SourceFile::new(&display, text));
-        let span = if file.text().is_empty() {
+        let span = if file.is_empty() {
             Span::point(0)
         } else {
             file.line_span(1)
@@ -1342,6 +1342,7 @@ mod tests {
             as_of,
             ratecard: Arc::clone(&RateCard::builtin()[0]),
             policies: Arc::new(PolicySet::builtin_default()),
+            source_lines: crate::run::SourceLines::Shown,
         };
         let report = check_inputs(&inputs, Vec::new(), &context);
         assert_eq!(report.workflows.len(), 11);

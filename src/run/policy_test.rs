@@ -21,7 +21,7 @@ use crate::policy::PolicySet;
 use crate::pricing::RateCard;
 use crate::report::Report;
 use crate::rules;
-use crate::run::check::{Context, ManifestInput, check_inputs};
+use crate::run::check::{Context, ManifestInput, SourceLines, check_inputs};
 use crate::yaml::{self, Node};
 
 /// The file name that marks an expectation; the fixture manifest is the same stem + `.yaml`.
@@ -229,6 +229,7 @@ pub fn run(
             as_of: parsed.as_of,
             ratecard: card_for(parsed.as_of)?,
             policies: Arc::clone(policies),
+            source_lines: SourceLines::Shown,
         };
         let input = ManifestInput::Bytes {
             display: manifest_display.clone(),
@@ -331,7 +332,7 @@ fn parse(file: &Arc<SourceFile>) -> Result<Parsed, Error> {
             message: crate::foundation::printable(&message).into_owned(),
         }
     };
-    let document = yaml::load(file.text()).map_err(|error| {
+    let document = yaml::load(file.text().unwrap_or_default()).map_err(|error| {
         let at = file.line_column(error.span.start);
         Error::BadInput {
             what: "policy test expectation",

@@ -1015,7 +1015,15 @@ fn suggest(report: &Report, rows: &[Row]) -> (Vec<Suggestion>, Vec<Unchanged>) {
                 });
                 return;
             };
-            let old = entry.file.slice(span).to_owned();
+            // `reconcile` keeps every file's text (`SourceLines::Shown`).
+            let Some(old) = entry.file.slice(span).map(str::to_owned) else {
+                unchanged.push(Unchanged {
+                    workflow: row.id.clone(),
+                    field,
+                    reason: "imgcost did not keep the file's text".to_owned(),
+                });
+                return;
+            };
             if old == new {
                 return;
             }
@@ -1068,7 +1076,10 @@ pub fn unified_diff(suggestions: &[Suggestion]) -> String {
     }
     let mut out = String::new();
     for (path, edits) in by_file {
-        let text = edits[0].file.text();
+        // Suggestions are made only from files whose text was kept.
+        let Some(text) = edits[0].file.text() else {
+            continue;
+        };
         let new = applied(text, &edits);
         out.push_str(&file_diff(path, text, &new));
     }
@@ -1186,7 +1197,9 @@ pub fn write(
             Some(body) => (&bytes[..3], body),
             None => (&[][..], &bytes[..]),
         };
-        let text = edits[0].file.text();
+        let Some(text) = edits[0].file.text() else {
+            return Err(refuse("imgcost did not keep its text"));
+        };
         if body != text.as_bytes() {
             return Err(refuse("it changed since imgcost read it"));
         }

@@ -142,6 +142,20 @@ fn one_run_writes_several_reports() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// A run whose stdout shows no source lines drops each plain manifest's text once loaded; a
+/// human report it also writes to a file must still draw every snippet.
+#[test]
+fn a_human_report_written_beside_json_draws_the_same_source_lines() {
+    let out = tempfile::tempdir().unwrap();
+    let human = out.path().join("report.txt");
+    let (status, stdout) = run("json", &["--output", &format!("human={}", human.display())]);
+    assert_eq!(status, 1);
+    assert_eq!(stdout, run("json", &[]).1);
+    let drawn = std::fs::read_to_string(&human).unwrap();
+    assert_eq!(drawn, run("human", &[]).1);
+    assert!(drawn.contains("12 │     request: {size: 1024x1024, qualty: low}"), "{drawn}");
+}
+
 #[test]
 fn github_annotations_are_the_default_under_github_actions() {
     let dir = repo().join("tests/fixtures/renderers");

@@ -81,9 +81,14 @@ pub(super) struct Snippet {
 }
 
 impl Snippet {
-    /// The snippet of `file` for labels given as byte ranges of the file, with their messages.
-    pub(super) fn new(file: &SourceFile, labels: Vec<(Range<usize>, Option<String>)>) -> Self {
-        let text = file.text();
+    /// The snippet of `file` for labels given as byte ranges of the file, with their messages;
+    /// `None` when the file's text was not kept.
+    pub(super) fn new(
+        file: &SourceFile,
+        labels: Vec<(Range<usize>, Option<String>)>,
+    ) -> Option<Self> {
+        let shared = file.shared_text()?;
+        let text: &str = &shared;
         let labels: Vec<(Range<usize>, Option<String>)> = labels
             .into_iter()
             .map(|(range, message)| shorten(text, range, message))
@@ -117,7 +122,7 @@ impl Snippet {
         }
         let mut snippet = Self {
             name: file.path().to_owned(),
-            file: file.shared_text(),
+            file: Arc::clone(&shared),
             excerpt,
             segments,
             pieces,
@@ -130,7 +135,7 @@ impl Snippet {
                 message,
             })
             .collect();
-        snippet
+        Some(snippet)
     }
 
     /// The labels in the snippet's coordinates, in the order given.
@@ -381,7 +386,7 @@ mod tests {
     fn short_lines_are_read_as_in_the_file() {
         let text = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n";
         let file = SourceFile::new("m.yaml", text);
-        let snippet = Snippet::new(&file, vec![(13..14, Some("here".to_owned()))]);
+        let snippet = Snippet::new(&file, vec![(13..14, Some("here".to_owned()))]).unwrap();
         assert_eq!(span_text(&snippet, 0), "3");
         assert_eq!(
             read(&snippet, 0, 1),
@@ -406,7 +411,7 @@ mod tests {
         let text = format!("a: 1\n{line}\nz: 2\n");
         let key = text.find("key").unwrap();
         let file = SourceFile::new("m.yaml", text.as_str());
-        let snippet = Snippet::new(&file, vec![(key..key + 3, None)]);
+        let snippet = Snippet::new(&file, vec![(key..key + 3, None)]).unwrap();
         assert_eq!(span_text(&snippet, 0), "key");
         let (line_number, _, data) = read(&snippet, 0, 1);
         assert_eq!(line_number, 0);
@@ -424,7 +429,8 @@ mod tests {
     fn a_label_over_many_lines_shows_its_first_lines() {
         let text = "k:\n".to_owned() + &"  - x\n".repeat(40) + "z: 1\n";
         let file = SourceFile::new("m.yaml", text.as_str());
-        let snippet = Snippet::new(&file, vec![(3..text.len() - 6, Some("list".to_owned()))]);
+        let snippet =
+            Snippet::new(&file, vec![(3..text.len() - 6, Some("list".to_owned()))]).unwrap();
         let label = &snippet.labels()[0];
         assert_eq!(
             label.message.as_deref(),
@@ -443,7 +449,8 @@ mod tests {
         let snippet = Snippet::new(
             &file,
             vec![(400 * 5..400 * 5 + 1, None), (10 * 5..10 * 5 + 1, None)],
-        );
+        )
+        .unwrap();
         assert_eq!(snippet.segments.len(), 2);
         assert!(snippet.excerpt.len() < 60, "{}", snippet.excerpt);
         assert_eq!(read(&snippet, 0, 1).0, 399);
