@@ -20,9 +20,60 @@ pub struct SourceFile {
     text: Option<Arc<str>>,
     /// Bytes of the text, kept when the text is not.
     len: usize,
-    line_starts: Vec<usize>,
+    line_starts: LineStarts,
     /// Built on the first [`SourceFile::line_column`]: a clean file never needs it.
     columns: OnceLock<Columns>,
+}
+
+/// The offset where each line starts, in 32 bits when the text allows (every file read from
+/// disk or git, which are capped far below 4 GiB): the index lives as long as the run.
+#[derive(Debug, Clone)]
+enum LineStarts {
+    Narrow(Box<[u32]>),
+    Wide(Box<[usize]>),
+}
+
+impl LineStarts {
+    fn of(text: &str) -> Self {
+        let newlines = || memchr::memchr_iter(b'\n', text.as_bytes());
+        // Counted first, so that the index is allocated once at its size.
+        let lines = newlines().count() + 1;
+        let starts = || std::iter::once(0).chain(newlines().map(|i| i + 1));
+        if u32::try_from(text.len()).is_ok() {
+            let mut narrow = Vec::with_capacity(lines);
+            // Every start is at most the text's length, so each fits.
+            narrow.extend(starts().map(|start| start as u32));
+            Self::Narrow(narrow.into_boxed_slice())
+        } else {
+            let mut wide = Vec::with_capacity(lines);
+            wide.extend(starts());
+            Self::Wide(wide.into_boxed_slice())
+        }
+    }
+
+    /// The start of the line of this 0-based index.
+    fn get(&self, index: usize) -> Option<usize> {
+        match self {
+            Self::Narrow(starts) => starts.get(index).map(|&start| start as usize),
+            Self::Wide(starts) => starts.get(index).copied(),
+        }
+    }
+
+    /// The 0-based index of the line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        let found = match self {
+            Self::Narrow(starts) => {
+                // An offset beyond 32 bits is past the end of a narrow text: its last line.
+                let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+                starts.binary_search(&offset)
+            }
+            Self::Wide(starts) => starts.binary_search(&offset),
+        };
+        match found {
+            Ok(exact) => exact,
+            Err(next) => next - 1,
+        }
+    }
 }
 
 /// Bytes between two checkpoints of [`Columns::Checkpoints`].
@@ -116,11 +167,7 @@ impl SourceFile {
         if let Some(unified) = lone_carriage_returns_to_line_feeds(&text) {
             text = Arc::from(unified);
         }
-        // Counted first: the index lives as long as the run, so it is allocated at its size.
-        let newlines = || memchr::memchr_iter(b'\n', text.as_bytes());
-        let mut line_starts = Vec::with_capacity(newlines().count() + 1);
-        line_starts.push(0);
-        line_starts.extend(newlines().map(|i| i + 1));
+        let line_starts = LineStarts::of(&text);
         // A file name can hold any character; none of them may reach a terminal or an
         // annotation as a control sequence.
         let path = crate::foundation::printable(&path.into()).into_owned();
@@ -236,11 +283,8 @@ impl SourceFile {
     #[must_use]
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let offset = offset.min(self.len);
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(exact) => exact,
-            Err(next) => next - 1,
-        };
-        let line_start = self.line_starts[line_index];
+        let line_index = self.line_starts.line_of(offset);
+        let line_start = self.line_starts.get(line_index).unwrap_or_default();
         // Without the text, the file was ASCII: one byte a character, every offset a boundary.
         let text = self.text.as_deref().unwrap_or_default();
         // An offset inside a character has no column of its own: the line's first, as ever.
@@ -258,11 +302,8 @@ impl SourceFile {
 
     /// Where the content of one line (1-based) starts and ends, without its line break.
     fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let &start = self.line_starts.get(line.wrapping_sub(1))?;
-        let mut end = self
-            .line_starts
-            .get(line)
-            .map_or(self.len, |&next| next - 1);
+        let start = self.line_starts.get(line.wrapping_sub(1))?;
+        let mut end = self.line_starts.get(line).map_or(self.len, |next| next - 1);
         // A copy without the text had no `\r` (see `lines_only`).
         if let Some(text) = &self.text {
             end = start + text[start..end].trim_end_matches('\r').len();
@@ -380,6 +421,23 @@ mod tests {
             .collect()
     }
 
+    /// The 64-bit index (texts of 4 GiB and more) answers as the 32-bit one does.
+    #[test]
+    fn wide_and_narrow_line_indexes_agree() {
+        let text = "a: 1\n\nbb: 22\n  c: [x, y]\nlast";
+        let LineStarts::Narrow(narrow) = LineStarts::of(text) else {
+            panic!("a short text has a 32-bit index");
+        };
+        let wide = LineStarts::Wide(narrow.iter().map(|&start| start as usize).collect());
+        let narrow = LineStarts::Narrow(narrow);
+        for offset in (0..=text.len() + 2).chain([u32::MAX as usize, u32::MAX as usize + 9]) {
+            assert_eq!(narrow.line_of(offset), wide.line_of(offset), "{offset}");
+        }
+        for index in 0..7 {
+            assert_eq!(narrow.get(index), wide.get(index), "{index}");
+        }
+    }
+
     /// The copy without the text answers every line, column and line span as the file does,
     /// and is made only where offsets alone can: plain ASCII with `\n` line breaks.
     #[test]
@@ -387,9 +445,16 @@ mod tests {
         let text = "version: 1\nworkflows:\n  a:\n    model: gpt-image-2   \n\n  b: {}\nlast";
         let file = SourceFile::new("m.yaml", text);
         let lines = file.lines_only().expect("plain ASCII");
-        assert_eq!((lines.text(), lines.len(), lines.path()), (None, text.len(), "m.yaml"));
+        assert_eq!(
+            (lines.text(), lines.len(), lines.path()),
+            (None, text.len(), "m.yaml")
+        );
         for offset in 0..=text.len() + 3 {
-            assert_eq!(lines.line_column(offset), file.line_column(offset), "{offset}");
+            assert_eq!(
+                lines.line_column(offset),
+                file.line_column(offset),
+                "{offset}"
+            );
         }
         for line in 0..=9 {
             assert_eq!(lines.line_span(line), file.line_span(line), "line {line}");
@@ -398,7 +463,10 @@ mod tests {
         assert_eq!(lines.slice(Span::new(0, 7)), None);
         assert!(lines.lines_only().is_none(), "already without its text");
         for kept in ["näme: x\n", "a: 1\r\nb: 2\r\n", "a: 1\r\n"] {
-            assert!(SourceFile::new("m.yaml", kept).lines_only().is_none(), "{kept:?}");
+            assert!(
+                SourceFile::new("m.yaml", kept).lines_only().is_none(),
+                "{kept:?}"
+            );
         }
     }
 

@@ -153,7 +153,10 @@ fn a_human_report_written_beside_json_draws_the_same_source_lines() {
     assert_eq!(stdout, run("json", &[]).1);
     let drawn = std::fs::read_to_string(&human).unwrap();
     assert_eq!(drawn, run("human", &[]).1);
-    assert!(drawn.contains("12 │     request: {size: 1024x1024, qualty: low}"), "{drawn}");
+    assert!(
+        drawn.contains("12 │     request: {size: 1024x1024, qualty: low}"),
+        "{drawn}"
+    );
 }
 
 #[test]
