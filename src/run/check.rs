@@ -239,18 +239,19 @@ pub(crate) fn evaluate(
     }
     // These only read the report: find duplicate ids and overflowing totals while the rules
     // run.
-    let ((duplicates, overflows), judged) = rayon::join(
+    let ((duplicates, overflows), mut judged) = rayon::join(
         || (duplicate_ids(&report), overflowing_totals(&report)),
         || policy::judge(&report, &context.policies),
     );
-    // Room for them all at once: the list lives as long as the report, and grown by doubling
-    // it would keep up to twice its findings' room.
-    report
-        .diagnostics
-        .reserve_exact(duplicates.len() + overflows.len() + judged.len());
-    report.diagnostics.extend(duplicates);
-    report.diagnostics.extend(overflows);
-    report.diagnostics.extend(judged);
+    // The rules' findings are nearly all of them, so the others join their list rather than
+    // the reverse: moving them all into a new list kept two copies of it alive at the run's
+    // peak. Room for exactly the rest (the list lives as long as the report); the order of
+    // findings of one rule is kept, and `settle` sorts them.
+    judged.reserve_exact(report.diagnostics.len() + duplicates.len() + overflows.len());
+    judged.append(&mut report.diagnostics);
+    judged.extend(duplicates);
+    judged.extend(overflows);
+    report.diagnostics = judged;
     report
 }
 
