@@ -144,9 +144,7 @@ impl Manifest {
             }
             match yaml::from_node::<WorkflowSpec>(&entry.value) {
                 Ok(mut spec) => {
-                    if spec.owner.is_none() {
-                        spec.owner.clone_from(&header.owner);
-                    }
+                    spec.has_owner |= header.owner.is_some();
                     spec.attribution =
                         Attribution::over(spec.attribution.as_deref(), header.attribution.as_ref())
                             .map(Box::new);

@@ -56,14 +56,31 @@ impl Workflow {
     }
 }
 
+/// Whether a field is written with a value (not `null`); the schema has checked its type.
+fn written<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    Ok(Option::<serde::de::IgnoredAny>::deserialize(deserializer)?.is_some())
+}
+
+/// Whether a list is written with at least one item.
+fn any_listed<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    let items = Option::<Vec<serde::de::IgnoredAny>>::deserialize(deserializer)?;
+    Ok(items.is_some_and(|items| !items.is_empty()))
+}
+
 /// The fields of a workflow (docs/manifest.md), read from the merged node.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowSpec {
-    pub description: Option<String>,
-    pub owner: Option<String>,
-    #[serde(default)]
-    pub labels: Vec<String>,
+    /// Whether `description` is written. Only a policy's `require` asks about it (IC305), so its
+    /// text is not kept: fifty thousand workflows' descriptions and labels were megabytes.
+    #[serde(rename = "description", default, deserialize_with = "written")]
+    pub has_description: bool,
+    /// Whether `owner` is written here or on the manifest.
+    #[serde(rename = "owner", default, deserialize_with = "written")]
+    pub has_owner: bool,
+    /// Whether `labels` lists any.
+    #[serde(rename = "labels", default, deserialize_with = "any_listed")]
+    pub has_labels: bool,
     #[serde(default)]
     pub endpoint: Endpoint,
     pub model: String,

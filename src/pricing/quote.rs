@@ -43,9 +43,9 @@ pub fn quote(
 ) -> Result<Projection, PricingError> {
     rejected(card, request)?;
     let spec = WorkflowSpec {
-        description: None,
-        owner: None,
-        labels: Vec::new(),
+        has_description: false,
+        has_owner: false,
+        has_labels: false,
         endpoint: request.endpoint,
         model: request.model.clone(),
         batch: request.batch,

@@ -273,6 +273,89 @@ fn the_default_policy_only_warns() {
     assert_eq!(report["summary"]["errors"], 0);
 }
 
+/// `require` asks whether owner (here or on the manifest), description and labels (at least
+/// one) are written; an empty list of labels is not.
+#[test]
+fn required_owner_description_and_labels_are_looked_for_where_they_may_be() {
+    let workflow = |name: &str, extra: &str| {
+        format!(
+            "  {name}:\n    model: gpt-image-2\n    request: {{size: 1024x1024, quality: low}}\n    volume: {{requests_per_month: 100}}\n    budget: {{monthly_usd: 100}}\n{extra}"
+        )
+    };
+    let manifest = |owner: &str| {
+        format!(
+            "version: 1\n{owner}workflows:\n{}{}{}",
+            workflow(
+                "full",
+                "    owner: '@web'\n    description: hero images\n    labels: [web]\n"
+            ),
+            workflow("empty", "    labels: []\n"),
+            workflow("bare", ""),
+        )
+    };
+    let policy = "version: 1\nname: strict\nrules:\n  require: [owner, description, labels]\n";
+    let missing = |owner: &str| {
+        let report = Test::new()
+            .file("apps/imgcost.yaml", &manifest(owner))
+            .file("p.yaml", policy)
+            .args([
+                "check",
+                "apps",
+                "--policy",
+                "p.yaml",
+                "--format",
+                "json",
+                "--as-of",
+                "2026-11-25",
+            ])
+            .run()
+            .status(1)
+            .json();
+        let mut found: Vec<(String, String, u64)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "IC305")
+            .map(|d| {
+                let message = d["message"].as_str().unwrap();
+                let field = ["owner", "description", "labels"]
+                    .into_iter()
+                    .find(|field| message.contains(field))
+                    .unwrap_or(message);
+                (
+                    d["workflow"].as_str().unwrap().to_owned(),
+                    field.to_owned(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let expected = |with_owner: bool| {
+        let mut expected = vec![
+            ("apps/bare".to_owned(), "description".to_owned(), 17),
+            ("apps/bare".to_owned(), "labels".to_owned(), 17),
+            ("apps/empty".to_owned(), "description".to_owned(), 11),
+            ("apps/empty".to_owned(), "labels".to_owned(), 11),
+        ];
+        if !with_owner {
+            expected.push(("apps/bare".to_owned(), "owner".to_owned(), 17));
+            expected.push(("apps/empty".to_owned(), "owner".to_owned(), 11));
+        }
+        expected.sort();
+        expected
+    };
+    assert_eq!(missing(""), expected(false));
+    assert_eq!(
+        missing("owner: '@platform'\n")
+            .iter()
+            .map(|(w, f, l)| (w.clone(), f.clone(), l - 1))
+            .collect::<Vec<_>>(),
+        expected(true)
+    );
+}
+
 #[test]
 fn the_repository_policy_is_found_without_flags() {
     let report = Test::new()

@@ -124,9 +124,9 @@ fn case() -> impl Strategy<Value = Case> {
 impl Case {
     fn spec(&self) -> WorkflowSpec {
         WorkflowSpec {
-            description: None,
-            owner: None,
-            labels: Vec::new(),
+            has_description: false,
+            has_owner: false,
+            has_labels: false,
             endpoint: if self.images.is_empty() {
                 Endpoint::ImagesGenerate
             } else {

@@ -12,9 +12,9 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
     for required in ctx.policies.required() {
         let present = match required.value {
             Required::Budget => spec.budget.as_ref().and_then(|b| b.monthly_usd).is_some(),
-            Required::Owner => spec.owner.is_some(),
-            Required::Description => spec.description.is_some(),
-            Required::Labels => !spec.labels.is_empty(),
+            Required::Owner => spec.has_owner,
+            Required::Description => spec.has_description,
+            Required::Labels => spec.has_labels,
             Required::Latency => ctx.written("latency"),
             Required::Quality => ctx.written("request/quality"),
             Required::Size => ctx.written("request/size"),

@@ -284,9 +284,9 @@ mod tests {
 
     fn spec(model: &str, quality: Quality, size: Size) -> WorkflowSpec {
         WorkflowSpec {
-            description: None,
-            owner: None,
-            labels: Vec::new(),
+            has_description: false,
+            has_owner: false,
+            has_labels: false,
             endpoint: Endpoint::ImagesGenerate,
             model: model.to_owned(),
             batch: false,
