@@ -296,7 +296,7 @@ fn required_owner_description_and_labels_are_looked_for_where_they_may_be() {
     let policy = "version: 1\nname: strict\nrules:\n  require: [owner, description, labels]\n";
     let missing = |owner: &str| {
         let report = Test::new()
-            .file("apps/imgcost.yaml", &manifest(owner))
+            .file("apps/imgcost.yaml", manifest(owner))
             .file("p.yaml", policy)
             .args([
                 "check",
