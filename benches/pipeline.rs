@@ -12,7 +12,7 @@ use std::sync::{Arc, LazyLock};
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use imgcost::policy::PolicySet;
-use imgcost::{Context, Date, Manifest, ManifestInput, RateCard, Schema, SourceFile, SourceLines};
+use imgcost::{Context, Date, Keep, Manifest, ManifestInput, RateCard, Schema, SourceFile};
 
 const TEXT: &str = include_str!("typical-manifest.yaml");
 
@@ -119,7 +119,7 @@ fn check_inputs_100(bencher: Bencher) {
         as_of: *AS_OF,
         ratecard: Arc::clone(&CARD),
         policies: Arc::new(PolicySet::builtin_default()),
-        source_lines: SourceLines::Shown,
+        keep: Keep::ALL,
     };
     let report = imgcost::check_inputs(&inputs, Vec::new(), &context);
     assert!(report.passed(false), "{:?}", report.diagnostics);
@@ -160,7 +160,7 @@ fn diff_gates_10k(bencher: Bencher) {
         as_of: *AS_OF,
         ratecard: Arc::clone(&CARD),
         policies: Arc::new(policies),
-        source_lines: SourceLines::Shown,
+        keep: Keep::ALL,
     };
     let base = imgcost::check_inputs(&inputs(""), Vec::new(), &context);
     // `1` before each volume: ten times it and more.

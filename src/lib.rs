@@ -46,6 +46,6 @@ pub use pricing::{
 pub use report::{Counts, Report, WorkflowEntry};
 pub use run::diff::{BaseSource, DiffRun, diff};
 pub use run::{
-    CheckOptions, Context, Explanation, ManifestInput, SourceLines, UnknownWorkflow, check,
-    check_inputs, explain,
+    CheckOptions, Context, Explanation, Keep, ManifestInput, UnknownWorkflow, check, check_inputs,
+    explain,
 };

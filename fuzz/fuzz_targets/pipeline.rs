@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use imgcost::policy::PolicySet;
 use imgcost::render::human::HumanStyle;
 use imgcost::run::diff;
-use imgcost::{Context, ManifestInput, RateCard, SourceLines, check_inputs, render};
+use imgcost::{Context, ManifestInput, RateCard, Keep, check_inputs, render};
 use libfuzzer_sys::fuzz_target;
 
 fn context() -> &'static Context {
@@ -25,7 +25,7 @@ fn context() -> &'static Context {
         // What `imgcost check` applies when the repository has no policy of its own.
         policies: Arc::new(PolicySet::builtin_default()),
         // Every format is rendered, the human one with source lines.
-        source_lines: SourceLines::Shown,
+        keep: Keep::ALL,
     })
 }
 

@@ -9,8 +9,8 @@ use anyhow::{Context as _, bail};
 use imgcost::policy::PolicySet;
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::{
-    CheckOptions, Context, Date, Error, QuoteRequest, RateCard, Report, Schema, SourceFile,
-    SourceLines, Workspace, rules,
+    CheckOptions, Context, Date, Error, Keep, QuoteRequest, RateCard, Report, Schema, SourceFile,
+    Workspace, rules,
 };
 
 use imgcost::input::file_reader;
@@ -117,7 +117,7 @@ pub(super) fn fail(cli: &Cli, error: Error) -> anyhow::Error {
 
 /// Runs `check` over `paths` as `check` and `explain` do.
 fn checked(cli: &Cli, paths: &[PathBuf], allow_empty: bool) -> anyhow::Result<Report> {
-    let options = options(cli, paths, allow_empty, SourceLines::Shown)?;
+    let options = options(cli, paths, allow_empty, Keep::ALL)?;
     imgcost::check(&options).map_err(|error| fail(cli, error))
 }
 
@@ -126,7 +126,7 @@ pub(super) fn options(
     cli: &Cli,
     paths: &[PathBuf],
     allow_empty: bool,
-    source_lines: SourceLines,
+    keep: Keep,
 ) -> anyhow::Result<CheckOptions> {
     let workspace = workspace()?;
     let context = Context {
@@ -140,7 +140,7 @@ pub(super) fn options(
             )
             .map_err(|error| fail(cli, error))?,
         ),
-        source_lines,
+        keep,
     };
     Ok(CheckOptions {
         paths: paths.to_vec(),
@@ -158,12 +158,11 @@ pub(super) fn style(cli: &Cli) -> HumanStyle {
 }
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
-    let options = options(
-        cli,
-        &args.paths,
-        args.allow_empty,
-        source_lines(&args.report),
-    )?;
+    let keep = Keep {
+        texts: draws_source_lines(&args.report),
+        field_spans: false,
+    };
+    let options = options(cli, &args.paths, args.allow_empty, keep)?;
     let mut report = imgcost::check(&options).map_err(|error| fail(cli, error))?;
     if args.new_only {
         let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());
@@ -195,7 +194,12 @@ fn base_source<'a>(
 }
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
-    let options = options(cli, &args.paths, true, source_lines(&args.report))?;
+    // The fields that changed are labelled after the workflows are judged.
+    let keep = Keep {
+        texts: draws_source_lines(&args.report),
+        field_spans: true,
+    };
+    let options = options(cli, &args.paths, true, keep)?;
     let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());
     let mut run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
     if args.new_only {
@@ -211,13 +215,10 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
 }
 
 /// Whether any report this run writes draws source lines (only the human format does).
-fn source_lines(args: &ReportArgs) -> SourceLines {
-    let formats = std::iter::once(stdout_format(args)).chain(args.outputs.iter().map(|o| o.0));
-    if formats.into_iter().any(|format| format == Format::Human) {
-        SourceLines::Shown
-    } else {
-        SourceLines::Located
-    }
+fn draws_source_lines(args: &ReportArgs) -> bool {
+    std::iter::once(stdout_format(args))
+        .chain(args.outputs.iter().map(|output| output.0))
+        .any(|format| format == Format::Human)
 }
 
 /// The format on stdout: the one asked for, else annotations inside GitHub Actions.

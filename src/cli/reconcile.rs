@@ -9,7 +9,7 @@ use clap::Args;
 use imgcost::input::usage::{Paths, Window};
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::run::reconcile::{self, ReconcileOptions, Reconciliation};
-use imgcost::{Date, SourceLines};
+use imgcost::{Date, Keep};
 
 use super::args::{Cli, Format, parse_date};
 use super::commands::{fail, options, style};
@@ -73,7 +73,7 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> anyhow::Result<u8> {
         _ => None,
     };
     // Its suggested edits are made from the files' text.
-    let check = options(cli, &args.paths, false, SourceLines::Shown)?;
+    let check = options(cli, &args.paths, false, Keep::ALL)?;
     let workspace = check.workspace.clone();
     let reconciled = reconcile::reconcile(&ReconcileOptions {
         check,

@@ -1,43 +1,53 @@
 //! Applying the rules and the policies to a priced report.
 //!
-//! The last stage of `check`: every workflow, manifest and the run as a whole go through the
-//! rules of `rules/`; then the policies' severity overrides apply (`off` drops a finding), and
+//! The last stage of `check`: every workflow (as soon as its manifest is priced), manifest and
+//! the run as a whole go through the rules of `rules/`; then the policies' severity overrides apply (`off` drops a finding), and
 //! their exemptions mark the findings they cover, which stay in the report as "exempted" but no
 //! longer count. An expired exemption covers nothing and is itself an error (IC306); one that
 //! covers nothing is a warning (IC307).
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
-
 use super::checks::{self, WorkflowContext};
 use super::{PolicySet, kept};
-use crate::foundation::{Diagnostic, Exempted, Label, Severity, Stage, counted, sort_and_dedup};
-use crate::report::Report;
+use crate::foundation::{
+    Date, Diagnostic, Exempted, Label, Severity, Stage, counted, sort_and_dedup,
+};
+use crate::model::Manifest;
+use crate::pricing::RateCard;
+use crate::report::{Report, WorkflowEntry};
 use crate::rules;
 
-/// Runs every rule on `report` and returns its findings (unsettled: see [`settle`]).
+/// Runs the rules of each workflow on one manifest's priced workflows, into `out`
+/// (unsettled: see [`settle`]). Each manifest is judged as soon as it is priced, on the thread
+/// that loaded it, so that what only these rules need can go with it.
+pub fn judge_workflows(
+    manifest: &Manifest,
+    entries: &[WorkflowEntry],
+    card: &RateCard,
+    policies: &PolicySet,
+    as_of: Date,
+    out: &mut Vec<Diagnostic>,
+) {
+    for entry in entries {
+        let context = WorkflowContext {
+            entry,
+            manifest,
+            card,
+            policies,
+            as_of,
+        };
+        for check in checks::workflow_checks() {
+            check(&context, out);
+        }
+    }
+}
+
+/// Runs the rules of each manifest as a whole and of the run on `report` (whose workflows
+/// [`judge_workflows`] judged) and returns their findings (unsettled: see [`settle`]).
 #[must_use]
 pub fn judge(report: &Report, policies: &PolicySet) -> Vec<Diagnostic> {
-    // Workflows are judged independently, so in parallel; the findings are sorted later.
-    let mut found: Vec<Diagnostic> = report
-        .workflows
-        .par_iter()
-        .flat_map_iter(|entry| {
-            let context = WorkflowContext {
-                entry,
-                manifest: &report.manifests[entry.manifest],
-                card: &report.ratecard,
-                policies,
-                as_of: report.as_of,
-            };
-            let mut found = Vec::new();
-            for check in checks::workflow_checks() {
-                check(&context, &mut found);
-            }
-            found
-        })
-        .collect();
+    let mut found = Vec::new();
     for index in 0..report.manifests.len() {
         for check in checks::manifest_checks() {
             check(report, index, policies, &mut found);

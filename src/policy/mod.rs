@@ -13,7 +13,7 @@ mod policy;
 mod policy_set;
 pub mod projects;
 
-pub use judge::{RunKind, judge, settle};
+pub use judge::{RunKind, judge, judge_workflows, settle};
 pub use policy::{
     AllowDeny, DiffLimits, Exemption, Limits, ModelPattern, ModelRules, NRule, Policy, PolicyRules,
     ProjectBinding, ReconcileTolerances, Required, SizeRules,

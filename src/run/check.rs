@@ -15,7 +15,7 @@ use crate::input::discovery;
 use crate::foundation::{Date, Diagnostic, Error, Label, SourceFile, decimal};
 use crate::input::discovery::ManifestPath;
 use crate::input::{Workspace, file_reader};
-use crate::model::{Manifest, Workflow};
+use crate::model::{FieldSpans, Manifest, Workflow};
 use crate::policy;
 use crate::policy::{PolicySet, RunKind};
 use crate::pricing::{RateCard, project};
@@ -34,20 +34,29 @@ pub struct Context {
     pub as_of: Date,
     pub ratecard: Arc<RateCard>,
     pub policies: Arc<PolicySet>,
-    pub source_lines: SourceLines,
+    pub keep: Keep,
 }
 
-/// Whether the run's reports draw source lines, which decides if each manifest's text is kept
-/// once it is loaded.
+/// What each manifest keeps once its workflows are priced and judged, as the run's later
+/// stages and reports need: at ten thousand manifests the texts alone were a fifth of the
+/// memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceLines {
-    /// The human format draws the lines of each finding, and `reconcile` edits the files:
-    /// every text is kept.
-    Shown,
-    /// The other formats give only lines and columns: a plain ASCII manifest keeps only its
-    /// index of lines once loaded ([`SourceFile::lines_only`]), which at ten thousand
-    /// manifests is a fifth less memory.
-    Located,
+pub struct Keep {
+    /// Each file's text: the human format draws source lines, `reconcile` edits the files.
+    /// Without it, a plain-ASCII manifest keeps only its index of lines
+    /// ([`SourceFile::lines_only`]), which answers every line and column.
+    pub texts: bool,
+    /// Where each workflow's fields are written, after the workflow rules used them: `diff`
+    /// labels the fields that changed, `explain` and `reconcile` point at fields.
+    pub field_spans: bool,
+}
+
+impl Keep {
+    /// Everything, for `explain`, `reconcile`, `policy test` and library callers.
+    pub const ALL: Self = Self {
+        texts: true,
+        field_spans: true,
+    };
 }
 
 /// What to check on disk and how.
@@ -220,8 +229,9 @@ pub(crate) fn evaluate(
         omitted: crate::report::Counts::default(),
         input_bytes: loaded.iter().map(|l| l.bytes).sum(),
     };
+    let mut found_in_manifests = Vec::with_capacity(loaded.len());
     for loaded in loaded {
-        report.diagnostics.extend(loaded.diagnostics);
+        found_in_manifests.push(loaded.diagnostics);
         if let Some(manifest) = loaded.manifest {
             let index = report.manifests.len();
             let start = report.workflows.len();
@@ -239,19 +249,22 @@ pub(crate) fn evaluate(
     }
     // These only read the report: find duplicate ids and overflowing totals while the rules
     // run.
-    let ((duplicates, overflows), mut judged) = rayon::join(
+    let ((duplicates, overflows), judged) = rayon::join(
         || (duplicate_ids(&report), overflowing_totals(&report)),
         || policy::judge(&report, &context.policies),
     );
-    // The rules' findings are nearly all of them, so the others join their list rather than
-    // the reverse: moving them all into a new list kept two copies of it alive at the run's
-    // peak. Room for exactly the rest (the list lives as long as the report); the order of
-    // findings of one rule is kept, and `settle` sorts them.
-    judged.reserve_exact(report.diagnostics.len() + duplicates.len() + overflows.len());
-    judged.append(&mut report.diagnostics);
-    judged.extend(duplicates);
-    judged.extend(overflows);
-    report.diagnostics = judged;
+    // Every finding moves once, into a list made at its size (it lives as long as the
+    // report), in the order each rule found them; `settle` sorts them.
+    let later = [duplicates, overflows, judged];
+    let count = found_in_manifests
+        .iter()
+        .chain(&later)
+        .map(Vec::len)
+        .sum::<usize>();
+    report.diagnostics.reserve_exact(count);
+    for found in found_in_manifests.into_iter().chain(later) {
+        report.diagnostics.extend(found);
+    }
     report
 }
 
@@ -313,15 +326,18 @@ fn overflowing_totals(report: &Report) -> Vec<Diagnostic> {
     found
 }
 
-/// Reads, loads and prices one manifest. Its workflows move into the report's flat list; the
-/// manifest keeps its tree and header for manifest-level rules.
+/// Reads, loads, prices and judges the workflows of one manifest, then lets go of what the
+/// run does not keep (`context.keep`). Its workflows move into the report's flat list; the
+/// manifest keeps its header for manifest-level rules.
 fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
     let (card, as_of) = (&*context.ratecard, context.as_of);
     let mut diagnostics = Vec::new();
     let mut bytes = 0;
+    let mut read = None;
     let mut manifest = match input.read() {
         Ok(file) => {
             bytes = file.len() as u64;
+            read = Some(Arc::clone(&file));
             Manifest::load(file, input.folder(), &mut diagnostics).map(|mut manifest| {
                 input.place().clone_into(&mut manifest.place);
                 manifest
@@ -332,40 +348,56 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
             None
         }
     };
-    let workflows = manifest.as_mut().map_or_else(Vec::new, |manifest| {
+    let mut workflows = manifest.as_mut().map_or_else(Vec::new, |manifest| {
         std::mem::take(&mut manifest.workflows)
             .into_iter()
             .map(|workflow| price(manifest, workflow, card, as_of, &mut diagnostics))
             .collect()
     });
+    if let Some(manifest) = &manifest {
+        policy::judge_workflows(
+            manifest,
+            &workflows,
+            card,
+            &context.policies,
+            as_of,
+            &mut diagnostics,
+        );
+    }
+    if !context.keep.field_spans {
+        for entry in &mut workflows {
+            entry.workflow.fields = FieldSpans::default();
+        }
+    }
     let mut loaded = Loaded {
         manifest,
         workflows,
         diagnostics,
         bytes,
     };
-    if context.source_lines == SourceLines::Located {
-        keep_lines_only(&mut loaded);
+    if let Some(file) = read
+        && !context.keep.texts
+    {
+        keep_lines_only(file, &mut loaded);
     }
     loaded
 }
 
-/// Swaps the manifest's file for its copy without the text everywhere this manifest's results
-/// hold it, so that the text is freed here rather than kept to the end of the run.
-fn keep_lines_only(loaded: &mut Loaded) {
-    let Some(manifest) = &mut loaded.manifest else {
+/// Swaps `file` for its copy without the text everywhere this manifest's results hold it, so
+/// that the text is freed here rather than kept to the end of the run.
+fn keep_lines_only(text: Arc<SourceFile>, loaded: &mut Loaded) {
+    let Some(lines) = text.lines_only() else {
         return;
     };
-    let Some(lines) = manifest.file.lines_only() else {
-        return;
-    };
-    let (text, lines) = (Arc::clone(&manifest.file), Arc::new(lines));
+    let lines = Arc::new(lines);
     let swap = |file: &mut Arc<SourceFile>| {
         if Arc::ptr_eq(file, &text) {
             *file = Arc::clone(&lines);
         }
     };
-    swap(&mut manifest.file);
+    if let Some(manifest) = &mut loaded.manifest {
+        swap(&mut manifest.file);
+    }
     for entry in &mut loaded.workflows {
         swap(&mut entry.file);
     }
@@ -431,4 +463,81 @@ fn duplicate_ids(report: &Report) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::foundation::Date;
+
+    /// What a run lets go of once each manifest is judged changes nothing in its report: the
+    /// shipped examples, their mistakes and a non-ASCII manifest (which keeps its text) give
+    /// the same JSON report keeping everything or nothing, and nothing is in fact kept.
+    #[test]
+    fn a_run_that_keeps_less_reports_the_same() {
+        let paths = [
+            "examples/marketing/campaigns.imgcost.yaml",
+            "examples/starter/imgcost.yaml",
+            "examples/storefront/imgcost.yaml",
+            "examples/support/imgcost.yaml",
+            "examples/mistakes/imgcost.yaml",
+        ];
+        let inputs: Vec<ManifestInput> = paths
+            .iter()
+            .map(|path| ManifestInput::Bytes {
+                display: (*path).to_owned(),
+                folder: path.split('/').nth(1).unwrap_or_default().to_owned(),
+                place: (*path).to_owned(),
+                bytes: std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap(),
+            })
+            .chain(std::iter::once(ManifestInput::Bytes {
+                display: "café/imgcost.yaml".to_owned(),
+                folder: "café".to_owned(),
+                place: "café/imgcost.yaml".to_owned(),
+                bytes: "version: 1\nworkflows:\n  menu:\n    description: menü du café\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: high}\n    volume: {requests_per_month: 10}\n".as_bytes().to_vec(),
+            }))
+            .collect();
+        let context = |keep| Context {
+            as_of: "2026-11-25".parse::<Date>().unwrap(),
+            ratecard: Arc::clone(&RateCard::builtin()[0]),
+            policies: Arc::new(PolicySet::builtin_default()),
+            keep,
+        };
+        let nothing = Keep {
+            texts: false,
+            field_spans: false,
+        };
+        let all = check_inputs(&inputs, Vec::new(), &context(Keep::ALL));
+        let less = check_inputs(&inputs, Vec::new(), &context(nothing));
+        assert!(all.diagnostics.len() >= 10, "{}", all.diagnostics.len());
+        let written = |report| {
+            serde_json::to_string(&crate::report::json::WrittenReport::of(report, false)).unwrap()
+        };
+        assert_eq!(written(&less), written(&all));
+        let files = less
+            .manifests
+            .iter()
+            .map(|manifest| &manifest.file)
+            .chain(less.diagnostics.iter().map(|d| &d.primary.file));
+        let mut seen = std::collections::BTreeSet::new();
+        for file in files {
+            seen.insert(file.path());
+            if file.path().starts_with("café") {
+                assert!(file.text().is_some_and(|text| text.contains("menü")));
+            } else {
+                assert_eq!(file.text(), None, "{}", file.path());
+            }
+        }
+        assert_eq!(seen.len(), paths.len() + 1, "{seen:?}");
+        assert!(
+            less.workflows
+                .iter()
+                .all(|entry| entry.workflow.field("model").is_none())
+        );
+        assert!(
+            all.workflows
+                .iter()
+                .all(|entry| entry.workflow.field("model").is_some())
+        );
+    }
 }

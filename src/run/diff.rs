@@ -1342,7 +1342,7 @@ mod tests {
             as_of,
             ratecard: Arc::clone(&RateCard::builtin()[0]),
             policies: Arc::new(PolicySet::builtin_default()),
-            source_lines: crate::run::SourceLines::Shown,
+            keep: crate::run::Keep::ALL,
         };
         let report = check_inputs(&inputs, Vec::new(), &context);
         assert_eq!(report.workflows.len(), 11);

@@ -21,7 +21,7 @@ use crate::policy::PolicySet;
 use crate::pricing::RateCard;
 use crate::report::Report;
 use crate::rules;
-use crate::run::check::{Context, ManifestInput, SourceLines, check_inputs};
+use crate::run::check::{Context, Keep, ManifestInput, check_inputs};
 use crate::yaml::{self, Node};
 
 /// The file name that marks an expectation; the fixture manifest is the same stem + `.yaml`.
@@ -229,7 +229,7 @@ pub fn run(
             as_of: parsed.as_of,
             ratecard: card_for(parsed.as_of)?,
             policies: Arc::clone(policies),
-            source_lines: SourceLines::Shown,
+            keep: Keep::ALL,
         };
         let input = ManifestInput::Bytes {
             display: manifest_display.clone(),

@@ -1015,7 +1015,7 @@ fn suggest(report: &Report, rows: &[Row]) -> (Vec<Suggestion>, Vec<Unchanged>) {
                 });
                 return;
             };
-            // `reconcile` keeps every file's text (`SourceLines::Shown`).
+            // `reconcile` keeps every file's text (`Keep::ALL`).
             let Some(old) = entry.file.slice(span).map(str::to_owned) else {
                 unchanged.push(Unchanged {
                     workflow: row.id.clone(),
