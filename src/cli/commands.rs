@@ -371,7 +371,7 @@ fn touched_files<'a>(
     report
         .workflows
         .iter()
-        .filter(|entry| changed.contains(entry.workflow.id.as_str()))
+        .filter(|entry| changed.contains(&*entry.workflow.id))
         .map(|entry| entry.file.path())
         .collect()
 }

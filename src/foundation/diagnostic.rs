@@ -48,21 +48,26 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
+/// The text of a label or a help: the same `&'static str` for every finding of a rule where it
+/// can be (IC305 repeats one help text for each workflow of a large tree, and no copy is made),
+/// an owned string where it quotes the manifest.
+pub type Text = Cow<'static, str>;
+
 /// A place in a file with a short message saying what is there.
 #[derive(Debug, Clone)]
 pub struct Label {
     pub file: Arc<SourceFile>,
     pub span: Span,
-    pub message: String,
+    pub message: Text,
 }
 
 impl Label {
     #[must_use]
-    pub fn new(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(file: &Arc<SourceFile>, span: Span, message: impl Into<Text>) -> Self {
         Self {
             file: Arc::clone(file),
             span,
-            message: shown(message.into()),
+            message: shown_text(message.into()),
         }
     }
 
@@ -88,22 +93,25 @@ pub struct Exempted {
     pub expires: String,
 }
 
-/// One finding.
+/// One finding. Tens of thousands can be alive at once on a large tree, so it keeps its rare
+/// parts boxed and shares what is the same for many findings (see `size_of_a_finding`).
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub rule: &'static Rule,
     pub severity: Severity,
-    pub message: String,
+    /// Boxed: no room kept for growth (a formatted message has some).
+    pub message: Box<str>,
     /// Where the problem is. Every finding has a place; run failures that have none
     /// are errors of the run, not diagnostics.
     pub primary: Label,
     /// Other places that explain it (the budget line, the line that drives the cost, the first
     /// of two duplicate keys).
-    pub related: Vec<Label>,
-    pub help: Option<String>,
-    /// The workflow id the finding is about, when there is one.
-    pub workflow: Option<String>,
-    pub exempted: Option<Exempted>,
+    pub related: Box<[Label]>,
+    pub help: Option<Text>,
+    /// The workflow id the finding is about, when there is one: shared with the workflow's own.
+    pub workflow: Option<Arc<str>>,
+    /// Boxed: almost every finding has none.
+    pub exempted: Option<Box<Exempted>>,
 }
 
 impl Diagnostic {
@@ -113,9 +121,9 @@ impl Diagnostic {
         Self {
             rule,
             severity: rule.default_severity,
-            message: shown(message.into()),
+            message: shown(message.into()).into_boxed_str(),
             primary,
-            related: Vec::new(),
+            related: Box::default(),
             help: None,
             workflow: None,
             exempted: None,
@@ -124,25 +132,35 @@ impl Diagnostic {
 
     #[must_use]
     pub fn with_related(mut self, label: Label) -> Self {
-        self.related.push(label);
+        self.add_related([label]);
         self
     }
 
+    /// Adds places that explain the finding, after those it has.
+    pub fn add_related(&mut self, labels: impl IntoIterator<Item = Label>) {
+        let mut related = std::mem::take(&mut self.related).into_vec();
+        related.extend(labels);
+        self.related = related.into_boxed_slice();
+    }
+
+    /// The help: a `&'static str` when it is the same for every finding of the rule (no copy
+    /// per finding), a `String` when it is formatted.
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(shown(help.into()));
+    pub fn with_help(mut self, help: impl Into<Text>) -> Self {
+        self.help = Some(shown_text(help.into()));
         self
     }
 
+    /// The workflow the finding is about; pass the workflow's own `Arc<str>` id to share it.
     #[must_use]
-    pub fn with_workflow(mut self, workflow: impl Into<String>) -> Self {
+    pub fn with_workflow(mut self, workflow: impl Into<Arc<str>>) -> Self {
         self.workflow = Some(workflow.into());
         self
     }
 
     /// Sets (or clears) the help text, escaped like every text of a finding.
-    pub fn set_help(&mut self, help: Option<String>) {
-        self.help = help.map(shown);
+    pub fn set_help(&mut self, help: Option<impl Into<Text>>) {
+        self.help = help.map(|help| shown_text(help.into()));
     }
 
     /// Whether the finding counts towards the exit code (exempted ones do not).
@@ -182,6 +200,20 @@ fn compare_workflow(a: &Diagnostic, b: &Diagnostic) -> Ordering {
     a.workflow.cmp(&b.workflow)
 }
 
+/// [`shown`] for a text that may be static. A static text is the project's own and is printable
+/// and short; it is checked all the same (one pass over its bytes, as for any text), and kept
+/// borrowed, without a copy, when nothing in it needs escaping or cutting.
+fn shown_text(text: Text) -> Text {
+    match text {
+        Cow::Borrowed(text)
+            if text.len() <= MAX_TEXT && matches!(printable(text), Cow::Borrowed(_)) =>
+        {
+            Cow::Borrowed(text)
+        }
+        text => Cow::Owned(shown(text.into_owned())),
+    }
+}
+
 /// [`printable`] without a copy when nothing needs escaping.
 fn shown(text: String) -> String {
     let mut shown = match printable(&text) {
@@ -215,6 +247,58 @@ mod tests {
         assert_eq!(cut.len(), MAX_TEXT + '…'.len_utf8());
         assert!(cut.ends_with("é…"));
         assert_eq!(shown("short".to_owned()), "short");
+    }
+
+    /// Texts shared as `&'static str` skip no check: a hostile value in a formatted message,
+    /// label or help is escaped, and a static text that needed escaping or cutting would be.
+    #[test]
+    fn static_texts_stay_borrowed_and_formatted_ones_are_escaped() {
+        static RULE: Rule = Rule {
+            code: "IC301",
+            name: "model-not-allowed",
+            default_severity: Severity::Error,
+            stage: crate::foundation::Stage::Workflow,
+            fail_closed: false,
+            summary: "",
+            doc: "",
+        };
+        let file = Arc::new(SourceFile::new("imgcost.yaml", "a: 1\n"));
+        let hostile = format!("model `{}` is not allowed", "\u{1b}[2Jgpt\u{202e}");
+        let diagnostic = Diagnostic::new(
+            &RULE,
+            hostile.clone(),
+            Label::new(&file, Span::new(0, 1), hostile.clone()),
+        )
+        .with_related(Label::new(&file, Span::new(3, 4), "allowed here"))
+        .with_help(hostile)
+        .with_workflow("shop/hero");
+        let escaped = "model `\\u{1b}[2Jgpt\\u{202e}` is not allowed";
+        assert_eq!(&*diagnostic.message, escaped);
+        assert_eq!(diagnostic.primary.message, escaped);
+        assert_eq!(diagnostic.help.as_deref(), Some(escaped));
+        assert!(matches!(
+            diagnostic.related[0].message,
+            Cow::Borrowed("allowed here")
+        ));
+        // A static text is checked too: one that needed escaping would be escaped.
+        let label = Label::new(&file, Span::new(0, 1), "tab\there");
+        assert_eq!(label.message, "tab\\u{9}here");
+        let long: &'static str = "x".repeat(MAX_TEXT + 1).leak();
+        assert_eq!(
+            Label::new(&file, Span::new(0, 1), long).message.len(),
+            MAX_TEXT + 3
+        );
+    }
+
+    /// The room a finding takes in the list of findings; tens of thousands are alive at once on
+    /// a large tree. A field that grows it should be boxed or shared.
+    #[test]
+    fn size_of_a_finding() {
+        assert!(
+            size_of::<Diagnostic>() <= 144,
+            "{}",
+            size_of::<Diagnostic>()
+        );
     }
 
     #[test]

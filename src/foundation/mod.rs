@@ -14,7 +14,7 @@ pub mod severity;
 pub mod source_file;
 
 pub use date::Date;
-pub use diagnostic::{Diagnostic, Exempted, Label, counted, printable, sort_and_dedup};
+pub use diagnostic::{Diagnostic, Exempted, Label, Text, counted, printable, sort_and_dedup};
 pub use error::Error;
 pub use rule::{Rule, Stage};
 pub use severity::{Severity, SeveritySetting};

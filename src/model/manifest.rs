@@ -149,7 +149,7 @@ impl Manifest {
                         Attribution::over(spec.attribution.as_deref(), header.attribution.as_ref())
                             .map(Box::new);
                     workflows.push(Workflow {
-                        id: [project.as_str(), "/", name.as_str()].concat(),
+                        id: Arc::from([project.as_str(), "/", name.as_str()].concat()),
                         name,
                         key_span: entry.key.span,
                         fields: FieldSpans::of(&entry.value),

@@ -1,6 +1,7 @@
 //! One image workflow of a manifest, as priced and judged.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,8 @@ use crate::yaml::Span;
 /// A workflow after `defaults:` were merged under it, with its id and its place.
 #[derive(Debug, Clone)]
 pub struct Workflow {
-    /// `<project>/<name>`.
-    pub id: String,
+    /// `<project>/<name>`; shared with the findings about the workflow.
+    pub id: Arc<str>,
     pub name: String,
     /// The span of the workflow's name key, where workflow-wide findings point.
     pub key_span: Span,

@@ -298,11 +298,11 @@ fn apply_exemptions(report: &mut Report, policies: &PolicySet, run: RunKind) {
                     .get(diagnostic.primary.file.path())
                     .map(String::as_str);
                 if exemption.matches(diagnostic.rule.code, subject, place) {
-                    diagnostic.exempted = Some(Exempted {
+                    diagnostic.exempted = Some(Box::new(Exempted {
                         reason: exemption.reason.clone(),
                         approved_by: exemption.approved_by.clone(),
                         expires: exemption.expires.to_string(),
-                    });
+                    }));
                     used = true;
                 }
             }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::yaml;
 
-use crate::foundation::{Date, Diagnostic, Label, SeveritySetting, SourceFile, decimal};
+use crate::foundation::{Date, Diagnostic, Label, SeveritySetting, SourceFile, Text, decimal};
 use crate::model::{Quality, Schema, Size, load_tree, typed_error};
 use crate::rules;
 use crate::yaml::Node;
@@ -276,7 +276,7 @@ impl Policy {
         let root = document.root;
         let parsed: PolicyDocument =
             yaml::from_node(&root).map_err(|e| vec![typed_error(file, &root, e)])?;
-        let problem = |pointer: &str, message: String, help: &str| {
+        let problem = |pointer: &str, message: String, help: &'static str| {
             let span = root.pointer(pointer).map_or(root.span, |(key, value)| {
                 if value.span.is_empty() {
                     key.map_or(value.span, |k| k.span)
@@ -437,7 +437,7 @@ impl Policy {
 
     /// A label on a line of this policy.
     #[must_use]
-    pub fn label(&self, pointer: &str, message: impl Into<String>) -> Label {
+    pub fn label(&self, pointer: &str, message: impl Into<Text>) -> Label {
         Label::new(&self.file, self.span(pointer), message)
     }
 }

@@ -63,7 +63,7 @@ fn annotation(diagnostic: &Diagnostic) -> String {
     let command = KINDS[kind(diagnostic)];
     let start = diagnostic.primary.start();
     let end = diagnostic.primary.end();
-    let mut message = diagnostic.message.clone();
+    let mut message = diagnostic.message.to_string();
     if let Some(exempted) = &diagnostic.exempted {
         message = format!(
             "exempted until {} ({}): {message}",

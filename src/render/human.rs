@@ -348,7 +348,7 @@ impl<'a> View<'a> {
                     .iter()
                     .filter(|label| label.file.path() == file.path()),
             )
-            .map(|label| (label.span.range(), Some(label.message.clone())))
+            .map(|label| (label.span.range(), Some(label.message.to_string())))
             .collect();
         // A file with no text (unreadable, or not kept) has nothing to draw; name it in the
         // message.

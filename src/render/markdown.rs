@@ -589,7 +589,7 @@ pub fn check_summary(report: &Report, deny_warnings: bool) -> String {
     let parts: Vec<(String, Decimal)> = report
         .workflows
         .iter()
-        .filter_map(|w| Some((w.workflow.id.clone(), w.monthly_usd()?)))
+        .filter_map(|w| Some((w.workflow.id.to_string(), w.monthly_usd()?)))
         .collect();
     let chart = pie("Monthly cost by workflow", &parts);
     if !chart.is_empty() && out.len() + chart.len() < BUDGET {

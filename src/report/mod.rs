@@ -169,6 +169,6 @@ impl Report {
     /// The workflow with this id.
     #[must_use]
     pub fn workflow(&self, id: &str) -> Option<&WorkflowEntry> {
-        self.workflows.iter().find(|w| w.workflow.id == id)
+        self.workflows.iter().find(|w| &*w.workflow.id == id)
     }
 }

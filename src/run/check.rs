@@ -425,7 +425,7 @@ fn price(
                 error.message,
                 Label::new(&manifest.file, workflow.value_place(error.field), "here"),
             )
-            .with_workflow(&workflow.id);
+            .with_workflow(Arc::clone(&workflow.id));
             diagnostic.set_help(error.help);
             out.push(diagnostic);
             None
@@ -447,7 +447,7 @@ fn duplicate_ids(report: &Report) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut first_seen: HashMap<&str, &WorkflowEntry> = HashMap::new();
     for entry in &report.workflows {
-        if let Some(first) = first_seen.get(entry.workflow.id.as_str()) {
+        if let Some(first) = first_seen.get(&*entry.workflow.id) {
             found.push(
                 Diagnostic::new(
                     &rules::IC004,
@@ -456,7 +456,7 @@ fn duplicate_ids(report: &Report) -> Vec<Diagnostic> {
                 )
                 .with_related(Label::new(&first.file, first.workflow.key_span, "first declared here"))
                 .with_help("set a distinct `project:` in one of the manifests, or rename one of the workflows")
-                .with_workflow(&entry.workflow.id),
+                .with_workflow(Arc::clone(&entry.workflow.id)),
             );
         } else {
             first_seen.insert(&entry.workflow.id, entry);

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -241,11 +242,8 @@ pub type FindingKey = (String, String, String);
 pub fn finding_key(diagnostic: &Diagnostic, file: &str) -> FindingKey {
     (
         diagnostic.rule.code.to_owned(),
-        diagnostic
-            .workflow
-            .clone()
-            .unwrap_or_else(|| file.to_owned()),
-        diagnostic.message.clone(),
+        diagnostic.workflow.as_deref().unwrap_or(file).to_owned(),
+        diagnostic.message.to_string(),
     )
 }
 
@@ -418,13 +416,13 @@ pub fn base_from_git(
         .workflows
         .par_iter()
         .map(|entry| BaseWorkflow {
-            id: entry.workflow.id.clone(),
+            id: entry.workflow.id.to_string(),
             file: base_file(entry),
             compared: Some(Compared::of(JsonWorkflow::of(entry))),
         })
         .collect();
     workflows.extend(reused.iter().map(|entry| BaseWorkflow {
-        id: entry.workflow.id.clone(),
+        id: entry.workflow.id.to_string(),
         file: entry.file.path().to_owned(),
         compared: None,
     }));
@@ -457,7 +455,7 @@ impl Base {
                 .workflows
                 .par_iter()
                 .map(|entry| BaseWorkflow {
-                    id: entry.workflow.id.clone(),
+                    id: entry.workflow.id.to_string(),
                     file: entry.file.path().to_owned(),
                     compared: Some(Compared::of(JsonWorkflow::of(entry))),
                 })
@@ -899,13 +897,13 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
     let after_ids: HashSet<&str> = head
         .workflows
         .iter()
-        .map(|entry| entry.workflow.id.as_str())
+        .map(|entry| &*entry.workflow.id)
         .collect();
     let mut workflows = Vec::new();
     let mut added: Vec<(&WorkflowEntry, &Compared)> = Vec::new();
     for (entry, after) in head.workflows.iter().zip(&head_workflows) {
-        let id = &entry.workflow.id;
-        let Some(before) = before_by_id.get(id.as_str()) else {
+        let id: &str = &entry.workflow.id;
+        let Some(before) = before_by_id.get(id) else {
             added.push((entry, after));
             continue;
         };
@@ -917,7 +915,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
             Status::Changed
         };
         workflows.push(WorkflowChange {
-            id: id.clone(),
+            id: id.to_owned(),
             status,
             renamed_from: None,
             before: before.monthly,
@@ -945,7 +943,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 removed: ids(gone.iter().map(|&r| removed[r].0.id.clone()).collect()),
                 added: ids(new
                     .iter()
-                    .map(|&a| added[a].0.workflow.id.clone())
+                    .map(|&a| added[a].0.workflow.id.to_string())
                     .collect()),
                 before: sum_usd(gone.iter().filter_map(|&r| removed[r].1.monthly)).ok()?,
                 after: sum_usd(new.iter().filter_map(|&a| added[a].1.monthly)).ok()?,
@@ -959,7 +957,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
         renamed_added[a] = true;
         let ((before_workflow, before), (entry, after)) = (removed[r], added[a]);
         workflows.push(WorkflowChange {
-            id: entry.workflow.id.clone(),
+            id: entry.workflow.id.to_string(),
             status: Status::Renamed,
             renamed_from: Some(before_workflow.id.clone()),
             before: before.monthly,
@@ -971,7 +969,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
     for ((entry, after), renamed) in added.iter().zip(renamed_added) {
         if !renamed {
             workflows.push(WorkflowChange {
-                id: entry.workflow.id.clone(),
+                id: entry.workflow.id.to_string(),
                 status: Status::Added,
                 renamed_from: None,
                 before: None,
@@ -1114,7 +1112,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
     let head_by_id: HashMap<&str, &WorkflowEntry> = head
         .workflows
         .iter()
-        .map(|entry| (entry.workflow.id.as_str(), entry))
+        .map(|entry| (&*entry.workflow.id, entry))
         .collect();
     let mut found = Vec::new();
     for change in diff.workflows.iter().filter(|c| c.delta() > Decimal::ZERO) {
@@ -1154,11 +1152,9 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
             ),
             primary,
         )
-        .with_workflow(&change.id);
-        diagnostic.related = labels;
-        diagnostic
-            .related
-            .extend(reasons.into_iter().map(|(_, label)| label));
+        .with_workflow(change.id.as_str());
+        diagnostic.related = labels.into();
+        diagnostic.add_related(reasons.into_iter().map(|(_, label)| label));
         diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned()));
         found.push(diagnostic);
     }
@@ -1205,7 +1201,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
             ),
             Label::new(&entry.file, entry.workflow.key_span, "new here"),
         )
-        .with_workflow(&entry.workflow.id)
+        .with_workflow(Arc::clone(&entry.workflow.id))
         .with_related(limit.policy.label(
             "/rules/diff/max_increase_percent",
             format!(
@@ -1286,7 +1282,7 @@ pub fn policy_changes(base: &Base, workspace: &Workspace) -> Vec<Diagnostic> {
             Some(Ok(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
             _ => String::new(),
         };
-        let file = std::sync::Arc::new(SourceFile::new(&display, text));
+        let file = Arc::new(SourceFile::new(&display, text));
         let span = if file.is_empty() {
             Span::point(0)
         } else {

@@ -34,7 +34,7 @@ pub struct UnknownWorkflow {
 pub fn explain<'a>(report: &'a Report, id: &str) -> Result<Explanation<'a>, UnknownWorkflow> {
     let Some(entry) = report.workflow(id) else {
         let suggestion =
-            closest(id, report.workflows.iter().map(|w| w.workflow.id.as_str())).map(str::to_owned);
+            closest(id, report.workflows.iter().map(|w| &*w.workflow.id)).map(str::to_owned);
         return Err(UnknownWorkflow {
             id: id.to_owned(),
             suggestion,

@@ -444,7 +444,7 @@ fn judge(report: &Report, expected: Expected, line: usize, column: usize) -> Out
             .iter()
             .filter(|d| d.exempted.is_none() && d.rule.code == rule)
             .filter(|d| severity.is_none_or(|s| d.severity == s))
-            .filter(|d| workflow.is_none() || d.workflow == *workflow)
+            .filter(|d| workflow.is_none() || d.workflow.as_deref() == workflow.as_deref())
             .collect::<Vec<_>>()
     };
     let found = |diagnostics: &[&crate::foundation::Diagnostic]| {

@@ -96,7 +96,7 @@ pub fn downgrade(head: &mut Report, base: &Base, label: &str) -> usize {
         if let Some(count) = on_base.get_mut(&key).filter(|count| **count > 0) {
             *count -= 1;
             diagnostic.severity = Severity::Note;
-            diagnostic.message = format!("already on {label}: {}", diagnostic.message);
+            diagnostic.message = format!("already on {label}: {}", diagnostic.message).into();
             downgraded += 1;
         }
     }

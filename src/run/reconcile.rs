@@ -626,7 +626,7 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
                 usd_source,
                 shared_with: shared_with
                     .iter()
-                    .map(|&i| report.workflows[i].workflow.id.clone())
+                    .map(|&i| report.workflows[i].workflow.id.to_string())
                     .collect(),
                 shared_with_count,
                 image_tokens: found.tokens,
@@ -643,7 +643,7 @@ pub fn compare(report: Report, usage: &Usage, policies: &PolicySet) -> Reconcili
         };
         rows.push(Row {
             index,
-            id: entry.workflow.id.clone(),
+            id: entry.workflow.id.to_string(),
             projected,
             actual,
             not_reconciled,
@@ -822,7 +822,7 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
                         Label::new(file, workflow.place("attribution"), "nothing used under this attribution"),
                     )
                     .with_help("remove the workflow if it is retired, correct `attribution:` if it names the wrong ids, or exempt it until it goes live")
-                    .with_workflow(&workflow.id),
+                    .with_workflow(Arc::clone(&workflow.id)),
                 );
             }
             continue;
@@ -868,7 +868,7 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
                 Label::new(file, workflow.value_place("volume/requests_per_month"), "the projection's volume"),
             )
             .with_help("correct the volumes (`imgcost reconcile --suggest` prints the change, `--write` applies it), or find out why usage grew")
-            .with_workflow(&workflow.id);
+            .with_workflow(Arc::clone(&workflow.id));
             if let Some((_, span)) = workflow.field("budget/monthly_usd") {
                 diagnostic =
                     diagnostic.with_related(Label::new(file, span, "the workflow's budget"));
@@ -900,7 +900,7 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
                     Label::new(file, workflow.place("request/quality"), "what each image is priced at"),
                 )
                 .with_help("find which request parameter differs (quality, size, n, inputs, retries): `imgcost explain` shows the per-image arithmetic")
-                .with_workflow(&workflow.id);
+                .with_workflow(Arc::clone(&workflow.id));
                 for (path, message) in [
                     ("request/size", "size"),
                     ("request/n", "images per request"),

@@ -72,8 +72,8 @@ fn called(report: &Report) -> BTreeMap<String, Vec<String>> {
             .chain(author.map(|a| &a.model));
         for name in names {
             let workflows = models.entry(name.clone()).or_default();
-            if workflows.last() != Some(&entry.workflow.id) {
-                workflows.push(entry.workflow.id.clone());
+            if workflows.last().map(String::as_str) != Some(&*entry.workflow.id) {
+                workflows.push(entry.workflow.id.to_string());
             }
         }
     }

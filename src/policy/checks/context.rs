@@ -4,7 +4,9 @@
 use rust_decimal::Decimal;
 
 use crate::foundation::decimal::format_usd;
-use crate::foundation::{Date, Label};
+use std::sync::Arc;
+
+use crate::foundation::{Date, Label, Text};
 use crate::model::Manifest;
 use crate::policy::PolicySet;
 use crate::pricing::{Projection, RateCard};
@@ -21,7 +23,7 @@ pub struct WorkflowContext<'a> {
 
 impl WorkflowContext<'_> {
     /// A label on a field of the workflow (`request/quality`), or on its closest written parent.
-    pub fn label(&self, path: &str, message: impl Into<String>) -> Label {
+    pub fn label(&self, path: &str, message: impl Into<Text>) -> Label {
         Label::new(
             &self.manifest.file,
             self.entry.workflow.place(path),
@@ -30,12 +32,12 @@ impl WorkflowContext<'_> {
     }
 
     /// A label on the workflow's name key.
-    pub fn key_label(&self, message: impl Into<String>) -> Label {
+    pub fn key_label(&self, message: impl Into<Text>) -> Label {
         Label::new(&self.manifest.file, self.entry.workflow.key_span, message)
     }
 
     /// A label on a field's value when it is written, else on the workflow's name.
-    pub fn value_label(&self, path: &str, message: impl Into<String>) -> Label {
+    pub fn value_label(&self, path: &str, message: impl Into<Text>) -> Label {
         let span = self
             .entry
             .workflow
@@ -53,8 +55,9 @@ impl WorkflowContext<'_> {
         self.entry.projection.as_deref()
     }
 
-    pub fn id(&self) -> &str {
-        &self.entry.workflow.id
+    /// The workflow's id, shared with the findings about it.
+    pub fn id(&self) -> Arc<str> {
+        Arc::clone(&self.entry.workflow.id)
     }
 
     /// Labels on the written fields that drive the cost: model, quality, size, n.

@@ -5,7 +5,7 @@
 
 use super::context::WorkflowContext;
 use super::shutdowns::{called, named_only, others, source};
-use crate::foundation::Diagnostic;
+use crate::foundation::{Diagnostic, Text};
 use crate::rules::IC102;
 
 pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -26,12 +26,13 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                 ctx.value_label(model.field, "shut down"),
             )
             .with_help(shutdown.replacement.map_or_else(
-                || "choose an active model (`imgcost ratecard list`)".to_owned(),
+                || Text::from("choose an active model (`imgcost ratecard list`)"),
                 |r| {
                     format!(
                         "replace it with `{r}` and review the new projection{}",
                         source(shutdown)
                     )
+                    .into()
                 },
             ))
             .with_workflow(ctx.id()),

@@ -6,7 +6,7 @@
 
 use super::context::WorkflowContext;
 use super::shutdowns::{called, named_only, others, source};
-use crate::foundation::Diagnostic;
+use crate::foundation::{Diagnostic, Text};
 use crate::pricing::ratecard::NoticePolicy;
 use crate::rules::IC103;
 
@@ -35,12 +35,13 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                 ctx.value_label(model.field, format!("shuts down {day}")),
             )
             .with_help(shutdown.replacement.map_or_else(
-                || "plan the move to an active model".to_owned(),
+                || Text::from("plan the move to an active model"),
                 |r| {
                     format!(
                         "move to `{r}` before {day} and review the new projection{}",
                         source(shutdown)
                     )
+                    .into()
                 },
             ))
             .with_workflow(ctx.id()),

@@ -3,7 +3,7 @@
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
 use super::context::WorkflowContext;
-use crate::foundation::Diagnostic;
+use crate::foundation::{Diagnostic, Text};
 use crate::model::{Background, Endpoint, OutputFormat};
 use crate::rules::IC106;
 use rust_decimal::Decimal;
@@ -11,22 +11,24 @@ use rust_decimal::Decimal;
 pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
     let spec = &ctx.entry.workflow.spec;
     let request = &spec.request;
-    let mut reject = |path: &str, message: String, related: Option<(&str, &str)>, help: &str| {
-        let mut diagnostic = Diagnostic::new(&IC106, message, ctx.value_label(path, "rejected"))
-            .with_help(help)
-            .with_workflow(ctx.id());
-        if let Some((path, text)) = related {
-            diagnostic.related.push(ctx.value_label(path, text));
-        }
-        out.push(diagnostic);
-    };
+    let mut reject =
+        |path: &str, message: String, related: Option<(&str, &'static str)>, help: Text| {
+            let mut diagnostic =
+                Diagnostic::new(&IC106, message, ctx.value_label(path, "rejected"))
+                    .with_help(help)
+                    .with_workflow(ctx.id());
+            if let Some((path, text)) = related {
+                diagnostic.add_related([ctx.value_label(path, text)]);
+            }
+            out.push(diagnostic);
+        };
     let format = request.output_format;
     if request.background == Some(Background::Transparent) && format == Some(OutputFormat::Jpeg) {
         reject(
             "request/background",
             "a transparent background cannot be written as jpeg".to_owned(),
             Some(("request/output_format", "jpeg has no alpha channel")),
-            "use `output_format: png` or `webp`, or an opaque background",
+            "use `output_format: png` or `webp`, or an opaque background".into(),
         );
     }
     if matches!(format, Some(OutputFormat::Gif | OutputFormat::Svg)) && request.partial_images > 0 {
@@ -37,7 +39,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                 format.map_or("", OutputFormat::as_str)
             ),
             Some(("request/output_format", "no streaming")),
-            "remove `partial_images`, or choose png, jpeg or webp",
+            "remove `partial_images`, or choose png, jpeg or webp".into(),
         );
     }
     if format == Some(OutputFormat::Svg) && request.n > 1 {
@@ -45,7 +47,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "request/n",
             "svg output takes n = 1 only".to_owned(),
             Some(("request/output_format", "svg")),
-            "set `n: 1`",
+            "set `n: 1`".into(),
         );
     }
     if matches!(format, Some(OutputFormat::Gif | OutputFormat::Svg))
@@ -58,7 +60,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                 format.map_or("", OutputFormat::as_str)
             ),
             Some(("request/output_format", "no compression")),
-            "remove `output_compression`",
+            "remove `output_compression`".into(),
         );
     }
     if spec.mainline.is_some() && spec.endpoint != Endpoint::Responses {
@@ -69,7 +71,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                 spec.endpoint
             ),
             Some(("endpoint", "this endpoint has no mainline model")),
-            "remove `mainline`, or set `endpoint: responses`",
+            "remove `mainline`, or set `endpoint: responses`".into(),
         );
     }
     if request.frames.is_some() && format != Some(OutputFormat::Gif) {
@@ -78,7 +80,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "`frames` applies to gif output only".to_owned(),
             ctx.written("request/output_format")
                 .then_some(("request/output_format", "not gif")),
-            "remove `frames`, or set `output_format: gif`",
+            "remove `frames`, or set `output_format: gif`".into(),
         );
     }
     if spec.svg.is_some() && format != Some(OutputFormat::Svg) {
@@ -87,7 +89,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "`svg` (the model that writes an SVG) applies to svg output only".to_owned(),
             ctx.written("request/output_format")
                 .then_some(("request/output_format", "not svg")),
-            "remove `svg`, or set `output_format: svg`",
+            "remove `svg`, or set `output_format: svg`".into(),
         );
     }
     if !spec.inputs.images.is_empty() && spec.endpoint == Endpoint::ImagesGenerate {
@@ -95,7 +97,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "inputs/images",
             "images.generate takes no input images".to_owned(),
             None,
-            "use `endpoint: images.edit` for edits with reference images",
+            "use `endpoint: images.edit` for edits with reference images".into(),
         );
     }
     if spec.endpoint == Endpoint::ImagesEdit
@@ -110,7 +112,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "images.edit needs an input image to edit, and this workflow sends none".to_owned(),
             ctx.written("inputs/images")
                 .then_some(("inputs/images", "no image sent")),
-            "list the images each call sends under `inputs.images` (for example `images: [{size: 1024x1024}]`), or use `endpoint: images.generate`",
+            "list the images each call sends under `inputs.images` (for example `images: [{size: 1024x1024}]`), or use `endpoint: images.generate`".into(),
         );
     }
     let Some((id, model)) = ctx.card.image_model(&spec.model) else {
@@ -122,7 +124,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "endpoint",
             format!("{id} is not served on {}", spec.endpoint),
             None,
-            &format!("use one of: {}", served.join(", ")),
+            format!("use one of: {}", served.join(", ")).into(),
         );
     }
     if let Some(format) = format.filter(|f| !model.formats.contains(f)) {
@@ -131,7 +133,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "request/output_format",
             format!("{id} does not produce {format}"),
             None,
-            &format!("use one of: {}", formats.join(", ")),
+            format!("use one of: {}", formats.join(", ")).into(),
         );
     }
     if request.background == Some(Background::Transparent)
@@ -141,7 +143,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "request/background",
             format!("{id} does not support transparent backgrounds"),
             None,
-            "use an opaque background, or a model that supports transparency",
+            "use an opaque background, or a model that supports transparency".into(),
         );
     }
     if request.complexity.is_some() && model.complexity.is_none() {
@@ -149,7 +151,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "request/complexity",
             format!("{id} does not take `complexity`"),
             None,
-            "remove `complexity` (gpt-image-2.6 takes it)",
+            "remove `complexity` (gpt-image-2.6 takes it)".into(),
         );
     }
     if request.input_fidelity.is_some() && !model.parameters.input_fidelity {
@@ -157,7 +159,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             "request/input_fidelity",
             format!("{id} does not take `input_fidelity`"),
             None,
-            "remove `input_fidelity`",
+            "remove `input_fidelity`".into(),
         );
     }
     let images: Decimal = spec
@@ -174,7 +176,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                 model.parameters.max_input_images
             ),
             None,
-            "send fewer reference images per call",
+            "send fewer reference images per call".into(),
         );
     }
 }

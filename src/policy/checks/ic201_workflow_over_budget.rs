@@ -4,7 +4,7 @@
 
 use super::context::{WorkflowContext, monthly};
 use super::ic204_near_ceiling::{Ceiling, Standing, concerns, near_finding, standing};
-use crate::foundation::Diagnostic;
+use crate::foundation::{Diagnostic, Text};
 use crate::model::Quality;
 use crate::pricing::project;
 use crate::rules::IC201;
@@ -27,10 +27,10 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         Standing::Over => {
             let mut diagnostic =
                 Diagnostic::new(&IC201, ceiling.over_message(), primary).with_workflow(ctx.id());
-            diagnostic.related = ctx.cost_drivers();
+            diagnostic.related = ctx.cost_drivers().into();
             diagnostic.set_help(Some(cheaper(ctx).map_or_else(
-                || "lower what drives the cost (quality, size, n, volume) or raise `budget.monthly_usd`; `imgcost explain` shows the arithmetic".to_owned(),
-                |hint| format!("{hint}; or raise `budget.monthly_usd`"),
+                || Text::from("lower what drives the cost (quality, size, n, volume) or raise `budget.monthly_usd`; `imgcost explain` shows the arithmetic"),
+                |hint| format!("{hint}; or raise `budget.monthly_usd`").into(),
             )));
             out.push(diagnostic);
         }

@@ -45,7 +45,7 @@ pub fn check(report: &Report, index: usize, policies: &PolicySet, out: &mut Vec<
                 .filter_map(|w| {
                     let cost = w.monthly_usd()?;
                     Some((
-                        w.workflow.id.as_str(),
+                        &*w.workflow.id,
                         cost,
                         Label::new(&w.file, w.workflow.key_span, monthly(cost)),
                     ))
@@ -59,16 +59,19 @@ pub fn check(report: &Report, index: usize, policies: &PolicySet, out: &mut Vec<
                 .take(3)
                 .map(|(_, _, label)| label)
                 .collect();
-            diagnostic.set_help(Some("reduce the costliest workflows (labelled), or raise the manifest's `budget.monthly_usd`".to_owned()));
+            diagnostic.set_help(Some("reduce the costliest workflows (labelled), or raise the manifest's `budget.monthly_usd`"));
             if manifest.unreadable_workflows > 0
                 || report
                     .workflows_of(index)
                     .iter()
                     .any(|w| w.projection.is_none())
             {
-                diagnostic
-                    .message
-                    .push_str(" (at least: some workflows could not be priced)");
+                diagnostic.message = [
+                    &diagnostic.message,
+                    " (at least: some workflows could not be priced)",
+                ]
+                .concat()
+                .into();
             }
             out.push(diagnostic);
         }

@@ -64,21 +64,18 @@ fn over_budget(
 ) -> Diagnostic {
     let mut diagnostic =
         Diagnostic::new(&IC203, message, budget_label(ctx, budget)).with_workflow(ctx.id());
-    diagnostic.related = ctx.cost_drivers();
+    diagnostic.related = ctx.cost_drivers().into();
     if unbounded && ctx.written("volume/requests_per_month") {
-        diagnostic
-            .related
-            .push(ctx.value_label("volume/requests_per_month", "requests a month"));
+        diagnostic.add_related([ctx.value_label("volume/requests_per_month", "requests a month")]);
     }
     if ctx.written("volume/accepted_fraction") {
         diagnostic
-            .related
-            .push(ctx.value_label("volume/accepted_fraction", "share of images kept"));
+            .add_related([ctx.value_label("volume/accepted_fraction", "share of images kept")]);
     }
     diagnostic.set_help(Some(if unbounded {
-        "images are paid for but (next to) none is kept: check `requests_per_month` and `accepted_fraction`".to_owned()
+        "images are paid for but (next to) none is kept: check `requests_per_month` and `accepted_fraction`"
     } else {
-        "keep more of what is generated (`accepted_fraction`), request fewer variants (`n`), or lower the quality or size".to_owned()
+        "keep more of what is generated (`accepted_fraction`), request fewer variants (`n`), or lower the quality or size"
     }));
     diagnostic
 }

@@ -10,6 +10,7 @@ use crate::policy::{PolicySet, Strictest};
 use crate::report::Report;
 use crate::rules::IC304;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 fn limit_label(limit: &Strictest<'_, impl Sized>, pointer: &str, text: String) -> Label {
     limit
@@ -112,7 +113,7 @@ pub fn check_workflow(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         ))
         .with_help("images are paid for but (next to) none is kept: check `requests_per_month` and `accepted_fraction`")
         .with_workflow(ctx.id());
-        diagnostic.related.extend(ctx.cost_drivers());
+        diagnostic.add_related(ctx.cost_drivers());
         out.push(diagnostic);
     }
     if let (Some(limit), Some(amount)) = (per_image_limit, projection.per_accepted_image_usd) {
@@ -148,7 +149,7 @@ fn judge(
     ctx: Option<&WorkflowContext<'_>>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let subject = ctx.map(|c| c.id().to_owned());
+    let subject = ctx.map(WorkflowContext::id);
     match standing(ceiling.amount, ceiling.ceiling, None) {
         Standing::Over => {
             let mut diagnostic = Diagnostic::new(&IC304, ceiling.over_message(), primary)
@@ -157,7 +158,7 @@ fn judge(
                     "bring the projection under the limit (`imgcost explain` shows what drives it)",
                 );
             if let Some(ctx) = ctx {
-                diagnostic.related.extend(ctx.cost_drivers());
+                diagnostic.add_related(ctx.cost_drivers());
             }
             diagnostic.workflow = subject;
             out.push(diagnostic);
@@ -210,7 +211,7 @@ pub fn check_manifest(
         out,
     );
     for diagnostic in &mut out[before..] {
-        diagnostic.workflow = Some(format!("{}/*", manifest.project));
+        diagnostic.workflow = Some(Arc::from(format!("{}/*", manifest.project)));
     }
 }
 

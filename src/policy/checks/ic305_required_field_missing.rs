@@ -3,7 +3,7 @@
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
 use super::context::WorkflowContext;
-use crate::foundation::Diagnostic;
+use crate::foundation::{Diagnostic, Text};
 use crate::policy::Required;
 use crate::rules::IC305;
 
@@ -25,24 +25,25 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         let (field, help) = match required.value {
             Required::Budget => (
                 "budget.monthly_usd",
-                "add `budget: { monthly_usd: … }` with what the workflow may cost a month"
-                    .to_owned(),
+                Text::from(
+                    "add `budget: { monthly_usd: … }` with what the workflow may cost a month",
+                ),
             ),
             Required::Owner => (
                 "owner",
-                "add `owner:` to the workflow or to the manifest".to_owned(),
+                "add `owner:` to the workflow or to the manifest".into(),
             ),
             Required::Quality => (
                 "request.quality",
-                "write `quality:` in `request:` instead of relying on `auto`".to_owned(),
+                "write `quality:` in `request:` instead of relying on `auto`".into(),
             ),
             Required::Size => (
                 "request.size",
-                "write `size:` in `request:` instead of relying on `auto`".to_owned(),
+                "write `size:` in `request:` instead of relying on `auto`".into(),
             ),
             other => (
                 other.as_str(),
-                format!("add `{}:` to the workflow", other.as_str()),
+                format!("add `{}:` to the workflow", other.as_str()).into(),
             ),
         };
         let pointer = format!(

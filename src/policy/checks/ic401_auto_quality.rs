@@ -4,7 +4,7 @@
 //! The rule itself (code, severity, documentation) is declared in `crate::rules`.
 
 use super::context::WorkflowContext;
-use crate::foundation::Diagnostic;
+use crate::foundation::{Diagnostic, Text};
 use crate::pricing::ratecard::AutoQualityRule;
 use crate::rules::IC401;
 
@@ -21,7 +21,7 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
         "no quality is set, so the API uses `auto`; it"
     };
     let model = &projection.model;
-    let (message, help) = match (
+    let (message, help): (String, Text) = match (
         projection.assumptions.auto_rule,
         projection.assumptions.auto_measured,
     ) {
@@ -29,20 +29,22 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
             format!("{how} is billed as `{assumed}` by {model}"),
             format!(
                 "write the quality the product needs; `quality: {assumed}` is what is billed now"
-            ),
+            )
+            .into(),
         ),
         (Some(AutoQualityRule::Measured), Some(measured)) => (
             format!(
                 "{how} lets {model} pick its own quality: budgeted at the measured {} tokens at {} (low confidence)",
                 measured.tokens, measured.size
             ),
-            "write the quality the product needs: the model's own choice is not documented, and may cost more".to_owned(),
+            "write the quality the product needs: the model's own choice is not documented, and may cost more".into(),
         ),
         _ => (
             format!("{how} is budgeted at `{assumed}`, the worst case"),
             format!(
                 "write the quality the product needs, e.g. `quality: {assumed}` if that is intended"
-            ),
+            )
+            .into(),
         ),
     };
     out.push(
