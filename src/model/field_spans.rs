@@ -1,8 +1,9 @@
 //! Where each field of a workflow is written, kept after its YAML tree is gone.
 //!
-//! Rules, `diff` and `explain` point at fields (`request/quality`, `budget/monthly_usd`) long
-//! after loading. Keeping every workflow's tree for that costs kilobytes each; this table keeps
-//! the key and value spans of the fields the manifest schema defines, a few hundred bytes.
+//! Rules, `diff` and `explain` point at fields (`request/quality`, `budget/monthly_usd`) after
+//! the tree is gone. Keeping every workflow's tree for that costs kilobytes each; this table
+//! keeps the key and value spans of the fields the manifest schema defines, a few hundred
+//! bytes, and `check` lets go of it once the workflow's rules ran (`run::check::Keep`).
 
 use crate::yaml::Node;
 use crate::yaml::Span;
