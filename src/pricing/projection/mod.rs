@@ -46,6 +46,7 @@ use crate::foundation::Date;
 use crate::model::{Dimensions, Endpoint, OutputFormat, Quality, WorkflowSpec};
 use crate::pricing::ratecard::{AutoQualityRule, Confidence, MeasuredOutput, RateCard};
 use crate::rules;
+use kinds::Tally;
 use trace::Ledger;
 
 /// `standard` or `batch` pricing.
@@ -159,9 +160,9 @@ pub fn project(
         attempts: volumes.attempts,
         images: volumes.images,
         accepted_images: volumes.accepted,
-        tokens,
+        tokens: ByKind::from(&tokens),
         image_output_tokens_known: output.per_image_usd.is_none(),
-        cost,
+        cost: ByKind::from(&cost),
         monthly_usd: totals.monthly_usd,
         per_accepted_image_usd: totals.per_accepted_image_usd,
         confidence,
@@ -192,8 +193,8 @@ impl<'card> TextModels<'card> {
     fn mainline(
         &self,
         spec: &WorkflowSpec,
-        tokens: &mut ByKind,
-        cost: &mut ByKind,
+        tokens: &mut Tally,
+        cost: &mut Tally,
         ledger: &mut Ledger<'card, '_>,
     ) -> Result<(), PricingError> {
         match (&spec.mainline, spec.endpoint) {
@@ -216,8 +217,8 @@ impl<'card> TextModels<'card> {
         &self,
         spec: &WorkflowSpec,
         image: &rates::ImageRates<'card>,
-        tokens: &mut ByKind,
-        cost: &mut ByKind,
+        tokens: &mut Tally,
+        cost: &mut Tally,
         ledger: &mut Ledger<'card, '_>,
     ) -> Result<(), PricingError> {
         let Some(rule) = image
@@ -261,8 +262,8 @@ impl<'card> TextModels<'card> {
         &self,
         named: &crate::model::Mainline,
         role: rates::TextRole,
-        tokens: &mut ByKind,
-        cost: &mut ByKind,
+        tokens: &mut Tally,
+        cost: &mut Tally,
         ledger: &mut Ledger<'card, '_>,
     ) -> Result<(), PricingError> {
         let text = rates::text_model(named, role, self.card, self.tier, self.as_of, ledger)?;
