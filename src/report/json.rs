@@ -277,7 +277,7 @@ impl<'a> JsonWorkflow<'a> {
             id: Cow::Borrowed(&entry.workflow.id),
             file: Cow::Borrowed(entry.file.path()),
             line: entry.line,
-            model: Cow::Borrowed(projection.map_or(spec.model.as_str(), |p| p.model.as_str())),
+            model: Cow::Borrowed(projection.map_or(spec.model.as_str(), |p| p.model.as_ref())),
             endpoint: spec.endpoint,
             tier: projection.map(|p| p.tier),
             quality: projection.map(|p| Cow::Borrowed(p.quality.as_str())),

@@ -69,8 +69,8 @@ impl Tier {
 /// What a workflow costs a month, and how that was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Projection {
-    /// The canonical model id (aliases resolved).
-    pub model: String,
+    /// The canonical model id (aliases resolved): the rate card's own, shared.
+    pub model: Arc<str>,
     pub tier: Tier,
     /// The quality and size priced (after `auto` was resolved; `auto` when the model picks its
     /// own and a measured count is budgeted). For GIF output, `size` is a frame's.
@@ -147,7 +147,7 @@ pub fn project(
     let totals = money::totals(&cost, &volumes, &mut ledger)?;
     let (confidence, weakest) = ledger.weakest();
     Ok(Projection {
-        model: image.id.to_owned(),
+        model: Arc::clone(image.id),
         tier: image.tier,
         quality: if priced.measured.is_some() {
             Quality::Auto
