@@ -47,7 +47,7 @@ use crate::model::{Dimensions, Endpoint, OutputFormat, Quality, WorkflowSpec};
 use crate::pricing::ratecard::{AutoQualityRule, Confidence, MeasuredOutput, RateCard};
 use crate::rules;
 use kinds::Tally;
-use trace::Ledger;
+use trace::{Ledger, Weakest};
 
 /// `standard` or `batch` pricing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,7 +112,7 @@ pub struct Assumptions {
     /// The size is a calculator tie, where billing is unverified (IC405).
     pub calculator_tie: bool,
     /// The rules of lowest confidence that the figure depends on, with their sources (IC405).
-    pub weakest: Vec<(&'static str, Arc<str>)>,
+    pub weakest: Weakest,
 }
 
 /// Prices a workflow with a rate card as of a day (which of the card's dated records apply),
