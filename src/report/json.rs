@@ -26,7 +26,7 @@ use crate::foundation::decimal::{Fixed, Plain};
 use crate::foundation::{Diagnostic, Label, Severity};
 use crate::model::Endpoint;
 use crate::pricing::Confidence;
-use crate::pricing::Tier;
+use crate::pricing::{Tier, TokenKind};
 use crate::report::{PolicySource, Report, WorkflowEntry};
 
 /// The report document. `Workflows`, `Diagnostics` and `Changes` are how its lists are held
@@ -277,7 +277,7 @@ impl<'a> JsonWorkflow<'a> {
             id: Cow::Borrowed(&entry.workflow.id),
             file: Cow::Borrowed(entry.file.path()),
             line: entry.line,
-            model: Cow::Borrowed(projection.map_or(spec.model.as_str(), |p| p.model.as_str())),
+            model: Cow::Borrowed(projection.map_or(spec.model.as_str(), |p| p.model.as_ref())),
             endpoint: spec.endpoint,
             tier: projection.map(|p| p.tier),
             quality: projection.map(|p| Cow::Borrowed(p.quality.as_str())),
@@ -295,29 +295,31 @@ impl<'a> JsonWorkflow<'a> {
                 images: Plain(p.images),
             }),
             tokens: projection.map(|p| {
-                let t = &p.tokens;
+                let t = |kind| Plain(p.tokens.get(kind));
                 JsonTokens {
-                    cached_image_input: Plain(t.cached_image_input),
-                    cached_text_input: Plain(t.cached_text_input),
-                    image_input: Plain(t.image_input),
-                    image_output: p.image_output_tokens_known.then_some(Plain(t.image_output)),
-                    mainline_cached_input: Plain(t.mainline_cached_input),
-                    mainline_input: Plain(t.mainline_input),
-                    mainline_output: Plain(t.mainline_output),
-                    text_input: Plain(t.text_input),
-                    text_output: Plain(t.text_output),
+                    cached_image_input: t(TokenKind::CachedImageInput),
+                    cached_text_input: t(TokenKind::CachedTextInput),
+                    image_input: t(TokenKind::ImageInput),
+                    image_output: p
+                        .image_output_tokens_known
+                        .then(|| t(TokenKind::ImageOutput)),
+                    mainline_cached_input: t(TokenKind::MainlineCachedInput),
+                    mainline_input: t(TokenKind::MainlineInput),
+                    mainline_output: t(TokenKind::MainlineOutput),
+                    text_input: t(TokenKind::TextInput),
+                    text_output: t(TokenKind::TextOutput),
                 }
             }),
             cost_usd: projection.map(|p| {
-                let c = &p.cost;
+                let c = |kind| Fixed(p.cost.get(kind), 2);
                 JsonCosts {
-                    cached_image_input: Fixed(c.cached_image_input, 2),
-                    cached_text_input: Fixed(c.cached_text_input, 2),
-                    image_input: Fixed(c.image_input, 2),
-                    image_output: Fixed(c.image_output, 2),
-                    mainline: Fixed(c.mainline(), 2),
-                    text_input: Fixed(c.text_input, 2),
-                    text_output: Fixed(c.text_output, 2),
+                    cached_image_input: c(TokenKind::CachedImageInput),
+                    cached_text_input: c(TokenKind::CachedTextInput),
+                    image_input: c(TokenKind::ImageInput),
+                    image_output: c(TokenKind::ImageOutput),
+                    mainline: Fixed(p.cost.mainline(), 2),
+                    text_input: c(TokenKind::TextInput),
+                    text_output: c(TokenKind::TextOutput),
                 }
             }),
         }

@@ -810,7 +810,7 @@ pub fn findings(reconciliation: &Reconciliation) -> Vec<Diagnostic> {
                         entry
                             .projection
                             .as_ref()
-                            .map_or(workflow.spec.model.as_str(), |p| p.model.as_str()),
+                            .map_or(workflow.spec.model.as_str(), |p| p.model.as_ref()),
                         workflow.spec.endpoint
                     ),
                     None => format!("{} (costs)", workflow.spec.model),

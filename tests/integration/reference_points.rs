@@ -14,7 +14,7 @@
 
 use imgcost::pricing::ratecard::token_rules::calculator_output_tokens;
 use imgcost::yaml::{self, Node, NodeKind};
-use imgcost::{Confidence, Dimensions, Projection, RateCard, WorkflowSpec, project};
+use imgcost::{Confidence, Dimensions, Projection, RateCard, TokenKind, WorkflowSpec, project};
 use rust_decimal::Decimal;
 
 use crate::test::repo;
@@ -101,7 +101,7 @@ fn output_token_points() {
                 );
                 let projection = project(&spec(&source), card(), as_of(), None).unwrap();
                 assert_eq!(
-                    projection.tokens.image_output,
+                    projection.tokens.get(TokenKind::ImageOutput),
                     Decimal::from(expected),
                     "{label}"
                 );
@@ -114,7 +114,7 @@ fn output_token_points() {
             classified[2] += 1;
             assert_eq!(projection.confidence, Confidence::Low, "{label}");
             let measured = Decimal::from(number(&point, "expected_output_tokens"));
-            let ratio = projection.tokens.image_output / measured;
+            let ratio = projection.tokens.get(TokenKind::ImageOutput) / measured;
             let (low, high) = if quality == "low" {
                 (Decimal::new(90, 2), Decimal::new(110, 2))
             } else {
@@ -123,12 +123,12 @@ fn output_token_points() {
             assert!(
                 ratio >= low && ratio <= high,
                 "{label}: estimate {} vs measured {measured}",
-                projection.tokens.image_output
+                projection.tokens.get(TokenKind::ImageOutput)
             );
         } else if confidence.contains("unexplained") {
             classified[3] += 1;
             assert_eq!(
-                projection.tokens.image_output,
+                projection.tokens.get(TokenKind::ImageOutput),
                 Decimal::from(1568),
                 "{label}"
             );
@@ -141,7 +141,7 @@ fn output_token_points() {
             // Per-image prices (gpt-image-1-mini): tokens unknown, price exact.
             assert!(!projection.image_output_tokens_known, "{label}");
             assert_eq!(
-                projection.cost.image_output,
+                projection.cost.get(TokenKind::ImageOutput),
                 decimal(&point, "expected_output_cost_usd"),
                 "{label}"
             );
@@ -157,9 +157,13 @@ fn output_token_points() {
             } else {
                 classified[0] += 1;
             }
-            assert_eq!(projection.tokens.image_output, expected, "{label}");
             assert_eq!(
-                projection.cost.image_output.normalize(),
+                projection.tokens.get(TokenKind::ImageOutput),
+                expected,
+                "{label}"
+            );
+            assert_eq!(
+                projection.cost.get(TokenKind::ImageOutput).normalize(),
                 decimal(&point, "expected_output_cost_usd").normalize(),
                 "{label}"
             );
@@ -218,7 +222,7 @@ fn input_image_points() {
             expected
         };
         assert_eq!(
-            projection.tokens.image_input,
+            projection.tokens.get(TokenKind::ImageInput),
             Decimal::from(expected),
             "{source}"
         );
@@ -262,17 +266,17 @@ fn text_token_points() {
         );
         let projection = project(&spec(&source), card(), as_of(), None).unwrap();
         assert_eq!(
-            projection.tokens.text_input,
+            projection.tokens.get(TokenKind::TextInput),
             Decimal::from(expected),
             "{source}"
         );
         if point.get("expected_image_input_tokens").is_some() {
             assert_eq!(
-                projection.tokens.image_input,
+                projection.tokens.get(TokenKind::ImageInput),
                 Decimal::from(number(&point, "expected_image_input_tokens"))
             );
             assert_eq!(
-                projection.tokens.image_output,
+                projection.tokens.get(TokenKind::ImageOutput),
                 Decimal::from(number(&point, "expected_output_tokens_low_1024"))
             );
         }

@@ -1,6 +1,7 @@
 //! The kinds of token a workflow is billed for, named once. [`TokenKind`] gives each kind its
-//! name in reports (`cached_text_input`) and its label in `explain` (`cached text input`);
-//! [`ByKind`] holds one amount per kind (tokens, or their cost).
+//! name in reports (`cached_text_input`) and its label in `explain` (`cached text input`).
+//! A [`Tally`] holds one amount per kind (tokens, or their cost) while the stages add them up;
+//! the projection keeps a [`ByKind`], which stores only the kinds that have an amount.
 
 use std::sync::LazyLock;
 
@@ -83,57 +84,47 @@ impl TokenKind {
         &BY_NAME
     }
 
+    /// The kind's bit in a [`ByKind`]'s mask.
+    const fn bit(self) -> u16 {
+        1 << self as u16
+    }
+
     /// Every kind, in listing order, as an array.
     fn listed() -> [Self; Self::COUNT] {
         std::array::from_fn(|index| Self::VARIANTS[index])
     }
 }
 
-/// Monthly amounts by kind of token (also used for their costs). The fields are the kinds of
-/// [`TokenKind`]; [`ByKind::get`] reads one by its kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Monthly amounts by kind of token (also used for their costs), as a [`Projection`] keeps them
+/// for the rest of the run; [`ByKind::get`] reads one by its kind.
+///
+/// Only the kinds with a nonzero amount are stored, in listing order, with a bit mask of which
+/// they are. Most workflows pay for two or three of the nine kinds (an `images.generate`
+/// workflow for text input and image output), and a run of 50 000 workflows keeps two tables
+/// each: nine decimals in full (144 bytes a table) were a fifth of such a run's memory. A zero
+/// is not stored, so it reads back as `0` whatever its scale (`0.00`): every reader shows an
+/// amount normalized or rounded to fixed places, where the scale of a zero never shows.
+///
+/// [`Projection`]: super::Projection
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ByKind {
-    pub text_input: Decimal,
-    pub cached_text_input: Decimal,
-    pub image_input: Decimal,
-    pub cached_image_input: Decimal,
-    pub image_output: Decimal,
-    pub text_output: Decimal,
-    pub mainline_input: Decimal,
-    pub mainline_cached_input: Decimal,
-    pub mainline_output: Decimal,
+    /// Bit `kind as u16` is set when `amounts` holds an amount of `kind`.
+    present: u16,
+    /// The amounts of the kinds in `present`, in listing order (exactly as many as its bits).
+    amounts: Box<[Decimal]>,
 }
 
 impl ByKind {
-    /// The amount of one kind.
+    /// The amount of one kind (zero when it has none).
     #[must_use]
-    pub const fn get(&self, kind: TokenKind) -> Decimal {
-        match kind {
-            TokenKind::TextInput => self.text_input,
-            TokenKind::CachedTextInput => self.cached_text_input,
-            TokenKind::ImageInput => self.image_input,
-            TokenKind::CachedImageInput => self.cached_image_input,
-            TokenKind::ImageOutput => self.image_output,
-            TokenKind::TextOutput => self.text_output,
-            TokenKind::MainlineInput => self.mainline_input,
-            TokenKind::MainlineCachedInput => self.mainline_cached_input,
-            TokenKind::MainlineOutput => self.mainline_output,
+    pub fn get(&self, kind: TokenKind) -> Decimal {
+        let bit = kind.bit();
+        if self.present & bit == 0 {
+            return Decimal::ZERO;
         }
-    }
-
-    /// The amount of one kind, to set it.
-    pub const fn get_mut(&mut self, kind: TokenKind) -> &mut Decimal {
-        match kind {
-            TokenKind::TextInput => &mut self.text_input,
-            TokenKind::CachedTextInput => &mut self.cached_text_input,
-            TokenKind::ImageInput => &mut self.image_input,
-            TokenKind::CachedImageInput => &mut self.cached_image_input,
-            TokenKind::ImageOutput => &mut self.image_output,
-            TokenKind::TextOutput => &mut self.text_output,
-            TokenKind::MainlineInput => &mut self.mainline_input,
-            TokenKind::MainlineCachedInput => &mut self.mainline_cached_input,
-            TokenKind::MainlineOutput => &mut self.mainline_output,
-        }
+        // The kinds before this one that have an amount: its place in `amounts`.
+        let index = (self.present & (bit - 1)).count_ones() as usize;
+        self.amounts[index]
     }
 
     /// Every kind with its amount, in listing order.
@@ -154,70 +145,135 @@ impl ByKind {
         TokenKind::in_report_order().map(|kind| (kind.as_str(), self.get(kind)))
     }
 
-    /// The sum of every kind, in listing order; `None` when it exceeds exact decimal arithmetic.
-    #[must_use]
-    pub fn checked_total(&self) -> Option<Decimal> {
-        TokenKind::listed()
-            .into_iter()
-            .try_fold(Decimal::ZERO, |sum, kind| sum.checked_add(self.get(kind)))
-    }
-
     /// The cost of the mainline model alone.
     #[must_use]
     pub fn mainline(&self) -> Decimal {
-        self.mainline_input + self.mainline_cached_input + self.mainline_output
+        mainline(|kind| self.get(kind))
+    }
+}
+
+/// Kept from a tally once the projection is done: its nonzero amounts only.
+impl From<&Tally> for ByKind {
+    fn from(tally: &Tally) -> Self {
+        let nonzero = || {
+            TokenKind::ALL
+                .iter()
+                .map(|kind| (*kind, tally.get(*kind)))
+                .filter(|(_, amount)| !amount.is_zero())
+        };
+        // Sized exactly: collecting a filtered iterator would leave spare room in every table.
+        let mut amounts = Vec::with_capacity(nonzero().count());
+        let mut present = 0;
+        for (kind, amount) in nonzero() {
+            present |= kind.bit();
+            amounts.push(amount);
+        }
+        Self {
+            present,
+            amounts: amounts.into_boxed_slice(),
+        }
+    }
+}
+
+/// Monthly amounts by kind of token (or their cost) while a projection adds them up: every kind
+/// in full, exactly as the stages computed it, so that the sums (and the figures derived from
+/// them) are those of docs/cost-model.md to the last digit. The projection keeps a [`ByKind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Tally([Decimal; TokenKind::COUNT]);
+
+impl Tally {
+    /// The amount of one kind.
+    pub(super) const fn get(&self, kind: TokenKind) -> Decimal {
+        self.0[kind as usize]
+    }
+
+    /// Sets the amount of one kind.
+    pub(super) const fn set(&mut self, kind: TokenKind, amount: Decimal) {
+        self.0[kind as usize] = amount;
+    }
+
+    /// A tally of the given kinds (the others zero).
+    pub(super) fn of<const N: usize>(amounts: [(TokenKind, Decimal); N]) -> Self {
+        let mut tally = Self::default();
+        for (kind, amount) in amounts {
+            tally.set(kind, amount);
+        }
+        tally
+    }
+
+    /// The sum of every kind, in listing order; `None` when it exceeds exact decimal arithmetic.
+    pub(super) fn checked_total(&self) -> Option<Decimal> {
+        self.0
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(*amount))
+    }
+
+    /// The cost of the mainline model alone.
+    pub(super) fn mainline(&self) -> Decimal {
+        mainline(|kind| self.get(kind))
     }
 
     /// Adds `other` to `self`, kind by kind; `None` (and `self` partly added) on overflow.
     #[must_use]
-    pub fn checked_add_assign(&mut self, other: &Self) -> Option<()> {
-        for kind in TokenKind::listed() {
-            let sum = self.get(kind).checked_add(other.get(kind))?;
-            *self.get_mut(kind) = sum;
+    pub(super) fn checked_add_assign(&mut self, other: &Self) -> Option<()> {
+        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
+            *mine = mine.checked_add(theirs)?;
         }
         Some(())
     }
+}
+
+/// The mainline kinds summed, in the order the reports always added them. Unchecked as it
+/// always was: a projection's costs passed a checked total of at most `MAX_USD`, all of them
+/// non-negative, before anything reads them.
+fn mainline(get: impl Fn(TokenKind) -> Decimal) -> Decimal {
+    get(TokenKind::MainlineInput)
+        + get(TokenKind::MainlineCachedInput)
+        + get(TokenKind::MainlineOutput)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every field of `ByKind` is one kind, and every kind one field.
+    /// A kept table reads every kind as the tally had it, zeros included, and stores only the
+    /// nonzero ones.
     #[test]
-    fn each_kind_reads_and_writes_its_own_field() {
-        let mut amounts = ByKind::default();
-        for (index, kind) in TokenKind::ALL.iter().enumerate() {
-            *amounts.get_mut(*kind) = Decimal::from(index + 1);
-        }
-        // Destructured so that a field added without a kind fails to compile here.
-        let ByKind {
-            text_input,
-            cached_text_input,
-            image_input,
-            cached_image_input,
-            image_output,
-            text_output,
-            mainline_input,
-            mainline_cached_input,
-            mainline_output,
-        } = amounts;
-        let fields = [
-            text_input,
-            cached_text_input,
-            image_input,
-            cached_image_input,
-            image_output,
-            text_output,
-            mainline_input,
-            mainline_cached_input,
-            mainline_output,
+    fn a_kept_table_reads_as_its_tally() {
+        let mut tally = Tally::default();
+        let amounts = [
+            (TokenKind::TextInput, "1500.5"),
+            (TokenKind::CachedTextInput, "0.00"),
+            (TokenKind::ImageOutput, "7024"),
+            (TokenKind::MainlineOutput, "3"),
         ];
-        let expected: Vec<Decimal> = (1..=TokenKind::COUNT).map(Decimal::from).collect();
-        assert_eq!(fields.to_vec(), expected);
-        for kind in TokenKind::ALL {
-            assert_eq!(amounts.get(*kind), *amounts.get_mut(*kind));
+        for (kind, amount) in amounts {
+            tally.set(kind, amount.parse().expect("a decimal"));
         }
+        let kept = ByKind::from(&tally);
+        for kind in TokenKind::ALL {
+            assert_eq!(kept.get(*kind), tally.get(*kind), "{kind}");
+        }
+        let stored: Vec<String> = kept.amounts.iter().map(Decimal::to_string).collect();
+        assert_eq!(stored, ["1500.5", "7024", "3"]);
+        assert_eq!(kept.present, 0b1_0001_0001);
+        assert_eq!(kept.mainline(), Decimal::from(3));
+        assert_eq!(ByKind::from(&Tally::default()), ByKind::default());
+    }
+
+    /// Every kind has its own place in a tally and its own bit in a kept table.
+    #[test]
+    fn each_kind_has_its_own_place() {
+        let mut tally = Tally::default();
+        for (index, kind) in TokenKind::ALL.iter().enumerate() {
+            tally.set(*kind, Decimal::from(index + 1));
+        }
+        let kept = ByKind::from(&tally);
+        for (index, kind) in TokenKind::ALL.iter().enumerate() {
+            assert_eq!(kept.get(*kind), Decimal::from(index + 1));
+        }
+        assert_eq!(tally.checked_total(), Some(Decimal::from(45)));
+        assert_eq!(kept.amounts.len(), TokenKind::COUNT);
     }
 
     #[test]

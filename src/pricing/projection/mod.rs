@@ -46,7 +46,8 @@ use crate::foundation::Date;
 use crate::model::{Dimensions, Endpoint, OutputFormat, Quality, WorkflowSpec};
 use crate::pricing::ratecard::{AutoQualityRule, Confidence, MeasuredOutput, RateCard};
 use crate::rules;
-use trace::Ledger;
+use kinds::Tally;
+use trace::{Ledger, Weakest};
 
 /// `standard` or `batch` pricing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,8 +69,8 @@ impl Tier {
 /// What a workflow costs a month, and how that was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Projection {
-    /// The canonical model id (aliases resolved).
-    pub model: String,
+    /// The canonical model id (aliases resolved): the rate card's own, shared.
+    pub model: Arc<str>,
     pub tier: Tier,
     /// The quality and size priced (after `auto` was resolved; `auto` when the model picks its
     /// own and a measured count is budgeted). For GIF output, `size` is a frame's.
@@ -111,7 +112,7 @@ pub struct Assumptions {
     /// The size is a calculator tie, where billing is unverified (IC405).
     pub calculator_tie: bool,
     /// The rules of lowest confidence that the figure depends on, with their sources (IC405).
-    pub weakest: Vec<(&'static str, Arc<str>)>,
+    pub weakest: Weakest,
 }
 
 /// Prices a workflow with a rate card as of a day (which of the card's dated records apply),
@@ -146,7 +147,7 @@ pub fn project(
     let totals = money::totals(&cost, &volumes, &mut ledger)?;
     let (confidence, weakest) = ledger.weakest();
     Ok(Projection {
-        model: image.id.to_owned(),
+        model: Arc::clone(image.id),
         tier: image.tier,
         quality: if priced.measured.is_some() {
             Quality::Auto
@@ -159,9 +160,9 @@ pub fn project(
         attempts: volumes.attempts,
         images: volumes.images,
         accepted_images: volumes.accepted,
-        tokens,
+        tokens: ByKind::from(&tokens),
         image_output_tokens_known: output.per_image_usd.is_none(),
-        cost,
+        cost: ByKind::from(&cost),
         monthly_usd: totals.monthly_usd,
         per_accepted_image_usd: totals.per_accepted_image_usd,
         confidence,
@@ -192,8 +193,8 @@ impl<'card> TextModels<'card> {
     fn mainline(
         &self,
         spec: &WorkflowSpec,
-        tokens: &mut ByKind,
-        cost: &mut ByKind,
+        tokens: &mut Tally,
+        cost: &mut Tally,
         ledger: &mut Ledger<'card, '_>,
     ) -> Result<(), PricingError> {
         match (&spec.mainline, spec.endpoint) {
@@ -216,8 +217,8 @@ impl<'card> TextModels<'card> {
         &self,
         spec: &WorkflowSpec,
         image: &rates::ImageRates<'card>,
-        tokens: &mut ByKind,
-        cost: &mut ByKind,
+        tokens: &mut Tally,
+        cost: &mut Tally,
         ledger: &mut Ledger<'card, '_>,
     ) -> Result<(), PricingError> {
         let Some(rule) = image
@@ -261,8 +262,8 @@ impl<'card> TextModels<'card> {
         &self,
         named: &crate::model::Mainline,
         role: rates::TextRole,
-        tokens: &mut ByKind,
-        cost: &mut ByKind,
+        tokens: &mut Tally,
+        cost: &mut Tally,
         ledger: &mut Ledger<'card, '_>,
     ) -> Result<(), PricingError> {
         let text = rates::text_model(named, role, self.card, self.tier, self.as_of, ledger)?;

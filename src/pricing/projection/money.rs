@@ -5,12 +5,13 @@
 
 use rust_decimal::Decimal;
 
+use super::TokenKind;
 use super::error::{PricingError, add, mul, overflow, overflow_usd, per_million};
+use super::kinds::Tally;
 use super::rates::{ImageRates, SVG_AUTHOR, TextModelRates, TextRole};
 use super::tokens::OutputPerCall;
 use super::trace::{CostFact, Ledger, cite};
 use super::volumes::Volumes;
-use super::{ByKind, TokenKind};
 use crate::foundation::decimal;
 
 /// The monthly cost and what an accepted image costs.
@@ -24,16 +25,16 @@ pub(super) struct Totals {
 /// The image model's monthly cost by kind: tokens at the tier's rates, plus images at their
 /// price for a per-image-priced model.
 pub(super) fn image_costs(
-    tokens: &ByKind,
+    tokens: &Tally,
     image: &ImageRates<'_>,
     output: &OutputPerCall,
     volumes: &Volumes,
     ledger: &mut Ledger<'_, '_>,
-) -> Result<ByKind, PricingError> {
-    let mut cost = ByKind::default();
+) -> Result<Tally, PricingError> {
+    let mut cost = Tally::default();
     for &kind in TokenKind::ALL {
         if let Some(rate) = image.rate(kind) {
-            *cost.get_mut(kind) = per_million(tokens.get(kind), rate)?;
+            cost.set(kind, per_million(tokens.get(kind), rate)?);
         }
     }
     let rates = image.tiers;
@@ -52,7 +53,10 @@ pub(super) fn image_costs(
     }
     if let Some(price) = output.per_image_usd {
         let usd = mul(volumes.images, price)?;
-        cost.image_output = add(cost.image_output, usd)?;
+        cost.set(
+            TokenKind::ImageOutput,
+            add(cost.get(TokenKind::ImageOutput), usd)?,
+        );
         let rule = image.output;
         ledger.record(|| CostFact::Images {
             images: volumes.images,
@@ -67,24 +71,24 @@ pub(super) fn image_costs(
 /// A text model's monthly cost by kind, at its rates (`tokens` holds its tokens only, in the
 /// text-model kinds).
 pub(super) fn text_model(
-    tokens: &ByKind,
+    tokens: &Tally,
     text: &TextModelRates<'_>,
     role: TextRole,
     ledger: &mut Ledger<'_, '_>,
-) -> Result<ByKind, PricingError> {
-    let mut cost = ByKind::default();
+) -> Result<Tally, PricingError> {
+    let mut cost = Tally::default();
     for &kind in TokenKind::ALL {
         if let Some(rate) = text.rate(kind) {
-            *cost.get_mut(kind) = per_million(tokens.get(kind), rate)?;
+            cost.set(kind, per_million(tokens.get(kind), rate)?);
         }
     }
     let rates = text.tiers;
     let fields = || {
         (
             text.id.to_owned(),
-            tokens.mainline_input,
-            tokens.mainline_cached_input,
-            tokens.mainline_output,
+            tokens.get(TokenKind::MainlineInput),
+            tokens.get(TokenKind::MainlineCachedInput),
+            tokens.get(TokenKind::MainlineOutput),
             text.rates,
             cost.mainline(),
             cite(&rates.source, rates.confidence),
@@ -122,7 +126,7 @@ pub(super) fn text_model(
 
 /// The monthly total (at most [`decimal::MAX_USD`]) and the cost per accepted image.
 pub(super) fn totals(
-    cost: &ByKind,
+    cost: &Tally,
     volumes: &Volumes,
     ledger: &mut Ledger<'_, '_>,
 ) -> Result<Totals, PricingError> {

@@ -5,6 +5,8 @@
 //! IC104 size not accepted, IC105 quality not supported, IC107 no Batch (or a model the Batch
 //! API does not serve), no record in force, or no `size: auto` assumption.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use super::error::PricingError;
@@ -23,7 +25,7 @@ use crate::rules;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ImageRates<'card> {
     /// The canonical model id (aliases resolved).
-    pub id: &'card str,
+    pub id: &'card Arc<str>,
     pub model: &'card ImageModel,
     pub tier: Tier,
     pub rates: TokenRates,
@@ -150,7 +152,7 @@ pub(super) fn image_model<'card>(
     as_of: Date,
     ledger: &mut Ledger<'card, '_>,
 ) -> Result<ImageRates<'card>, PricingError> {
-    let (id, model) = card.image_model(&spec.model).ok_or_else(|| {
+    let (id, model) = card.image_model_shared(&spec.model).ok_or_else(|| {
         let error = PricingError::new(
             &rules::IC101,
             "model",
@@ -177,7 +179,7 @@ pub(super) fn image_model<'card>(
     };
     ledger.record(|| ModelFact::Rates {
         requested: spec.model.clone(),
-        model: id.to_owned(),
+        model: id.to_string(),
         tier,
         endpoint: spec.endpoint,
         rule: cite(&tiers.source, tiers.confidence),

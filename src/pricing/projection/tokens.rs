@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::error::{PricingError, add, mul};
+use super::kinds::Tally;
 use super::rates::{ImageRates, Priced, size_help};
 use super::trace::{InputFact, Ledger, OutputFact, cite};
 use super::volumes::Volumes;
-use super::{ByKind, Tier};
+use super::{Tier, TokenKind};
 use crate::model::{Dimensions, Fidelity, Mainline, Quality, WorkflowSpec};
 use crate::pricing::ratecard::token_rules::{
     calculator_output_tokens, measured_output_tokens, patch_input_tokens, short_axis,
@@ -46,7 +47,7 @@ pub(super) struct InputPerCall {
 /// Monthly tokens by kind.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct MonthlyTokens {
-    pub tokens: ByKind,
+    pub tokens: Tally,
     /// `cached_fraction` was set but the card allows no caching on this endpoint.
     pub ignored_cached_fraction: bool,
 }
@@ -455,14 +456,15 @@ pub(super) fn monthly<'card>(
     let attempts = volumes.attempts;
     let text = mul(attempts, input.text)?;
     let image_input = mul(attempts, input.image)?;
-    let mut tokens = ByKind {
-        cached_text_input: mul(text, cached_fraction)?,
-        cached_image_input: mul(image_input, cached_fraction)?,
-        image_output: mul(attempts, output.tokens)?,
-        ..ByKind::default()
-    };
-    tokens.text_input = text - tokens.cached_text_input;
-    tokens.image_input = image_input - tokens.cached_image_input;
+    let cached_text = mul(text, cached_fraction)?;
+    let cached_image = mul(image_input, cached_fraction)?;
+    let tokens = Tally::of([
+        (TokenKind::TextInput, text - cached_text),
+        (TokenKind::CachedTextInput, cached_text),
+        (TokenKind::ImageInput, image_input - cached_image),
+        (TokenKind::CachedImageInput, cached_image),
+        (TokenKind::ImageOutput, mul(attempts, output.tokens)?),
+    ]);
     if let Some(rule) = caching
         && cached_fraction > Decimal::ZERO
     {
@@ -480,13 +482,15 @@ pub(super) fn monthly<'card>(
 
 /// A text model's monthly tokens (the mainline model's, or the SVG author's): attempts × its
 /// input (split cached / uncached) and output tokens per call, in the text-model kinds.
-pub(super) fn text_model(named: &Mainline, attempts: Decimal) -> Result<ByKind, PricingError> {
+pub(super) fn text_model(named: &Mainline, attempts: Decimal) -> Result<Tally, PricingError> {
     let input = mul(attempts, named.input_tokens)?;
     let cached = mul(input, named.cached_fraction)?;
-    Ok(ByKind {
-        mainline_cached_input: cached,
-        mainline_input: input - cached,
-        mainline_output: mul(attempts, named.output_tokens)?,
-        ..ByKind::default()
-    })
+    Ok(Tally::of([
+        (TokenKind::MainlineInput, input - cached),
+        (TokenKind::MainlineCachedInput, cached),
+        (
+            TokenKind::MainlineOutput,
+            mul(attempts, named.output_tokens)?,
+        ),
+    ]))
 }

@@ -287,6 +287,10 @@ static CALCULATOR_TIE: LazyLock<Arc<str>> = LazyLock::new(|| {
     )
 });
 
+/// The rules of lowest confidence a projection rests on, each with its source: a boxed slice,
+/// not a `Vec`, as every workflow of a run keeps one and never adds to it.
+pub(super) type Weakest = Box<[(&'static str, Arc<str>)]>;
+
 /// What the stages pass along: the rules the projection leans on (its confidence is that of
 /// the weakest) and, when the caller asked for it, the trace.
 pub(super) struct Ledger<'card, 'trace> {
@@ -327,7 +331,7 @@ impl<'card, 'trace> Ledger<'card, 'trace> {
 
     /// The projection's confidence (that of its weakest rule) and the rules of that confidence
     /// with their sources, in the order they were leaned on.
-    pub(super) fn weakest(self) -> (Confidence, Vec<(&'static str, Arc<str>)>) {
+    pub(super) fn weakest(self) -> (Confidence, Weakest) {
         let floor = self
             .leaned_on
             .iter()
@@ -343,6 +347,6 @@ impl<'card, 'trace> Ledger<'card, 'trace> {
         };
         let mut weakest = Vec::with_capacity(weakest_of().count());
         weakest.extend(weakest_of().map(|(what, source, _)| (*what, Arc::clone(source))));
-        (floor, weakest)
+        (floor, weakest.into_boxed_slice())
     }
 }

@@ -53,14 +53,14 @@ pub fn changes(old: &RateCard, new: &RateCard) -> Vec<Change> {
 
 type Facets = BTreeMap<&'static str, String>;
 
-fn models<M>(
+fn models<Id: Ord + std::fmt::Display, M>(
     kind: &str,
-    old: &BTreeMap<String, M>,
-    new: &BTreeMap<String, M>,
+    old: &BTreeMap<Id, M>,
+    new: &BTreeMap<Id, M>,
     facets: fn(&M) -> Facets,
     out: &mut Vec<Change>,
 ) {
-    let ids: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let ids: std::collections::BTreeSet<&Id> = old.keys().chain(new.keys()).collect();
     for id in ids {
         let subject = format!("{kind} {id}");
         match (old.get(id), new.get(id)) {

@@ -48,7 +48,8 @@ pub struct RateCard {
     /// The provider's shutdown notice policy: when IC103 starts to warn (90 days before a
     /// shutdown on a card without one).
     pub notice: Option<NoticePolicy>,
-    pub models: BTreeMap<String, ImageModel>,
+    /// By canonical id, shared with every projection of a model (`Projection::model`).
+    pub models: BTreeMap<Arc<str>, ImageModel>,
     #[serde(default)]
     pub text_models: BTreeMap<String, TextModel>,
 }
@@ -108,14 +109,14 @@ impl RateCard {
         let all_ids = self
             .models
             .iter()
-            .map(|(id, m)| (id, &m.aliases, "models"))
+            .map(|(id, m)| (id.as_ref(), &m.aliases, "models"))
             .chain(
                 self.text_models
                     .iter()
-                    .map(|(id, m)| (id, &m.aliases, "text_models")),
+                    .map(|(id, m)| (id.as_str(), &m.aliases, "text_models")),
             );
         for (id, aliases, section) in all_ids {
-            for name in std::iter::once(id).chain(aliases.iter()) {
+            for name in std::iter::once(id).chain(aliases.iter().map(String::as_str)) {
                 if let Some(other) = seen.insert(name, id) {
                     problem(
                         format!("/{section}/{id}"),
@@ -367,14 +368,19 @@ impl RateCard {
     /// The image model named by an id or alias, with its canonical id.
     #[must_use]
     pub fn image_model(&self, name: &str) -> Option<(&str, &ImageModel)> {
-        self.models
-            .get_key_value(name)
-            .or_else(|| {
-                self.models
-                    .iter()
-                    .find(|(_, model)| model.aliases.iter().any(|a| a == name))
-            })
-            .map(|(id, model)| (id.as_str(), model))
+        self.image_model_shared(name)
+            .map(|(id, model)| (id.as_ref(), model))
+    }
+
+    /// The image model named by an id or alias, with its canonical id as the card holds it, for
+    /// a projection to share rather than copy.
+    #[must_use]
+    pub fn image_model_shared(&self, name: &str) -> Option<(&Arc<str>, &ImageModel)> {
+        self.models.get_key_value(name).or_else(|| {
+            self.models
+                .iter()
+                .find(|(_, model)| model.aliases.iter().any(|a| a == name))
+        })
     }
 
     /// The text model named by an id or alias, with its canonical id.
@@ -396,7 +402,7 @@ impl RateCard {
         closest(
             name,
             self.models.iter().flat_map(|(id, m)| {
-                std::iter::once(id.as_str()).chain(m.aliases.iter().map(String::as_str))
+                std::iter::once(id.as_ref()).chain(m.aliases.iter().map(String::as_str))
             }),
         )
     }
