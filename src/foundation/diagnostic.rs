@@ -158,6 +158,11 @@ impl Diagnostic {
         self
     }
 
+    /// Replaces the message, escaped and cut like every text of a finding.
+    pub fn set_message(&mut self, message: String) {
+        self.message = shown(message).into_boxed_str();
+    }
+
     /// Sets (or clears) the help text, escaped like every text of a finding.
     pub fn set_help(&mut self, help: Option<impl Into<Text>>) {
         self.help = help.map(|help| shown_text(help.into()));

@@ -96,7 +96,8 @@ pub fn downgrade(head: &mut Report, base: &Base, label: &str) -> usize {
         if let Some(count) = on_base.get_mut(&key).filter(|count| **count > 0) {
             *count -= 1;
             diagnostic.severity = Severity::Note;
-            diagnostic.message = format!("already on {label}: {}", diagnostic.message).into();
+            // The base's name (a revision, a baseline's path) is escaped like the rest.
+            diagnostic.set_message(format!("already on {label}: {}", diagnostic.message));
             downgraded += 1;
         }
     }

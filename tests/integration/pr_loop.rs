@@ -535,6 +535,41 @@ fn a_changed_finding_is_new() {
     assert_eq!(findings(&out)[0].1, "note");
 }
 
+/// Hostile: the base's name goes into the message of each finding it excuses, so a baseline
+/// whose file name holds an escape sequence reaches the report escaped, as every text of a
+/// finding does.
+#[test]
+fn the_base_named_in_an_excused_finding_is_escaped() {
+    let t = committed(&over_budget("hero", 10));
+    let baseline = t
+        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
+        .run();
+    let name = "base\u{1b}[2J.json";
+    let t = committed(&over_budget("hero", 10)).file(name, &baseline.stdout);
+    let out = t
+        .args([
+            "check",
+            "imgcost.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--new-only",
+            "--baseline",
+            name,
+        ])
+        .run();
+    out.status(0);
+    assert_eq!(
+        findings(&out),
+        [(
+            "IC201".into(),
+            "note".into(),
+            format!("already on the baseline base\\u{{1b}}[2J.json: {OVER}")
+        )]
+    );
+}
+
 /// Hostile: a change copies a workflow the base already flags, so that its new finding reads the
 /// same: each finding of the base excuses one of the head, and the copy (another workflow id)
 /// is an error. A rule that fails closed (IC101, an unknown model) is never downgraded.
