@@ -46,6 +46,21 @@ pub fn read_confined(workspace: &Workspace, path: &Path, limit: u64) -> Result<V
     read_regular(&workspace.cwd.join(path), limit).map_err(|error| error.to_string())
 }
 
+/// [`read_confined`] into `bytes`, whose room is reused: a run that reads many large files
+/// (`reconcile`'s pages) reads each into memory already mapped, not into fresh pages.
+///
+/// # Errors
+/// As [`read_confined`].
+pub fn read_confined_into(
+    workspace: &Workspace,
+    path: &Path,
+    limit: u64,
+    bytes: &mut Vec<u8>,
+) -> Result<(), String> {
+    workspace.confine(path)?;
+    read_regular_into(&workspace.cwd.join(path), limit, bytes).map_err(|error| error.to_string())
+}
+
 /// Reads a regular file, at most `limit + 1` bytes (one more than allowed, so that the caller
 /// can tell a file over the limit).
 ///
@@ -58,6 +73,17 @@ pub fn read_confined(workspace: &Workspace, path: &Path, limit: u64) -> Result<V
 /// # Errors
 /// When the file cannot be opened, is not a regular file, or reading fails.
 pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    read_regular_into(path, limit, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_regular`] into `bytes` (cleared first, its room kept).
+///
+/// # Errors
+/// As [`read_regular`].
+pub fn read_regular_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    bytes.clear();
     let file = open_without_blocking(path)?;
     let metadata = file.metadata()?;
     if metadata.is_dir() {
@@ -70,9 +96,9 @@ pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     }
     // `take` hides the file's size from `read_to_end`, so reserve it here: one read a file.
     let expected = metadata.len().min(limit) + 1;
-    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or_default());
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    Ok(bytes)
+    bytes.reserve(usize::try_from(expected).unwrap_or_default());
+    file.take(limit + 1).read_to_end(bytes)?;
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -600,6 +600,61 @@ fn deep_json_is_refused_without_overflowing() {
     );
 }
 
+/// A page of one bucket holding `results` (JSON text), from 2026-11-01 for 30 days.
+fn month_page(results: &str) -> String {
+    format!(
+        "{{\"object\":\"page\",\"data\":[{{\"object\":\"bucket\",\"start_time\":{NOVEMBER_START},\"end_time\":{},\"results\":[{results}]}}],\"has_more\":false}}",
+        NOVEMBER_START + 30 * DAY
+    )
+}
+
+/// `reconcile --usage usage.json` under a 1 GB address-space limit, on one worker thread.
+#[cfg(target_os = "linux")]
+fn reconcile_within_a_gigabyte(page: String) -> std::process::Output {
+    let test = small().file("usage.json", page);
+    std::process::Command::new("bash")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" reconcile . --usage usage.json --as-of 2026-11-25 --color never --format json")
+        .arg(crate::test::binary())
+        .current_dir(test.path())
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .expect("run bash")
+}
+
+/// Hostile pages of millions of tiny values stay within a gigabyte of address space: each
+/// result is checked and summed as it is parsed, and a value of the wrong type is located by a
+/// walk that keeps nothing. Before, a page was parsed whole (about 250 bytes a result, 70 a
+/// value while locating one of the wrong type): 4 million `{}` (12 MB) took 1.1 GB, 9 million
+/// `0` (18 MB) 1.2 GB, and both runs were killed.
+#[cfg(target_os = "linux")]
+#[test]
+fn pages_of_millions_of_tiny_results_stay_within_a_gigabyte() {
+    let output = reconcile_within_a_gigabyte(month_page(&vec!["{}"; 4_000_000].join(",")));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "imgcost: error: invalid usage file usage.json at JSON pointer /data/0/results/0/object: the result has no `object`, which names the endpoint it comes from\n"
+    );
+    let output =
+        reconcile_within_a_gigabyte(month_page(&format!("null{}", ",0".repeat(9_000_000))));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "imgcost: error: invalid usage file usage.json at JSON pointer /data/0/results/0: a result must be an object, found null\n"
+    );
+    // A million results that count nothing between two that count: the two are summed.
+    let counted = r#"{"object":"organization.usage.images.result","images":3,"num_model_requests":2,"model":"gpt-image-2","source":"image.generation","project_id":"proj_shop","api_key_id":"key_hero"}"#;
+    let nothing = r#"{"object":"organization.usage.images.result"}"#;
+    let results = format!("{counted},{},{counted}", vec![nothing; 1_000_000].join(","));
+    let output = reconcile_within_a_gigabyte(month_page(&results));
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let hero = workflow(&report, "shop/hero");
+    assert_eq!(hero["actual"]["requests"], "4");
+    assert_eq!(hero["actual"]["images"], "6");
+}
+
 /// A file over the size limit (sparse, so the test writes nothing) is refused before it is read.
 #[test]
 fn a_huge_file_is_refused_before_it_is_read() {

@@ -16,11 +16,13 @@
 pub mod api;
 pub mod csv;
 pub mod export;
+mod locate;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -216,10 +218,23 @@ pub struct Usage {
 }
 
 /// A group of a page's results, borrowed from it: project, key, model and source.
-type Group<'a> = (Option<&'a str>, Option<&'a str>, &'a str, &'a str);
+type Group<'a> = (
+    Option<Cow<'a, str>>,
+    Option<Cow<'a, str>>,
+    Cow<'a, str>,
+    Cow<'a, str>,
+);
 
-/// A group of a costs page's results, borrowed from it: project, key and line item.
-type CostGroup<'a> = (Option<&'a str>, Option<&'a str>, &'a str);
+/// A group of a completions page's results: project, key and model.
+type TokenGroup<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>, Cow<'a, str>);
+
+/// A group of a costs page's results: project, key and line item.
+type CostGroup<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>, Cow<'a, str>);
+
+/// A page's groups are hashed millions of times (a result each): foldhash, not SipHash. The
+/// groups are the page's own text, but the map only sums them, so a flood of colliding groups
+/// costs time in proportion to the page, as any other reading of it does.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// One file, parsed and summed.
 struct Unit {
@@ -278,9 +293,24 @@ pub fn read(
             files.len()
         )));
     }
+    // Files are read into buffers that are used again, one a worker at a time: pages of tens of
+    // megabytes each read into fresh memory cost the kernel a page fault and a cleared page
+    // every 4 KiB (a tenth of the run's time).
+    let buffers: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let units: Vec<Result<Unit, Error>> = files
         .par_iter()
-        .map(|(series, path, display)| read_unit(workspace, *series, path, display, window))
+        .map(|(series, path, display)| {
+            let mut buffer = buffers
+                .lock()
+                .ok()
+                .and_then(|mut free| free.pop())
+                .unwrap_or_default();
+            let unit = read_unit(workspace, *series, path, display, window, &mut buffer);
+            if let Ok(mut free) = buffers.lock() {
+                free.push(buffer);
+            }
+            unit
+        })
         .collect();
     let units = units.into_iter().collect::<Result<Vec<_>, _>>()?;
     for series in [Series::Images, Series::Activity, Series::Costs] {
@@ -378,6 +408,7 @@ fn read_unit(
     path: &Path,
     display: &Arc<str>,
     window: Option<Window>,
+    buffer: &mut Vec<u8>,
 ) -> Result<Unit, Error> {
     let too_large = || {
         bad_input(
@@ -397,18 +428,17 @@ fn read_unit(
     if std::fs::metadata(workspace.cwd.join(path)).is_ok_and(|m| m.len() > MAX_INPUT_BYTES) {
         return Err(too_large());
     }
-    let bytes =
-        file_reader::read_confined(workspace, path, MAX_INPUT_BYTES).map_err(|message| {
-            Error::Unreadable {
-                what: series.what(),
-                path: display.to_string(),
-                message,
-            }
-        })?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
+    file_reader::read_confined_into(workspace, path, MAX_INPUT_BYTES, buffer).map_err(
+        |message| Error::Unreadable {
+            what: series.what(),
+            path: display.to_string(),
+            message,
+        },
+    )?;
+    if buffer.len() as u64 > MAX_INPUT_BYTES {
         return Err(too_large());
     }
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let bytes = buffer.strip_prefix(b"\xef\xbb\xbf").unwrap_or(buffer);
     let mut unit = Unit {
         series,
         display: Arc::clone(display),
@@ -432,10 +462,10 @@ fn read_unit(
 }
 
 fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<(), Bad> {
-    let raw = api::parse(bytes)?;
-    let page = api::check(&raw, window)?;
+    let mut sums = PageSums::default();
+    let page = api::read(bytes, window, &mut sums)?;
     unit.has_more = page.has_more;
-    unit.latest_end = raw.data.iter().map(|bucket| bucket.end_time).max();
+    unit.latest_end = page.latest_end;
     let expected: &[api::Endpoint] = match unit.series {
         Series::Images => &[api::Endpoint::Images],
         Series::Activity => &[api::Endpoint::Completions],
@@ -458,105 +488,18 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
             ),
         ));
     }
-    // Sums, and the bucket and result where each group first appears.
-    let mut images: HashMap<Group<'_>, (u64, u64, usize, usize)> = HashMap::new();
-    let mut tokens: HashMap<(Option<&str>, Option<&str>, &str), ImageTokens> = HashMap::new();
-    let mut costs: HashMap<CostGroup<'_>, (Decimal, usize, usize)> = HashMap::new();
-    for &(index, bucket) in &page.buckets {
-        unit.buckets.push((
-            bucket.start_time,
-            bucket.end_time,
-            At::Pointer(format!("/data/{index}")),
-        ));
-        for (result_index, result) in bucket.results.iter().enumerate() {
-            let at = |field: &str| format!("/data/{index}/results/{result_index}{field}");
-            let overflow = || Bad::at_pointer(&at(""), "the counts add up to more than 2^64");
-            match page.endpoint {
-                Some(api::Endpoint::Images) => {
-                    let requests = result.num_model_requests.unwrap_or(0);
-                    let count = result.images.unwrap_or(0);
-                    if requests == 0 && count == 0 {
-                        continue;
-                    }
-                    let (Some(model), Some(source)) =
-                        (result.model.as_deref(), result.source.as_deref())
-                    else {
-                        let missing = if result.model.is_none() {
-                            "/model"
-                        } else {
-                            "/source"
-                        };
-                        return Err(Bad::at_pointer(
-                            &at(missing),
-                            "the usage is not grouped by model and source; save the pages with group_by[]=model&group_by[]=source (and project_id or api_key_id)",
-                        ));
-                    };
-                    let sums = images
-                        .entry((
-                            result.project_id.as_deref(),
-                            result.api_key_id.as_deref(),
-                            model,
-                            source,
-                        ))
-                        .or_insert((0, 0, index, result_index));
-                    sums.0 = sums.0.checked_add(requests).ok_or_else(overflow)?;
-                    sums.1 = sums.1.checked_add(count).ok_or_else(overflow)?;
-                }
-                Some(api::Endpoint::Completions) => {
-                    let found = ImageTokens {
-                        input: result.input_image_tokens.unwrap_or(0),
-                        cached_input: result.input_cached_image_tokens.unwrap_or(0),
-                        output: result.output_image_tokens.unwrap_or(0),
-                    };
-                    if found == ImageTokens::default() {
-                        continue;
-                    }
-                    let Some(model) = result.model.as_deref() else {
-                        return Err(Bad::at_pointer(
-                            &at("/model"),
-                            "image tokens without a model; save the pages with group_by[]=model",
-                        ));
-                    };
-                    let sums = tokens
-                        .entry((
-                            result.project_id.as_deref(),
-                            result.api_key_id.as_deref(),
-                            model,
-                        ))
-                        .or_default();
-                    sums.add(found).ok_or_else(overflow)?;
-                }
-                Some(api::Endpoint::Costs) => {
-                    let Some(amount) = &result.amount else {
-                        return Err(Bad::at_pointer(&at(""), "a cost result without `amount`"));
-                    };
-                    let usd = checked_usd(amount.value, &amount.currency)
-                        .map_err(|message| Bad::at_pointer(&at("/amount"), message))?;
-                    if usd.is_zero() {
-                        continue;
-                    }
-                    let Some(line_item) = result.line_item.as_deref() else {
-                        return Err(Bad::at_pointer(
-                            &at("/line_item"),
-                            "the costs are not grouped by line item, so the model they paid for is unknown; save the pages with group_by[]=line_item (and project_id or api_key_id)",
-                        ));
-                    };
-                    let sum = costs
-                        .entry((
-                            result.project_id.as_deref(),
-                            result.api_key_id.as_deref(),
-                            line_item,
-                        ))
-                        .or_insert((Decimal::ZERO, index, result_index));
-                    sum.0 = sum.0.checked_add(usd).ok_or_else(overflow)?;
-                }
-                None => {}
-            }
-        }
+    if let Some(bad) = page.refused {
+        return Err(bad);
     }
+    unit.buckets = page
+        .buckets
+        .iter()
+        .map(|&(index, start, end)| (start, end, At::Pointer(format!("/data/{index}"))))
+        .collect();
     let first =
         |bucket: usize, result: usize| At::Pointer(format!("/data/{bucket}/results/{result}"));
-    unit.images = images
+    unit.images = sums
+        .images
         .into_iter()
         .map(
             |((project, key, model, source), (requests, count, bucket, result))| {
@@ -572,7 +515,8 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
             },
         )
         .collect();
-    unit.tokens = tokens
+    unit.tokens = sums
+        .tokens
         .into_iter()
         .map(|((project, key, model), counts)| {
             (
@@ -585,7 +529,8 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
             )
         })
         .collect();
-    unit.costs = costs
+    unit.costs = sums
+        .costs
         .into_iter()
         .map(|((project, key, line_item), (usd, bucket, result))| {
             (
@@ -599,6 +544,108 @@ fn read_page(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<()
         })
         .collect();
     Ok(())
+}
+
+/// A page's sums per group as its results are read, and the bucket and result where each group
+/// first appears. The groups borrow from the page (a text with an escape is the group's own).
+#[derive(Default)]
+struct PageSums<'a> {
+    images: FastMap<Group<'a>, (u64, u64, usize, usize)>,
+    tokens: FastMap<TokenGroup<'a>, ImageTokens>,
+    costs: FastMap<CostGroup<'a>, (Decimal, usize, usize)>,
+}
+
+impl<'a> api::Sink<'a> for PageSums<'a> {
+    fn result(
+        &mut self,
+        endpoint: api::Endpoint,
+        bucket: usize,
+        index: usize,
+        result: &mut api::RawResult<'a>,
+    ) -> Result<(), Bad> {
+        let at = |field: &str| format!("/data/{bucket}/results/{index}{field}");
+        let overflow = || Bad::at_pointer(&at(""), "the counts add up to more than 2^64");
+        match endpoint {
+            api::Endpoint::Images => {
+                let requests = result.num_model_requests.unwrap_or(0);
+                let count = result.images.unwrap_or(0);
+                if requests == 0 && count == 0 {
+                    return Ok(());
+                }
+                let model_missing = result.model.is_none();
+                let (Some(model), Some(source)) = (result.model.take(), result.source.take())
+                else {
+                    let missing = if model_missing { "/model" } else { "/source" };
+                    return Err(Bad::at_pointer(
+                        &at(missing),
+                        "the usage is not grouped by model and source; save the pages with group_by[]=model&group_by[]=source (and project_id or api_key_id)",
+                    ));
+                };
+                let sums = self
+                    .images
+                    .entry((
+                        result.project_id.take(),
+                        result.api_key_id.take(),
+                        model,
+                        source,
+                    ))
+                    .or_insert((0, 0, bucket, index));
+                sums.0 = sums.0.checked_add(requests).ok_or_else(overflow)?;
+                sums.1 = sums.1.checked_add(count).ok_or_else(overflow)?;
+            }
+            api::Endpoint::Completions => {
+                let found = ImageTokens {
+                    input: result.input_image_tokens.unwrap_or(0),
+                    cached_input: result.input_cached_image_tokens.unwrap_or(0),
+                    output: result.output_image_tokens.unwrap_or(0),
+                };
+                if found == ImageTokens::default() {
+                    return Ok(());
+                }
+                let Some(model) = result.model.take() else {
+                    return Err(Bad::at_pointer(
+                        &at("/model"),
+                        "image tokens without a model; save the pages with group_by[]=model",
+                    ));
+                };
+                self.tokens
+                    .entry((result.project_id.take(), result.api_key_id.take(), model))
+                    .or_default()
+                    .add(found)
+                    .ok_or_else(overflow)?;
+            }
+            api::Endpoint::Costs => {
+                let Some(amount) = &result.amount else {
+                    return Err(Bad::at_pointer(&at(""), "a cost result without `amount`"));
+                };
+                let usd = checked_usd(amount.value, &amount.currency)
+                    .map_err(|message| Bad::at_pointer(&at("/amount"), message))?;
+                if usd.is_zero() {
+                    return Ok(());
+                }
+                let Some(line_item) = result.line_item.take() else {
+                    return Err(Bad::at_pointer(
+                        &at("/line_item"),
+                        "the costs are not grouped by line item, so the model they paid for is unknown; save the pages with group_by[]=line_item (and project_id or api_key_id)",
+                    ));
+                };
+                let sum = self
+                    .costs
+                    .entry((
+                        result.project_id.take(),
+                        result.api_key_id.take(),
+                        line_item,
+                    ))
+                    .or_insert((Decimal::ZERO, bucket, index));
+                sum.0 = sum.0.checked_add(usd).ok_or_else(overflow)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn restart(&mut self) {
+        *self = Self::default();
+    }
 }
 
 impl ImageTokens {
