@@ -1004,7 +1004,13 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, 
                 },
             )
         };
-        for (key, (requests, count, at)) in unit.images {
+        // Groups in the order of their keys, not the maps' (which changes from run to run), so
+        // that the group named as tipping a sum over is the same in every run.
+        let mut unit_images: Vec<_> = unit.images.into_iter().collect();
+        unit_images.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut unit_costs: Vec<_> = unit.costs.into_iter().collect();
+        unit_costs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, (requests, count, at)) in unit_images {
             let entry = images.entry(key).or_insert_with(|| ImageCounts {
                 requests: 0,
                 images: 0,
@@ -1040,7 +1046,7 @@ fn merge(units: Vec<Unit>, period: Window, period_given: bool) -> Result<Usage, 
                 .ok_or_else(|| overflow(At::File))?;
             total_tokens.add(found).ok_or_else(|| too_much(At::File))?;
         }
-        for (key, (usd, at)) in unit.costs {
+        for (key, (usd, at)) in unit_costs {
             let entry = costs.entry(key).or_insert_with(|| CostAmount {
                 usd: Decimal::ZERO,
                 file: Arc::clone(&unit.display),
