@@ -7,7 +7,8 @@
 //! read (gpt-image sizes are not in the API's enum). A page is read as a stream: each result is
 //! parsed into a typed value borrowing from the page's bytes, checked, handed to a [`Sink`] that
 //! sums it, and dropped, so that a page of millions of tiny results takes no more memory than
-//! its bytes and its groups. A value of the wrong type is located by [`super::locate`].
+//! its bytes and its groups. A value of the wrong type is located by `usage::locate`, which
+//! builds no tree.
 
 use std::borrow::Cow;
 use std::fmt;
