@@ -655,6 +655,22 @@ fn pages_of_millions_of_tiny_results_stay_within_a_gigabyte() {
     assert_eq!(hero["actual"]["images"], "6");
 }
 
+/// Hostile: each result of a page names a new group, which reconcile would keep to the end of
+/// the report (a million in 64 MiB took 1.4 GB): past 100 000 groups in one file, the file is
+/// refused at the result that crossed the line.
+#[test]
+fn a_page_of_too_many_distinct_groups_is_refused_where_it_crosses_the_limit() {
+    let results: Vec<String> = (0..100_001)
+        .map(|i| format!(r#"{{"object":"organization.usage.images.result","images":1,"num_model_requests":1,"model":"m{i}","source":"image.generation"}}"#))
+        .collect();
+    let output = reconcile_within_a_gigabyte(month_page(&results.join(",")));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "imgcost: error: invalid usage file usage.json at JSON pointer /data/0/results/100000: the file holds more than 100000 distinct groups (project, key, model and source or line item), more than imgcost keeps from one file; save fewer groups a file\n"
+    );
+}
+
 /// A file over the size limit (sparse, so the test writes nothing) is refused before it is read.
 #[test]
 fn a_huge_file_is_refused_before_it_is_read() {

@@ -37,6 +37,17 @@ pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 /// Most files one run reads (a folder of pages included).
 pub const MAX_INPUT_FILES: usize = 10_000;
 
+/// Most distinct groups (project, key, model and source or line item) one file may hold.
+/// reconcile keeps each group to the end of the report, at about a kilobyte and a half
+/// apiece; a year of pages for a thousand keys holds a few thousand a file.
+pub const MAX_GROUPS_PER_FILE: usize = 100_000;
+
+fn too_many_groups() -> String {
+    format!(
+        "the file holds more than {MAX_GROUPS_PER_FILE} distinct groups (project, key, model and source or line item), more than imgcost keeps from one file; save fewer groups a file"
+    )
+}
+
 /// The first and last moments a bucket may cover (2000-01-01 and 2200-01-01, UTC): usage from
 /// outside them is a broken or hostile file, and within them every span and sum of seconds is
 /// exact.
@@ -640,6 +651,9 @@ impl<'a> api::Sink<'a> for PageSums<'a> {
                 sum.0 = sum.0.checked_add(usd).ok_or_else(overflow)?;
             }
         }
+        if self.images.len() + self.tokens.len() + self.costs.len() > MAX_GROUPS_PER_FILE {
+            return Err(Bad::at_pointer(&at(""), too_many_groups()));
+        }
         Ok(())
     }
 
@@ -828,6 +842,12 @@ fn read_export(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<
                     .add(found)
                     .ok_or_else(overflow)?;
             }
+        }
+        if unit.images.len() + unit.tokens.len() + unit.costs.len() > MAX_GROUPS_PER_FILE {
+            return Err(Bad {
+                at: At::Line(row.line),
+                message: too_many_groups(),
+            });
         }
     }
     Ok(())
