@@ -1,7 +1,7 @@
 //! The pull-request loop (issue 17): annotations within GitHub's limits, the comment's
 //! headline, the ratchet (`--new-only`), SARIF locations and policy tests.
 
-use super::test::{Test, git};
+use super::test::{Output, Test, git};
 
 /// A manifest of `count` workflows, each with an unknown model (IC101, an error).
 fn unknown_models(project: &str, prefix: &str, count: usize) -> String {
@@ -423,10 +423,32 @@ fn committed(manifest: &str) -> Test {
     t
 }
 
+/// `check imgcost.yaml --new-only --baseline NAME` (json) of a committed head whose workflow
+/// budget is `head`, the baseline a report saved as NAME from one whose budget is `base`.
+fn new_only_against_a_baseline(base: u32, head: u32, name: &str) -> Output {
+    let baseline = committed(&over_budget("hero", base))
+        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
+        .run();
+    committed(&over_budget("hero", head))
+        .file(name, &baseline.stdout)
+        .args([
+            "check",
+            "imgcost.yaml",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--new-only",
+            "--baseline",
+            name,
+        ])
+        .run()
+}
+
 const OVER: &str =
     "projected $421.44 a month, over the workflow budget of $10.00 by $411.44 (4114.4 %)";
 
-fn findings(out: &super::test::Output) -> Vec<(String, String, String)> {
+fn findings(out: &Output) -> Vec<(String, String, String)> {
     out.json()["diagnostics"]
         .as_array()
         .expect("diagnostics")
@@ -488,24 +510,7 @@ fn a_finding_on_the_base_is_a_note_with_new_only() {
 /// same holds against a saved baseline report.
 #[test]
 fn a_changed_finding_is_new() {
-    let t = committed(&over_budget("hero", 10));
-    let baseline = t
-        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
-        .run();
-    let t = committed(&over_budget("hero", 20)).file("base.json", &baseline.stdout);
-    let out = t
-        .args([
-            "check",
-            "imgcost.yaml",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "json",
-            "--new-only",
-            "--baseline",
-            "base.json",
-        ])
-        .run();
+    let out = new_only_against_a_baseline(10, 20, "base.json");
     out.status(1);
     assert_eq!(
         findings(&out),
@@ -517,20 +522,7 @@ fn a_changed_finding_is_new() {
         )]
     );
     // The unchanged baseline downgrades the unchanged finding.
-    let t = committed(&over_budget("hero", 10)).file("base.json", &baseline.stdout);
-    let out = t
-        .args([
-            "check",
-            "imgcost.yaml",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "json",
-            "--new-only",
-            "--baseline",
-            "base.json",
-        ])
-        .run();
+    let out = new_only_against_a_baseline(10, 10, "base.json");
     out.status(0);
     assert_eq!(findings(&out)[0].1, "note");
 }
@@ -540,25 +532,7 @@ fn a_changed_finding_is_new() {
 /// finding does.
 #[test]
 fn the_base_named_in_an_excused_finding_is_escaped() {
-    let t = committed(&over_budget("hero", 10));
-    let baseline = t
-        .args(["check", ".", "--as-of", "2026-11-25", "--format", "json"])
-        .run();
-    let name = "base\u{1b}[2J.json";
-    let t = committed(&over_budget("hero", 10)).file(name, &baseline.stdout);
-    let out = t
-        .args([
-            "check",
-            "imgcost.yaml",
-            "--as-of",
-            "2026-11-25",
-            "--format",
-            "json",
-            "--new-only",
-            "--baseline",
-            name,
-        ])
-        .run();
+    let out = new_only_against_a_baseline(10, 10, "base\u{1b}[2J.json");
     out.status(0);
     assert_eq!(
         findings(&out),
