@@ -465,6 +465,20 @@ fn duplicate_ids(report: &Report) -> Vec<Diagnostic> {
     found
 }
 
+/// Manifests of this repository (`examples/…`) as inputs already read, for tests.
+#[cfg(test)]
+pub(crate) fn repository_inputs(paths: &[&str]) -> Vec<ManifestInput> {
+    paths
+        .iter()
+        .map(|path| ManifestInput::Bytes {
+            display: (*path).to_owned(),
+            folder: path.split('/').nth(1).unwrap_or_default().to_owned(),
+            place: (*path).to_owned(),
+            bytes: std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,14 +496,8 @@ mod tests {
             "examples/support/imgcost.yaml",
             "examples/mistakes/imgcost.yaml",
         ];
-        let inputs: Vec<ManifestInput> = paths
-            .iter()
-            .map(|path| ManifestInput::Bytes {
-                display: (*path).to_owned(),
-                folder: path.split('/').nth(1).unwrap_or_default().to_owned(),
-                place: (*path).to_owned(),
-                bytes: std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap(),
-            })
+        let inputs: Vec<ManifestInput> = repository_inputs(&paths)
+            .into_iter()
             .chain(std::iter::once(ManifestInput::Bytes {
                 display: "café/imgcost.yaml".to_owned(),
                 folder: "café".to_owned(),

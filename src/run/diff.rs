@@ -1317,15 +1317,8 @@ mod tests {
             "examples/support/imgcost.yaml",
             "benches/typical-manifest.yaml",
         ];
-        let inputs: Vec<ManifestInput> = examples
-            .iter()
-            .map(|path| ManifestInput::Bytes {
-                display: (*path).to_owned(),
-                folder: path.split('/').nth(1).unwrap_or_default().to_owned(),
-                place: (*path).to_owned(),
-                bytes: std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
-                    .unwrap(),
-            })
+        let inputs: Vec<ManifestInput> = crate::run::check::repository_inputs(&examples)
+            .into_iter()
             .chain(std::iter::once(ManifestInput::Bytes {
                 display: "unpriced/imgcost.yaml".to_owned(),
                 folder: "unpriced".to_owned(),
