@@ -42,10 +42,14 @@ pub const MAX_INPUT_FILES: usize = 10_000;
 /// apiece; a year of pages for a thousand keys holds a few thousand a file.
 pub const MAX_GROUPS_PER_FILE: usize = 100_000;
 
-fn too_many_groups() -> String {
-    format!(
-        "the file holds more than {MAX_GROUPS_PER_FILE} distinct groups (project, key, model and source or line item), more than imgcost keeps from one file; save fewer groups a file"
-    )
+/// The one test of [`MAX_GROUPS_PER_FILE`], for pages and exports alike: the reason when a
+/// file's groups are past it.
+fn past_group_limit(groups: usize) -> Option<String> {
+    (groups > MAX_GROUPS_PER_FILE).then(|| {
+        format!(
+            "the file holds more than {MAX_GROUPS_PER_FILE} distinct groups (project, key, model and source or line item), more than imgcost keeps from one file; save fewer groups a file"
+        )
+    })
 }
 
 /// The first and last moments a bucket may cover (2000-01-01 and 2200-01-01, UTC): usage from
@@ -651,8 +655,10 @@ impl<'a> api::Sink<'a> for PageSums<'a> {
                 sum.0 = sum.0.checked_add(usd).ok_or_else(overflow)?;
             }
         }
-        if self.images.len() + self.tokens.len() + self.costs.len() > MAX_GROUPS_PER_FILE {
-            return Err(Bad::at_pointer(&at(""), too_many_groups()));
+        if let Some(message) =
+            past_group_limit(self.images.len() + self.tokens.len() + self.costs.len())
+        {
+            return Err(Bad::at_pointer(&at(""), message));
         }
         Ok(())
     }
@@ -843,10 +849,12 @@ fn read_export(bytes: &[u8], window: Option<Window>, unit: &mut Unit) -> Result<
                     .ok_or_else(overflow)?;
             }
         }
-        if unit.images.len() + unit.tokens.len() + unit.costs.len() > MAX_GROUPS_PER_FILE {
+        if let Some(message) =
+            past_group_limit(unit.images.len() + unit.tokens.len() + unit.costs.len())
+        {
             return Err(Bad {
                 at: At::Line(row.line),
-                message: too_many_groups(),
+                message,
             });
         }
     }

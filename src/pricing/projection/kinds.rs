@@ -223,9 +223,10 @@ impl Tally {
     }
 }
 
-/// The mainline kinds summed, in the order the reports always added them. Unchecked as it
-/// always was: a projection's costs passed a checked total of at most `MAX_USD`, all of them
-/// non-negative, before anything reads them.
+/// The mainline kinds summed, in the order the reports always added them. Unchecked, and it
+/// cannot overflow: each cost is a checked product divided by a million (`per_million`), so
+/// at most `Decimal::MAX / 10^6`, and three of them add up to far less than `Decimal::MAX`
+/// (`money` sums a tally's before its checked total).
 fn mainline(get: impl Fn(TokenKind) -> Decimal) -> Decimal {
     get(TokenKind::MainlineInput)
         + get(TokenKind::MainlineCachedInput)
