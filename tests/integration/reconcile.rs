@@ -671,6 +671,29 @@ fn a_page_of_too_many_distinct_groups_is_refused_where_it_crosses_the_limit() {
     );
 }
 
+/// Hostile, the same through a Cost export: past 100 000 distinct line items, the file is
+/// refused at the line that crossed the limit.
+#[test]
+fn an_export_of_too_many_distinct_groups_is_refused_at_its_line() {
+    let mut export =
+        "start_time,end_time,amount_value,amount_currency,line_item,project_id\n".to_owned();
+    for i in 0..100_001 {
+        export.push_str(&format!(
+            "1793491200,1793577600,0.01,usd,\"item {i}\",proj_shop\n"
+        ));
+    }
+    let output = reconcile(
+        small()
+            .file("usage.json", hero_page(0, 1))
+            .file("cost.csv", &export),
+        &["--usage", "usage.json", "--costs", "cost.csv"],
+    );
+    refused(
+        &output,
+        "invalid costs file cost.csv at line 100002: the file holds more than 100000 distinct groups (project, key, model and source or line item), more than imgcost keeps from one file; save fewer groups a file",
+    );
+}
+
 /// A file over the size limit (sparse, so the test writes nothing) is refused before it is read.
 #[test]
 fn a_huge_file_is_refused_before_it_is_read() {
