@@ -189,7 +189,7 @@ impl Diagnostic {
 
 /// Sorts findings by file, position, rule and message, and drops exact repeats (a value inherited
 /// from `defaults:` by several workflows is one problem, reported once).
-pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+pub fn sort_and_dedup<D: std::ops::Deref<Target = Diagnostic> + Send>(diagnostics: &mut Vec<D>) {
     // Stable, like `sort_by`, so the order is the same on any number of threads.
     diagnostics.par_sort_by(|a, b| {
         a.sort_key()

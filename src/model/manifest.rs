@@ -150,7 +150,6 @@ impl Manifest {
                             .map(Box::new);
                     workflows.push(Workflow {
                         id: Arc::from([project.as_str(), "/", name.as_str()].concat()),
-                        name,
                         key_span: entry.key.span,
                         fields: FieldSpans::of(&entry.value),
                         spec: Box::new(spec),

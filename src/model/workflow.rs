@@ -17,7 +17,6 @@ use crate::yaml::Span;
 pub struct Workflow {
     /// `<project>/<name>`; shared with the findings about the workflow.
     pub id: Arc<str>,
-    pub name: String,
     /// The span of the workflow's name key, where workflow-wide findings point.
     pub key_span: Span,
     /// Where its fields are written (after `defaults:` were merged under it).
@@ -26,6 +25,14 @@ pub struct Workflow {
 }
 
 impl Workflow {
+    /// The workflow's own name, the part of its id after the project. A project name holds no
+    /// `/` (the schema's pattern, and the folder name is checked against it), so the first `/`
+    /// ends it.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.id.split_once('/').map_or(&*self.id, |(_, name)| name)
+    }
+
     /// The key and value spans of a field, by a path relative to the workflow
     /// (`"request/quality"`). `None` when the field is not written (it has its default).
     #[must_use]

@@ -23,7 +23,7 @@ use crate::rules;
 /// that loaded it, so that what only these rules need can go with it.
 pub fn judge_workflows(
     manifest: &Manifest,
-    entries: &[WorkflowEntry],
+    entries: &[Box<WorkflowEntry>],
     card: &RateCard,
     policies: &PolicySet,
     as_of: Date,
@@ -158,13 +158,13 @@ fn omit_beyond_limits(report: &mut Report) {
         index += 1;
         kept[index - 1]
     });
-    report.diagnostics.extend(notes);
+    report.diagnostics.extend(notes.into_iter().map(Box::new));
     sort_and_dedup(&mut report.diagnostics);
 }
 
 /// Of the findings in `range` still kept, keeps `limit` (errors first) and returns the others.
 fn drop_beyond(
-    diagnostics: &[Diagnostic],
+    diagnostics: &[Box<Diagnostic>],
     range: std::ops::Range<usize>,
     limit: usize,
     kept: &mut [bool],
@@ -174,7 +174,7 @@ fn drop_beyond(
 }
 
 fn drop_indexes(
-    diagnostics: &[Diagnostic],
+    diagnostics: &[Box<Diagnostic>],
     candidates: &[usize],
     limit: usize,
     kept: &mut [bool],
@@ -198,7 +198,7 @@ fn drop_indexes(
     dropped
 }
 
-fn count(diagnostics: &[Diagnostic], dropped: &[usize], counts: &mut crate::report::Counts) {
+fn count(diagnostics: &[Box<Diagnostic>], dropped: &[usize], counts: &mut crate::report::Counts) {
     for &i in dropped {
         let diagnostic = &diagnostics[i];
         if !diagnostic.is_active() {
@@ -214,7 +214,7 @@ fn count(diagnostics: &[Diagnostic], dropped: &[usize], counts: &mut crate::repo
 
 /// The IC007 note for findings left out, at the first of them.
 fn omitted_note(
-    diagnostics: &[Diagnostic],
+    diagnostics: &[Box<Diagnostic>],
     dropped: &[usize],
     scope: &str,
     limit: &str,
@@ -327,5 +327,5 @@ fn apply_exemptions(report: &mut Report, policies: &PolicySet, run: RunKind) {
             }
         }
     }
-    report.diagnostics.extend(settled);
+    report.diagnostics.extend(settled.into_iter().map(Box::new));
 }

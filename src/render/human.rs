@@ -8,6 +8,7 @@
 
 mod snippet;
 
+use std::borrow::Borrow;
 use std::fmt::{self, Write as _};
 use std::io;
 
@@ -213,7 +214,10 @@ fn write_cost_table(report: &Report, out: &mut dyn io::Write) -> io::Result<()> 
 
 /// Renders a list of findings (also used for invalid policies and rate cards).
 #[must_use]
-pub fn render_diagnostics(diagnostics: &[Diagnostic], style: HumanStyle) -> String {
+pub fn render_diagnostics<D: Borrow<Diagnostic> + Sync>(
+    diagnostics: &[D],
+    style: HumanStyle,
+) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail, and miette writes only UTF-8.
     let _ = write_diagnostics(diagnostics, style, &mut out);
@@ -225,8 +229,8 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], style: HumanStyle) -> Stri
 const CHUNK: usize = 1024;
 
 /// Writes findings in order. They are drawn independently, in parallel, a chunk at a time.
-pub fn write_diagnostics(
-    diagnostics: &[Diagnostic],
+pub fn write_diagnostics<D: Borrow<Diagnostic> + Sync>(
+    diagnostics: &[D],
     style: HumanStyle,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
@@ -246,7 +250,7 @@ pub fn write_diagnostics(
             .map(|diagnostic| {
                 let mut text = String::new();
                 // Rendering into a String cannot fail.
-                let _ = handler.render_report(&mut text, &View::new(diagnostic));
+                let _ = handler.render_report(&mut text, &View::new(diagnostic.borrow()));
                 text.push('\n');
                 text
             })

@@ -149,7 +149,7 @@ fn findings_linked(report: &Report, room: usize, links: Option<&Links>) -> Strin
         out.push_str("No findings.\n");
         return out;
     }
-    let mut ordered: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+    let mut ordered: Vec<&Diagnostic> = report.diagnostics.iter().map(|d| &**d).collect();
     // Stable: report order within each kind.
     ordered.sort_by_key(|d| rank(d));
     for (index, diagnostic) in ordered.iter().enumerate() {

@@ -755,7 +755,11 @@ pub fn json(
                 reason: &u.reason,
             })
             .collect(),
-        diagnostics: report.diagnostics.iter().map(JsonDiagnostic::of).collect(),
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic::of(d))
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")

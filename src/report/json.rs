@@ -501,8 +501,8 @@ impl<'a> WrittenReport<'a> {
                 exempted: None,
                 passed: report.passed(deny_warnings),
             },
-            workflows: Rendered::new(&report.workflows, JsonWorkflow::of, 2),
-            diagnostics: Rendered::new(&report.diagnostics, JsonDiagnostic::of, 2),
+            workflows: Rendered::new(&report.workflows, |entry| JsonWorkflow::of(entry), 2),
+            diagnostics: Rendered::new(&report.diagnostics, |d| JsonDiagnostic::of(d), 2),
             diff: None,
         }
     }

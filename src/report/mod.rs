@@ -93,12 +93,15 @@ pub struct Report {
     pub manifest_count: usize,
     /// The manifests that loaded (their workflows are in `workflows`).
     pub manifests: Vec<Manifest>,
-    /// Workflows that could be read, grouped by manifest in file and line order.
-    pub workflows: Vec<WorkflowEntry>,
+    /// Workflows that could be read, grouped by manifest in file and line order. Boxed: each
+    /// is made on the thread that loads its manifest, and gathering them here then moves a
+    /// pointer rather than copying the entry while the manifest's own list still holds it.
+    pub workflows: Vec<Box<WorkflowEntry>>,
     /// For each manifest, the range of its workflows in `workflows`.
     pub manifest_workflows: Vec<Range<usize>>,
-    /// Sorted by file, line, column.
-    pub diagnostics: Vec<Diagnostic>,
+    /// Sorted by file, line, column. Boxed, as the workflows are: gathered from each manifest's
+    /// list and sorted by moving pointers, never a second copy of every finding at once.
+    pub diagnostics: Vec<Box<Diagnostic>>,
     /// Active findings left out of `diagnostics` beyond the report's limits (IC007 names
     /// them); they still count.
     pub omitted: Counts,
@@ -143,12 +146,17 @@ impl Report {
     /// finding then says where).
     #[must_use]
     pub fn monthly_usd(&self) -> Option<Decimal> {
-        decimal::sum_usd(self.workflows.iter().filter_map(WorkflowEntry::monthly_usd)).ok()
+        decimal::sum_usd(
+            self.workflows
+                .iter()
+                .filter_map(|entry| entry.monthly_usd()),
+        )
+        .ok()
     }
 
     /// The workflows of one manifest.
     #[must_use]
-    pub fn workflows_of(&self, manifest: usize) -> &[WorkflowEntry] {
+    pub fn workflows_of(&self, manifest: usize) -> &[Box<WorkflowEntry>] {
         self.manifest_workflows
             .get(manifest)
             .map_or(&[], |range| &self.workflows[range.clone()])
@@ -161,7 +169,7 @@ impl Report {
         decimal::sum_usd(
             self.workflows_of(manifest)
                 .iter()
-                .filter_map(WorkflowEntry::monthly_usd),
+                .filter_map(|entry| entry.monthly_usd()),
         )
         .ok()
     }
@@ -169,6 +177,9 @@ impl Report {
     /// The workflow with this id.
     #[must_use]
     pub fn workflow(&self, id: &str) -> Option<&WorkflowEntry> {
-        self.workflows.iter().find(|w| &*w.workflow.id == id)
+        self.workflows
+            .iter()
+            .find(|w| &*w.workflow.id == id)
+            .map(|w| &**w)
     }
 }

@@ -123,10 +123,14 @@ impl ManifestInput {
 }
 
 /// One manifest's results before they are gathered.
+#[expect(
+    clippy::vec_box,
+    reason = "the report's lists take these boxes as they are: gathering moves pointers, not entries"
+)]
 struct Loaded {
     manifest: Option<Manifest>,
-    workflows: Vec<WorkflowEntry>,
-    diagnostics: Vec<Diagnostic>,
+    workflows: Vec<Box<WorkflowEntry>>,
+    diagnostics: Vec<Box<Diagnostic>>,
     /// Bytes of text read.
     bytes: u64,
 }
@@ -185,7 +189,9 @@ pub(crate) fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
         &options.context.policies,
         Some(&options.workspace),
     )?;
-    report.diagnostics.extend(misplaced);
+    report
+        .diagnostics
+        .extend(misplaced.into_iter().map(Box::new));
     Ok(report)
 }
 
@@ -199,7 +205,9 @@ pub fn check_inputs(
     let mut report = evaluate(inputs, findings, context);
     // Bytes from elsewhere have no repository to read a revision from: explicit bindings only.
     if let Ok(misplaced) = policy::projects::check_places(&report, &context.policies, None) {
-        report.diagnostics.extend(misplaced);
+        report
+            .diagnostics
+            .extend(misplaced.into_iter().map(Box::new));
     }
     policy::settle(&mut report, &context.policies, RunKind::Check);
     report
@@ -225,7 +233,7 @@ pub(crate) fn evaluate(
         manifests: Vec::with_capacity(loaded.iter().filter(|l| l.manifest.is_some()).count()),
         workflows: Vec::with_capacity(loaded.iter().map(|l| l.workflows.len()).sum()),
         manifest_workflows: Vec::with_capacity(loaded.len()),
-        diagnostics: findings,
+        diagnostics: findings.into_iter().map(Box::new).collect(),
         omitted: crate::report::Counts::default(),
         input_bytes: loaded.iter().map(|l| l.bytes).sum(),
     };
@@ -253,23 +261,27 @@ pub(crate) fn evaluate(
         || (duplicate_ids(&report), overflowing_totals(&report)),
         || policy::judge(&report, &context.policies),
     );
-    // Every finding moves once, into a list made at its size (it lives as long as the
-    // report), in the order each rule found them; `settle` sorts them.
+    // Every finding's pointer moves once, into a list made at its size (it lives as long as
+    // the report), in the order each rule found them; `settle` sorts them.
     let later = [duplicates, overflows, judged];
-    let count = found_in_manifests
-        .iter()
-        .chain(&later)
-        .map(Vec::len)
-        .sum::<usize>();
+    let count = found_in_manifests.iter().map(Vec::len).sum::<usize>()
+        + later.iter().map(Vec::len).sum::<usize>();
     report.diagnostics.reserve_exact(count);
-    for found in found_in_manifests.into_iter().chain(later) {
+    for found in found_in_manifests {
         report.diagnostics.extend(found);
+    }
+    for found in later {
+        report.diagnostics.extend(found.into_iter().map(Box::new));
     }
     report
 }
 
-fn priced(entries: &[WorkflowEntry]) -> Vec<&WorkflowEntry> {
-    entries.iter().filter(|e| e.projection.is_some()).collect()
+fn priced(entries: &[Box<WorkflowEntry>]) -> Vec<&WorkflowEntry> {
+    entries
+        .iter()
+        .filter(|e| e.projection.is_some())
+        .map(|e| &**e)
+        .collect()
 }
 
 /// IC108 where a manifest's or the run's total passes the largest amount imgcost reports: at
@@ -351,7 +363,7 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
     let mut workflows = manifest.as_mut().map_or_else(Vec::new, |manifest| {
         std::mem::take(&mut manifest.workflows)
             .into_iter()
-            .map(|workflow| price(manifest, workflow, card, as_of, &mut diagnostics))
+            .map(|workflow| Box::new(price(manifest, workflow, card, as_of, &mut diagnostics)))
             .collect()
     });
     if let Some(manifest) = &manifest {
@@ -372,7 +384,8 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
     let mut loaded = Loaded {
         manifest,
         workflows,
-        diagnostics,
+        // Boxed here, while this manifest's few findings are all that is copied.
+        diagnostics: diagnostics.into_iter().map(Box::new).collect(),
         bytes,
     };
     if let Some(file) = read

@@ -99,7 +99,7 @@ pub fn diff(options: &CheckOptions, source: BaseSource<'_>) -> Result<DiffRun, E
     let comparison = compare(&base, &head);
     let mut findings = gates(&comparison, &head, &options.context.policies);
     findings.extend(policy_changes(&base, &options.workspace));
-    head.diagnostics.extend(findings);
+    head.diagnostics.extend(findings.into_iter().map(Box::new));
     settle(&mut head, &options.context.policies, RunKind::Diff);
     Ok(DiffRun {
         head,
@@ -430,6 +430,7 @@ pub fn base_from_git(
         report
             .workflows
             .iter()
+            .map(|entry| &**entry)
             .chain(reused.iter().copied())
             .filter_map(WorkflowEntry::monthly_usd),
     )
@@ -1112,7 +1113,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
     let head_by_id: HashMap<&str, &WorkflowEntry> = head
         .workflows
         .iter()
-        .map(|entry| (&*entry.workflow.id, entry))
+        .map(|entry| (&*entry.workflow.id, &**entry))
         .collect();
     let mut found = Vec::new();
     for change in diff.workflows.iter().filter(|c| c.delta() > Decimal::ZERO) {

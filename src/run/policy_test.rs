@@ -445,6 +445,7 @@ fn judge(report: &Report, expected: Expected, line: usize, column: usize) -> Out
             .filter(|d| d.exempted.is_none() && d.rule.code == rule)
             .filter(|d| severity.is_none_or(|s| d.severity == s))
             .filter(|d| workflow.is_none() || d.workflow.as_deref() == workflow.as_deref())
+            .map(|d| &**d)
             .collect::<Vec<_>>()
     };
     let found = |diagnostics: &[&crate::foundation::Diagnostic]| {

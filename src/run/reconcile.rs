@@ -254,8 +254,11 @@ pub fn reconcile(options: &ReconcileOptions<'_>) -> Result<Reconciliation, Error
     let usage = usage::read(&options.check.workspace, options.usage, options.window)?;
     let policies = &options.check.context.policies;
     let mut reconciliation = compare(report, &usage, policies);
-    let mut found = findings(&reconciliation);
-    reconciliation.report.diagnostics.append(&mut found);
+    let found = findings(&reconciliation);
+    reconciliation
+        .report
+        .diagnostics
+        .extend(found.into_iter().map(Box::new));
     policy::settle(&mut reconciliation.report, policies, RunKind::Reconcile);
     Ok(reconciliation)
 }

@@ -61,7 +61,8 @@ pub fn check(ctx: &WorkflowContext<'_>, out: &mut Vec<Diagnostic>) {
                 &IC305,
                 format!(
                     "workflow `{}` has no `{field}`, which policy `{}` requires",
-                    ctx.entry.workflow.name, required.policy.name
+                    ctx.entry.workflow.name(),
+                    required.policy.name
                 ),
                 ctx.key_label("workflow"),
             )
