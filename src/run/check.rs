@@ -361,10 +361,10 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
         }
     };
     let mut workflows = manifest.as_mut().map_or_else(Vec::new, |manifest| {
-        std::mem::take(&mut manifest.workflows)
-            .into_iter()
-            .map(|workflow| Box::new(price(manifest, workflow, card, as_of, &mut diagnostics)))
-            .collect()
+        let read = std::mem::take(&mut manifest.workflows);
+        boxed(read, |workflow| {
+            price(manifest, workflow, card, as_of, &mut diagnostics)
+        })
     });
     if let Some(manifest) = &manifest {
         policy::judge_workflows(
@@ -385,7 +385,7 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
         manifest,
         workflows,
         // Boxed here, while this manifest's few findings are all that is copied.
-        diagnostics: diagnostics.into_iter().map(Box::new).collect(),
+        diagnostics: boxed(diagnostics, |diagnostic| diagnostic),
         bytes,
     };
     if let Some(file) = read
@@ -394,6 +394,15 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
         keep_lines_only(file, &mut loaded);
     }
     loaded
+}
+
+/// `make(item)` of each item, boxed, in a list of its own size. Collecting the boxes from
+/// `items.into_iter()` would reuse the list of items in place, keeping room for entries of
+/// their size (and for growth) where eight-byte pointers are all that is kept.
+fn boxed<T, U>(items: Vec<T>, mut make: impl FnMut(T) -> U) -> Vec<Box<U>> {
+    let mut list = Vec::with_capacity(items.len());
+    list.extend(items.into_iter().map(|item| Box::new(make(item))));
+    list
 }
 
 /// Swaps `file` for its copy without the text everywhere this manifest's results hold it, so
