@@ -161,6 +161,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let keep = Keep {
         texts: draws_source_lines(&args.report),
         field_spans: false,
+        weakest_rules: false,
     };
     let options = options(cli, &args.paths, args.allow_empty, keep)?;
     let mut report = imgcost::check(&options).map_err(|error| fail(cli, error))?;
@@ -198,6 +199,7 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     let keep = Keep {
         texts: draws_source_lines(&args.report),
         field_spans: true,
+        weakest_rules: false,
     };
     let options = options(cli, &args.paths, true, keep)?;
     let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());

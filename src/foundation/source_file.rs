@@ -25,53 +25,92 @@ pub struct SourceFile {
     columns: OnceLock<Columns>,
 }
 
-/// The offset where each line starts, in 32 bits when the text allows (every file read from
-/// disk or git, which are capped far below 4 GiB): the index lives as long as the run.
+/// The offset where each line starts, in the fewest bits the text's length allows: 16 for a
+/// manifest under 64 KiB (nearly all of them), 32 for any file read from disk or git (capped far
+/// below 4 GiB). The index lives as long as the run.
 #[derive(Debug, Clone)]
 enum LineStarts {
+    Short(Box<[u16]>),
     Narrow(Box<[u32]>),
     Wide(Box<[usize]>),
 }
 
+/// An offset as one width of [`LineStarts`] stores it.
+trait Offset: Copy + Ord + TryFrom<usize> {
+    const MAX: Self;
+    fn widen(self) -> usize;
+}
+
+impl Offset for u16 {
+    const MAX: Self = Self::MAX;
+    fn widen(self) -> usize {
+        usize::from(self)
+    }
+}
+
+impl Offset for u32 {
+    const MAX: Self = Self::MAX;
+    fn widen(self) -> usize {
+        // Built only where the text's length fits, so on targets whose `usize` holds it.
+        self as usize
+    }
+}
+
+impl Offset for usize {
+    const MAX: Self = Self::MAX;
+    fn widen(self) -> usize {
+        self
+    }
+}
+
 impl LineStarts {
     fn of(text: &str) -> Self {
+        if u16::try_from(text.len()).is_ok() {
+            Self::Short(Self::starts(text))
+        } else if u32::try_from(text.len()).is_ok() {
+            Self::Narrow(Self::starts(text))
+        } else {
+            Self::Wide(Self::starts(text))
+        }
+    }
+
+    /// Every line's start, in a width that holds the text's length.
+    fn starts<T: Offset>(text: &str) -> Box<[T]> {
         let newlines = || memchr::memchr_iter(b'\n', text.as_bytes());
         // Counted first, so that the index is allocated once at its size.
-        let lines = newlines().count() + 1;
-        let starts = || std::iter::once(0).chain(newlines().map(|i| i + 1));
-        if u32::try_from(text.len()).is_ok() {
-            let mut narrow = Vec::with_capacity(lines);
-            // Every start is at most the text's length, so each fits.
-            narrow.extend(starts().map(|start| start as u32));
-            Self::Narrow(narrow.into_boxed_slice())
-        } else {
-            let mut wide = Vec::with_capacity(lines);
-            wide.extend(starts());
-            Self::Wide(wide.into_boxed_slice())
-        }
+        let mut starts = Vec::with_capacity(newlines().count() + 1);
+        // Every start is at most the text's length, which the caller checked fits.
+        let start = |offset: usize| T::try_from(offset).unwrap_or(T::MAX);
+        starts.extend(std::iter::once(0).chain(newlines().map(|i| i + 1)).map(start));
+        starts.into_boxed_slice()
     }
 
     /// The start of the line of this 0-based index.
     fn get(&self, index: usize) -> Option<usize> {
+        fn get<T: Offset>(starts: &[T], index: usize) -> Option<usize> {
+            starts.get(index).map(|start| start.widen())
+        }
         match self {
-            Self::Narrow(starts) => starts.get(index).map(|&start| start as usize),
-            Self::Wide(starts) => starts.get(index).copied(),
+            Self::Short(starts) => get(starts, index),
+            Self::Narrow(starts) => get(starts, index),
+            Self::Wide(starts) => get(starts, index),
         }
     }
 
     /// The 0-based index of the line holding `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        let found = match self {
-            Self::Narrow(starts) => {
-                // An offset beyond 32 bits is past the end of a narrow text: its last line.
-                let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-                starts.binary_search(&offset)
+        fn line_of<T: Offset>(starts: &[T], offset: usize) -> usize {
+            // An offset beyond the width is past the end of the text: its last line.
+            let offset = T::try_from(offset).unwrap_or(T::MAX);
+            match starts.binary_search(&offset) {
+                Ok(exact) => exact,
+                Err(next) => next - 1,
             }
-            Self::Wide(starts) => starts.binary_search(&offset),
-        };
-        match found {
-            Ok(exact) => exact,
-            Err(next) => next - 1,
+        }
+        match self {
+            Self::Short(starts) => line_of(starts, offset),
+            Self::Narrow(starts) => line_of(starts, offset),
+            Self::Wide(starts) => line_of(starts, offset),
         }
     }
 }
@@ -421,21 +460,32 @@ mod tests {
             .collect()
     }
 
-    /// The 64-bit index (texts of 4 GiB and more) answers as the 32-bit one does.
+    /// The 64-bit index (texts of 4 GiB and more) and the 32-bit one answer as the 16-bit one
+    /// does, offsets past the end of each width too.
     #[test]
-    fn wide_and_narrow_line_indexes_agree() {
+    fn line_indexes_of_every_width_agree() {
         let text = "a: 1\n\nbb: 22\n  c: [x, y]\nlast";
-        let LineStarts::Narrow(narrow) = LineStarts::of(text) else {
-            panic!("a short text has a 32-bit index");
+        let LineStarts::Short(short) = LineStarts::of(text) else {
+            panic!("a short text has a 16-bit index");
         };
-        let wide = LineStarts::Wide(narrow.iter().map(|&start| start as usize).collect());
-        let narrow = LineStarts::Narrow(narrow);
-        for offset in (0..=text.len() + 2).chain([u32::MAX as usize, u32::MAX as usize + 9]) {
-            assert_eq!(narrow.line_of(offset), wide.line_of(offset), "{offset}");
+        let narrow = LineStarts::Narrow(short.iter().map(|&start| u32::from(start)).collect());
+        let wide = LineStarts::Wide(short.iter().map(|&start| usize::from(start)).collect());
+        let short = LineStarts::Short(short);
+        let past = [
+            usize::from(u16::MAX),
+            usize::from(u16::MAX) + 9,
+            u32::MAX as usize,
+            u32::MAX as usize + 9,
+        ];
+        for offset in (0..=text.len() + 2).chain(past) {
+            assert_eq!(short.line_of(offset), narrow.line_of(offset), "{offset}");
+            assert_eq!(short.line_of(offset), wide.line_of(offset), "{offset}");
         }
         for index in 0..7 {
-            assert_eq!(narrow.get(index), wide.get(index), "{index}");
+            assert_eq!(short.get(index), narrow.get(index), "{index}");
+            assert_eq!(short.get(index), wide.get(index), "{index}");
         }
+        assert!(matches!(LineStarts::of(&"x\n".repeat(40_000)), LineStarts::Narrow(_)));
     }
 
     /// The copy without the text answers every line, column and line span as the file does,

@@ -49,6 +49,10 @@ pub struct Keep {
     /// Where each workflow's fields are written, after the workflow rules used them: `diff`
     /// labels the fields that changed, `explain` and `reconcile` point at fields.
     pub field_spans: bool,
+    /// The low-confidence pricing rules each projection rests on, with their sources
+    /// ([`Assumptions::weakest`](crate::pricing::projection::Assumptions::weakest)): IC405 names them when
+    /// the workflow rules run, and no report shows them after.
+    pub weakest_rules: bool,
 }
 
 impl Keep {
@@ -56,6 +60,7 @@ impl Keep {
     pub const ALL: Self = Self {
         texts: true,
         field_spans: true,
+        weakest_rules: true,
     };
 }
 
@@ -376,9 +381,14 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
             &mut diagnostics,
         );
     }
-    if !context.keep.field_spans {
-        for entry in &mut workflows {
+    for entry in &mut workflows {
+        if !context.keep.field_spans {
             entry.workflow.fields = FieldSpans::default();
+        }
+        if !context.keep.weakest_rules
+            && let Some(projection) = &mut entry.projection
+        {
+            projection.assumptions.weakest = Box::default();
         }
     }
     let mut loaded = Loaded {
@@ -536,6 +546,7 @@ mod tests {
         let nothing = Keep {
             texts: false,
             field_spans: false,
+            weakest_rules: false,
         };
         let all = check_inputs(&inputs, Vec::new(), &context(Keep::ALL));
         let less = check_inputs(&inputs, Vec::new(), &context(nothing));
@@ -569,5 +580,15 @@ mod tests {
                 .iter()
                 .all(|entry| entry.workflow.field("model").is_some())
         );
+        let weakest = |report: &Report| {
+            report
+                .workflows
+                .iter()
+                .filter_map(|entry| entry.projection.as_ref())
+                .map(|projection| projection.assumptions.weakest.len())
+                .sum::<usize>()
+        };
+        assert_eq!(weakest(&less), 0);
+        assert!(weakest(&all) > 0);
     }
 }
