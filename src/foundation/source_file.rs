@@ -81,7 +81,11 @@ impl LineStarts {
         let mut starts = Vec::with_capacity(newlines().count() + 1);
         // Every start is at most the text's length, which the caller checked fits.
         let start = |offset: usize| T::try_from(offset).unwrap_or(T::MAX);
-        starts.extend(std::iter::once(0).chain(newlines().map(|i| i + 1)).map(start));
+        starts.extend(
+            std::iter::once(0)
+                .chain(newlines().map(|i| i + 1))
+                .map(start),
+        );
         starts.into_boxed_slice()
     }
 
@@ -485,7 +489,10 @@ mod tests {
             assert_eq!(short.get(index), narrow.get(index), "{index}");
             assert_eq!(short.get(index), wide.get(index), "{index}");
         }
-        assert!(matches!(LineStarts::of(&"x\n".repeat(40_000)), LineStarts::Narrow(_)));
+        assert!(matches!(
+            LineStarts::of(&"x\n".repeat(40_000)),
+            LineStarts::Narrow(_)
+        ));
     }
 
     /// The copy without the text answers every line, column and line span as the file does,

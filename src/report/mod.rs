@@ -91,8 +91,9 @@ pub struct Report {
     pub policies: Vec<PolicySource>,
     /// Manifest files examined, including those that could not be loaded.
     pub manifest_count: usize,
-    /// The manifests that loaded (their workflows are in `workflows`).
-    pub manifests: Vec<Manifest>,
+    /// The manifests that loaded (their workflows are in `workflows`). Boxed, as the workflows
+    /// are, so that gathering them moves pointers.
+    pub manifests: Vec<Box<Manifest>>,
     /// Workflows that could be read, grouped by manifest in file and line order. Boxed: each
     /// is made on the thread that loads its manifest, and gathering them here then moves a
     /// pointer rather than copying the entry while the manifest's own list still holds it.

@@ -133,7 +133,7 @@ impl ManifestInput {
     reason = "the report's lists take these boxes as they are: gathering moves pointers, not entries"
 )]
 struct Loaded {
-    manifest: Option<Manifest>,
+    manifest: Option<Box<Manifest>>,
     workflows: Vec<Box<WorkflowEntry>>,
     diagnostics: Vec<Box<Diagnostic>>,
     /// Bytes of text read.
@@ -182,7 +182,7 @@ pub(crate) fn evaluate_paths(options: &CheckOptions) -> Result<Report, Error> {
         .into_iter()
         .map(ManifestInput::Path)
         .collect();
-    let mut report = evaluate(&inputs, found.diagnostics, &options.context);
+    let mut report = evaluate(inputs, found.diagnostics, &options.context);
     if report.workflows.len() > MAX_WORKFLOWS_PER_RUN {
         return Err(Error::Usage(format!(
             "{} workflows in one run is more than the {MAX_WORKFLOWS_PER_RUN} imgcost checks at once; check the repository's folders in several runs",
@@ -207,7 +207,7 @@ pub fn check_inputs(
     findings: Vec<Diagnostic>,
     context: &Context,
 ) -> Report {
-    let mut report = evaluate(inputs, findings, context);
+    let mut report = evaluate(inputs.to_vec(), findings, context);
     // Bytes from elsewhere have no repository to read a revision from: explicit bindings only.
     if let Ok(misplaced) = policy::projects::check_places(&report, &context.policies, None) {
         report
@@ -219,22 +219,24 @@ pub fn check_inputs(
 }
 
 /// Loads, prices and judges manifests. `findings` are those already made (by discovery) and join
-/// the report; exemptions and severities are not applied yet.
+/// the report; exemptions and severities are not applied yet. Each input is let go of once its
+/// manifest is loaded.
 #[must_use]
 pub(crate) fn evaluate(
-    inputs: &[ManifestInput],
+    inputs: Vec<ManifestInput>,
     findings: Vec<Diagnostic>,
     context: &Context,
 ) -> Report {
+    let manifest_count = inputs.len();
     let loaded: Vec<Loaded> = inputs
-        .par_iter()
-        .map(|input| load_one(input, context))
+        .into_par_iter()
+        .map(|input| load_one(&input, context))
         .collect();
     let mut report = Report {
         as_of: context.as_of,
         ratecard: Arc::clone(&context.ratecard),
         policies: context.policies.sources(),
-        manifest_count: inputs.len(),
+        manifest_count,
         manifests: Vec::with_capacity(loaded.iter().filter(|l| l.manifest.is_some()).count()),
         workflows: Vec::with_capacity(loaded.iter().map(|l| l.workflows.len()).sum()),
         manifest_workflows: Vec::with_capacity(loaded.len()),
@@ -392,7 +394,7 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
         }
     }
     let mut loaded = Loaded {
-        manifest,
+        manifest: manifest.map(Box::new),
         workflows,
         // Boxed here, while this manifest's few findings are all that is copied.
         diagnostics: boxed(diagnostics, |diagnostic| diagnostic),

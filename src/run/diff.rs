@@ -359,7 +359,7 @@ pub fn base_from_git(
             bytes,
         });
     }
-    let mut report = evaluate(&inputs, findings, context);
+    let mut report = evaluate(inputs, findings, context);
     settle(&mut report, &context.policies, RunKind::Diff);
     let mut policy_files = Vec::new();
     for path in policy_paths(policies, workspace) {
