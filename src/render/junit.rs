@@ -6,11 +6,12 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite, XmlString};
 use rayon::prelude::*;
 
-use crate::foundation::{Diagnostic, Severity};
+use crate::foundation::{Diagnostic, Severity, SourceFile};
 use crate::report::{PolicySource, Report};
 
 /// Whether `c` may stand in the document: XML 1.0's `Char` production refuses C0 controls
@@ -159,6 +160,35 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         cases_by_file(workflows, &report.diagnostics),
         out,
     )
+}
+
+/// Writes the JUnit document of a report that is not needed afterwards, as [`write()`] does.
+/// `quick-junit` holds the whole document before writing it; what of the report the document
+/// does not show (each workflow's fields and projection, the manifests) is let go of first, so
+/// that the document is built in the memory it held rather than beside it.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_owned(report: Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let Report {
+        policies,
+        manifests,
+        workflows,
+        diagnostics,
+        ..
+    } = report;
+    manifests.into_par_iter().for_each(drop);
+    let workflows: Vec<(Arc<SourceFile>, Arc<str>, usize)> = workflows
+        .into_par_iter()
+        .map(|entry| (entry.file, entry.workflow.id, entry.line))
+        .collect();
+    let cases = cases_by_file(
+        workflows
+            .iter()
+            .map(|(file, id, line)| (file.path(), &**id, *line)),
+        &diagnostics,
+    );
+    write_cases(&policies, cases, out)
 }
 
 fn write_cases(
