@@ -170,11 +170,7 @@ fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
         imgcost::run::ratchet::new_only(&options, &mut report, source)
             .map_err(|error| fail(cli, error))?;
     }
-    let code = emit(cli, &args.report, &report, None);
-    // The process ends next: freeing tens of thousands of workflows one by one would only
-    // delay the exit.
-    std::mem::forget(report);
-    code
+    emit(cli, &args.report, report, None)
 }
 
 /// The base `--base REF` or `--baseline FILE` names (clap requires one of them where this is
@@ -210,9 +206,15 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
         imgcost::run::ratchet::new_only(&options, &mut run.head, source)
             .map_err(|error| fail(cli, error))?;
     }
-    let code = emit(cli, &args.report, &run.head, Some(&run.comparison));
-    // As in `check`: the process ends next, and the OS frees it all at once.
-    std::mem::forget(run);
+    let cost_diff::DiffRun {
+        head,
+        base,
+        comparison,
+    } = run;
+    let code = emit(cli, &args.report, head, Some(&comparison));
+    // As in `emit`: the process ends next, and the OS frees it all at once.
+    std::mem::forget(base);
+    std::mem::forget(comparison);
     code
 }
 
@@ -384,9 +386,14 @@ fn touched_files<'a>(
 fn emit(
     cli: &Cli,
     args: &ReportArgs,
-    report: &Report,
+    report: Report,
     comparison: Option<&cost_diff::Diff>,
 ) -> anyhow::Result<u8> {
+    let code = if report.passed(args.deny_warnings) {
+        0
+    } else {
+        FINDINGS
+    };
     let workspace = workspace()?;
     let links = comparison.and_then(|_| links(&workspace, args.head_commit.as_deref()));
     for (format, path) in &args.outputs {
@@ -394,7 +401,7 @@ fn emit(
             write_as(
                 cli,
                 *format,
-                report,
+                &report,
                 comparison,
                 args.deny_warnings,
                 links.as_ref(),
@@ -410,24 +417,31 @@ fn emit(
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
     super::stdout_open()
         .and_then(|()| {
-            write_as(
+            if format == Format::Junit {
+                // The last report written, and JUnit builds its whole document first: in the
+                // memory the report lets go of.
+                let mut guarded = render::InertLogCommands::markup(&mut out);
+                render::junit::write_owned(report, &mut guarded)?;
+                return guarded.flush();
+            }
+            let written = write_as(
                 cli,
                 format,
-                report,
+                &report,
                 comparison,
                 args.deny_warnings,
                 links.as_ref(),
                 color,
                 &mut out,
-            )
+            );
+            // The process ends next: freeing tens of thousands of workflows one by one would
+            // only delay the exit.
+            std::mem::forget(report);
+            written
         })
         .and_then(|()| out.flush())
         .context("cannot write the report to standard output")?;
-    Ok(if report.passed(args.deny_warnings) {
-        0
-    } else {
-        FINDINGS
-    })
+    Ok(code)
 }
 
 /// Writes an `--output` file. A regular file (or a new one) is written whole or not at all,

@@ -6,12 +6,13 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite, XmlString};
 use rayon::prelude::*;
 
-use crate::foundation::{Diagnostic, Severity};
-use crate::report::Report;
+use crate::foundation::{Diagnostic, Severity, SourceFile};
+use crate::report::{PolicySource, Report};
 
 /// Whether `c` may stand in the document: XML 1.0's `Char` production refuses C0 controls
 /// other than tab, line feed and carriage return, and U+FFFE and U+FFFF (Rust strings hold no
@@ -60,18 +61,21 @@ struct Case<'a> {
     findings: Vec<&'a Diagnostic>,
 }
 
-/// The cases of each file, in the order of the files' paths: a case per workflow, and one named
-/// after the file for the findings about no workflow of it.
-fn cases_by_file(report: &Report) -> BTreeMap<&str, Vec<Case<'_>>> {
+/// The cases of each file, in the order of the files' paths: a case per workflow (its file, id
+/// and line), and one named after the file for the findings about no workflow of it.
+fn cases_by_file<'a>(
+    workflows: impl Iterator<Item = (&'a str, &'a str, usize)>,
+    diagnostics: &'a [Box<Diagnostic>],
+) -> BTreeMap<&'a str, Vec<Case<'a>>> {
     let mut suites: BTreeMap<&str, Vec<Case<'_>>> = BTreeMap::new();
-    for entry in &report.workflows {
-        suites.entry(entry.file.path()).or_default().push(Case {
-            name: &entry.workflow.id,
-            line: Some(entry.line),
+    for (file, id, line) in workflows {
+        suites.entry(file).or_default().push(Case {
+            name: id,
+            line: Some(line),
             findings: Vec::new(),
         });
     }
-    for diagnostic in &report.diagnostics {
+    for diagnostic in diagnostics {
         let file = diagnostic.primary.file.path();
         let cases = suites.entry(file).or_default();
         let target = diagnostic
@@ -120,6 +124,10 @@ fn test_case(file: &XmlString, case: &Case<'_>) -> TestCase {
     };
     let mut test_case = TestCase::new(xml(case.name), status);
     test_case.set_classname(file.clone());
+    // Room for its one or two attributes only (grown entry by entry, it holds room for three).
+    test_case
+        .extra
+        .reserve_exact(1 + usize::from(case.line.is_some()));
     test_case.extra.insert("file".into(), file.clone());
     if let Some(line) = case.line {
         test_case
@@ -143,24 +151,76 @@ fn test_case(file: &XmlString, case: &Case<'_>) -> TestCase {
 /// # Errors
 /// When writing fails.
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let workflows = report
+        .workflows
+        .iter()
+        .map(|entry| (entry.file.path(), &*entry.workflow.id, entry.line));
+    write_cases(
+        &report.policies,
+        cases_by_file(workflows, &report.diagnostics),
+        out,
+    )
+}
+
+/// Writes the JUnit document of a report that is not needed afterwards, as [`write()`] does.
+/// `quick-junit` holds the whole document before writing it; what of the report the document
+/// does not show (each workflow's fields and projection, the manifests) is let go of first, so
+/// that the document is built in the memory it held rather than beside it.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_owned(report: Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let Report {
+        policies,
+        manifests,
+        workflows,
+        diagnostics,
+        ..
+    } = report;
+    manifests.into_par_iter().for_each(drop);
+    let workflows: Vec<(Arc<SourceFile>, Arc<str>, usize)> = workflows
+        .into_par_iter()
+        .map(|entry| (entry.file, entry.workflow.id, entry.line))
+        .collect();
+    let cases = cases_by_file(
+        workflows
+            .iter()
+            .map(|(file, id, line)| (file.path(), &**id, *line)),
+        &diagnostics,
+    );
+    write_cases(&policies, cases, out)
+}
+
+fn write_cases(
+    policies: &[PolicySource],
+    cases: BTreeMap<&str, Vec<Case<'_>>>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     // JUnit has no properties for the whole document: each suite says which policy judged it.
-    let policy = xml(&super::policy_provenance(&report.policies, str::to_owned));
-    let suites: Vec<TestSuite> = cases_by_file(report)
+    let policy = xml(&super::policy_provenance(policies, str::to_owned));
+    let mut document = quick_junit::Report::new("imgcost");
+    document.test_suites = cases
         .into_par_iter()
         .map(|(file, cases)| {
             let file = xml(file);
             let mut suite = TestSuite::new(file.clone());
+            // At their size: grown item by item, the lists of ten thousand suites held room for
+            // four properties where there is one, and for eight cases where five were written.
+            suite.properties.reserve_exact(1);
             suite.add_property(quick_junit::Property::new("imgcost.policy", policy.clone()));
-            // At their size: grown case by case, the lists of ten thousand suites held room
-            // for twice their cases.
             suite.test_cases.reserve_exact(cases.len());
             suite.add_test_cases(cases.iter().map(|case| test_case(&file, case)));
             suite
         })
         .collect();
-    let mut document = quick_junit::Report::new("imgcost");
-    document.test_suites.reserve_exact(suites.len());
-    document.add_test_suites(suites);
+    // The document's counts, which `add_test_suites` would add up while moving every suite into
+    // a second list beside the first.
+    for suite in &document.test_suites {
+        document.tests += suite.tests;
+        document.failures += suite.failures;
+        document.errors += suite.errors;
+        document.skipped += suite.skipped;
+    }
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     document
         .serialize(&mut buffered)

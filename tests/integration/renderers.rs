@@ -142,6 +142,21 @@ fn one_run_writes_several_reports() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// JUnit on stdout is built from the report it consumes (`render::junit::write_owned`), in a
+/// file from the report it borrows (`write`): the same document either way.
+#[test]
+fn a_junit_report_written_to_a_file_is_the_one_on_stdout() {
+    let out = tempfile::tempdir().unwrap();
+    let junit = out.path().join("report.xml");
+    let (status, stdout) = run("json", &["--output", &format!("junit={}", junit.display())]);
+    assert_eq!(status, 1);
+    assert_eq!(stdout, run("json", &[]).1);
+    let (status, on_stdout) = run("junit", &[]);
+    assert_eq!(status, 1);
+    assert!(on_stdout.contains("<failure message="), "{on_stdout}");
+    assert_eq!(std::fs::read_to_string(&junit).unwrap(), on_stdout);
+}
+
 /// A run whose stdout shows no source lines drops each plain manifest's text once loaded; a
 /// human report it also writes to a file must still draw every snippet.
 #[test]
