@@ -42,7 +42,7 @@ pub enum Error {
     /// A file a report draws, read again, is not the file checked (or cannot be read any
     /// more): the report stops rather than show other lines than those judged.
     #[error(
-        "{path} changed while imgcost ran ({why}); its findings are not drawn from other lines than those checked: run imgcost again"
+        "{path} changed while imgcost ran ({why}); the report stops rather than show lines other than those judged: run imgcost again"
     )]
     Changed { path: String, why: String },
     #[error("git: {0}")]
