@@ -30,8 +30,8 @@ pub mod rules;
 pub mod run;
 
 pub use foundation::{
-    Date, DecodeError, Diagnostic, Error, Exempted, Label, LineColumn, Rule, Severity,
-    SeveritySetting, SourceFile, printable, sort_and_dedup,
+    Date, DecodeError, Diagnostic, Error, Exempted, Label, LineColumn, Origin, ReadAgain, Rule,
+    Severity, SeveritySetting, SourceFile, printable, sort_and_dedup,
 };
 pub use input::Workspace;
 pub use model::{
@@ -46,6 +46,6 @@ pub use pricing::{
 pub use report::{Counts, Report, WorkflowEntry};
 pub use run::diff::{BaseSource, DiffRun, diff};
 pub use run::{
-    CheckOptions, Context, Explanation, Keep, ManifestInput, UnknownWorkflow, check, check_inputs,
-    explain,
+    CheckOptions, Context, Explanation, Keep, ManifestInput, Texts, UnknownWorkflow, check,
+    check_inputs, explain,
 };

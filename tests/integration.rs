@@ -40,6 +40,8 @@ mod properties;
 mod ratecard_2026_12;
 #[path = "integration/ratecards.rs"]
 mod ratecards;
+#[path = "integration/read_again.rs"]
+mod read_again;
 #[path = "integration/reconcile.rs"]
 mod reconcile;
 #[path = "integration/reference_points.rs"]

@@ -54,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
         color: data.len() % 2 == 1,
         quiet: false,
     };
-    let _ = render::human::write(&report, style, false, &mut std::io::sink());
+    let _ = render::human::write(&report, style, false, None, &mut std::io::sink());
     let mut sarif = Vec::new();
     render::sarif::write(&report, &mut sarif).expect("writing to memory");
     if let Err(error) = serde_json::from_slice::<serde_json::Value>(&sarif) {

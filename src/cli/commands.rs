@@ -10,10 +10,10 @@ use imgcost::policy::PolicySet;
 use imgcost::render::{self, human::HumanStyle};
 use imgcost::{
     CheckOptions, Context, Date, Error, Keep, QuoteRequest, RateCard, Report, Schema, SourceFile,
-    Workspace, rules,
+    Texts, Workspace, rules,
 };
 
-use imgcost::input::file_reader;
+use imgcost::input::file_reader::{self, read_again};
 use imgcost::pricing::api_models;
 use imgcost::pricing::interchange::{self, Library};
 use imgcost::run::diff::{self as cost_diff, BaseSource};
@@ -159,7 +159,7 @@ pub(super) fn style(cli: &Cli) -> HumanStyle {
 
 fn check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<u8> {
     let keep = Keep {
-        texts: draws_source_lines(&args.report),
+        texts: texts(&args.report),
         field_spans: false,
         weakest_rules: false,
     };
@@ -193,7 +193,7 @@ fn base_source<'a>(
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     // The fields that changed are labelled after the workflows are judged.
     let keep = Keep {
-        texts: draws_source_lines(&args.report),
+        texts: texts(&args.report),
         field_spans: true,
         weakest_rules: false,
     };
@@ -218,11 +218,18 @@ fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
     code
 }
 
-/// Whether any report this run writes draws source lines (only the human format does).
-fn draws_source_lines(args: &ReportArgs) -> bool {
-    std::iter::once(stdout_format(args))
+/// How much of each manifest's text `check` and `diff` keep: only the index of lines, and
+/// where the file was read when a report this run writes draws source lines (only the human
+/// format does), which reads the file again then.
+fn texts(args: &ReportArgs) -> Texts {
+    let draws_source_lines = std::iter::once(stdout_format(args))
         .chain(args.outputs.iter().map(|output| output.0))
-        .any(|format| format == Format::Human)
+        .any(|format| format == Format::Human);
+    if draws_source_lines {
+        Texts::ReadAgain
+    } else {
+        Texts::LinesOnly
+    }
 }
 
 /// The format on stdout: the one asked for, else annotations inside GitHub Actions.
@@ -281,9 +288,11 @@ fn write_format(
 ) -> std::io::Result<()> {
     let text = match (format, comparison) {
         (Format::Json, diff) => return render::json::write(report, diff, deny_warnings, out),
-        (Format::Human, None) => return render::human::write(report, style, deny_warnings, out),
+        (Format::Human, None) => {
+            return render::human::write(report, style, deny_warnings, Some(&read_again), out);
+        }
         (Format::Human, Some(diff)) => {
-            return render::diff::write(report, diff, style, deny_warnings, out);
+            return render::diff::write(report, diff, style, deny_warnings, Some(&read_again), out);
         }
         (Format::Markdown, None) => render::markdown::check_summary(report, deny_warnings),
         (Format::Markdown, Some(diff)) => {
@@ -409,7 +418,7 @@ fn emit(
                 out,
             )
         })
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .map_err(|error| unwritten(error, || format!("cannot write {}", path.display())))?;
     }
     let format = stdout_format(args);
     let color = format == Format::Human && use_color(cli.global.color);
@@ -440,8 +449,25 @@ fn emit(
             written
         })
         .and_then(|()| out.flush())
-        .context("cannot write the report to standard output")?;
+        .map_err(|error| {
+            unwritten(error, || {
+                "cannot write the report to standard output".into()
+            })
+        })?;
     Ok(code)
+}
+
+/// Why a report was not written: a file it draws that changed while imgcost ran (the
+/// renderer's [`Error::Changed`], said as it is), else `what` could not be written.
+fn unwritten(error: std::io::Error, what: impl FnOnce() -> String) -> anyhow::Error {
+    if !error.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+        return anyhow::Error::new(error).context(what());
+    }
+    match error.into_inner().map(|inner| inner.downcast::<Error>()) {
+        Some(Ok(run_error)) => anyhow::Error::new(*run_error),
+        Some(Err(other)) => anyhow::anyhow!(other).context(what()),
+        None => anyhow::anyhow!("{}", what()),
+    }
 }
 
 /// Writes an `--output` file. A regular file (or a new one) is written whole or not at all,

@@ -39,6 +39,12 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A file a report draws, read again, is not the file checked (or cannot be read any
+    /// more): the report stops rather than show other lines than those judged.
+    #[error(
+        "{path} changed while imgcost ran ({why}); the report stops rather than show lines other than those judged: run imgcost again"
+    )]
+    Changed { path: String, why: String },
     #[error("git: {0}")]
     Git(String),
     #[error("I/O error: {0}")]

@@ -18,4 +18,4 @@ pub use diagnostic::{Diagnostic, Exempted, Label, Text, counted, printable, sort
 pub use error::Error;
 pub use rule::{Rule, Stage};
 pub use severity::{Severity, SeveritySetting};
-pub use source_file::{DecodeError, LineColumn, SourceFile};
+pub use source_file::{DecodeError, LineColumn, Origin, ReadAgain, SourceFile};

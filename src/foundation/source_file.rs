@@ -1,5 +1,6 @@
 //! One file as read from disk (or from git, or built into the binary), kept for the lifetime of
-//! a run: whole, or once loaded only its index of lines when no report will show its text.
+//! a run: whole, or once loaded only its index of lines, with where it was read when a report
+//! will read it again to show its lines ([`Origin`]).
 //!
 //! The loader parses it, diagnostics point into it with [`Span`]s, and the renderers turn those
 //! spans into 1-based line and column numbers (columns count characters, docs/report-formats.md) or hand
@@ -7,8 +8,10 @@
 //! control characters and lone carriage returns are dealt with, so that everything later works
 //! on a plain, printable `str`.
 
-use std::sync::{Arc, OnceLock};
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, OnceLock};
 
+use crate::foundation::Error;
 use crate::yaml::Span;
 
 /// A named text and an index of where its lines start.
@@ -23,6 +26,47 @@ pub struct SourceFile {
     line_starts: LineStarts,
     /// Built on the first [`SourceFile::line_column`]: a clean file never needs it.
     columns: OnceLock<Columns>,
+    /// In a copy without the text, where the text was read and what it hashed to, when a
+    /// report will read it again to draw it.
+    read_from: Option<Box<ReadFrom>>,
+}
+
+/// Where a file's text was read, so that a report can read it again, the same way, to draw it
+/// (`input::file_reader::read_again`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The working tree, at this path (as discovery found it).
+    WorkTree(PathBuf),
+    /// Git's index (a tracked file outside a sparse checkout): the repository's top, and the
+    /// path relative to it.
+    Index { root: PathBuf, relative: PathBuf },
+}
+
+/// How a renderer gets the text of a file the run let go of ([`SourceFile::origin`]): read
+/// again from its origin, and refused ([`Error::Changed`]) unless it is the text checked.
+pub type ReadAgain = dyn Fn(&SourceFile) -> Result<SourceFile, Error> + Sync;
+
+#[derive(Debug)]
+struct ReadFrom {
+    origin: Origin,
+    hash: u64,
+}
+
+/// The key of [`text_hash`]: drawn at random once a run.
+static HASH_KEY: LazyLock<foldhash::quality::RandomState> = LazyLock::new(Default::default);
+
+/// A 64-bit hash of a text, to tell whether a file read again is the one checked.
+///
+/// Not a cryptographic hash, on purpose: the text is the change author's, but a report could
+/// only draw other bytes than those checked if the file were replaced while imgcost runs,
+/// which takes a process running beside it on the CI runner, not a commit. Against a file
+/// changed by accident meanwhile (an editor, a checkout in another terminal), a change that
+/// keeps the length and the 64-bit hash (keyed at random each run, so it cannot be aimed at
+/// from outside the process) goes unseen once in 2^64; a cryptographic hash would cost more
+/// (foldhash hashes a manifest in a few hundred nanoseconds) for nothing more.
+fn text_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    HASH_KEY.hash_one(text.as_bytes())
 }
 
 /// The offset where each line starts, in the fewest bits the text's length allows: 16 for a
@@ -220,15 +264,17 @@ impl SourceFile {
             text: Some(text),
             line_starts,
             columns: OnceLock::new(),
+            read_from: None,
         }
     }
 
     /// A copy that keeps the name and the index of lines but not the text, for a run whose
-    /// reports show no source lines: at ten thousand manifests the texts were a fifth of the
-    /// memory. `None` when the text is not plain ASCII with `\n` line breaks (or already gone),
-    /// since only then do offsets alone give every column and every line's end.
+    /// reports show no source lines, or read each file again to show them (`origin`: where
+    /// this text was read): at ten thousand manifests the texts were a fifth of the memory.
+    /// `None` when the text is not plain ASCII with `\n` line breaks (or already gone), since
+    /// only then do offsets alone give every column and every line's end.
     #[must_use]
-    pub fn lines_only(&self) -> Option<Self> {
+    pub fn lines_only(&self, origin: Option<Origin>) -> Option<Self> {
         let text = self.text.as_deref()?;
         if !text.is_ascii() || memchr::memchr(b'\r', text.as_bytes()).is_some() {
             return None;
@@ -239,7 +285,29 @@ impl SourceFile {
             len: self.len,
             line_starts: self.line_starts.clone(),
             columns: OnceLock::from(Columns::Ascii),
+            read_from: origin.map(|origin| {
+                Box::new(ReadFrom {
+                    origin,
+                    hash: text_hash(text),
+                })
+            }),
         })
+    }
+
+    /// Where the text of a [`SourceFile::lines_only`] copy can be read again.
+    #[must_use]
+    pub fn origin(&self) -> Option<&Origin> {
+        self.read_from.as_ref().map(|read| &read.origin)
+    }
+
+    /// Whether `again` (read again from [`SourceFile::origin`]) holds the text this copy was
+    /// made from: its length and hash.
+    #[must_use]
+    pub fn was_made_from(&self, again: &Self) -> bool {
+        match (&self.read_from, again.text()) {
+            (Some(read), Some(text)) => text.len() == self.len && text_hash(text) == read.hash,
+            _ => false,
+        }
     }
 
     /// Decodes bytes read from a file, enforcing the size cap, UTF-8 and printable characters.
@@ -501,7 +569,7 @@ mod tests {
     fn a_copy_without_the_text_places_every_offset_as_the_file_does() {
         let text = "version: 1\nworkflows:\n  a:\n    model: gpt-image-2   \n\n  b: {}\nlast";
         let file = SourceFile::new("m.yaml", text);
-        let lines = file.lines_only().expect("plain ASCII");
+        let lines = file.lines_only(None).expect("plain ASCII");
         assert_eq!(
             (lines.text(), lines.len(), lines.path()),
             (None, text.len(), "m.yaml")
@@ -518,13 +586,40 @@ mod tests {
             assert_eq!(lines.line_text(line), None);
         }
         assert_eq!(lines.slice(Span::new(0, 7)), None);
-        assert!(lines.lines_only().is_none(), "already without its text");
+        assert!(lines.lines_only(None).is_none(), "already without its text");
         for kept in ["näme: x\n", "a: 1\r\nb: 2\r\n", "a: 1\r\n"] {
             assert!(
-                SourceFile::new("m.yaml", kept).lines_only().is_none(),
+                SourceFile::new("m.yaml", kept).lines_only(None).is_none(),
                 "{kept:?}"
             );
         }
+    }
+
+    /// A copy that will be read again knows where from, and takes only the same text (length
+    /// and hash) for its own; one made without an origin takes none.
+    #[test]
+    fn a_copy_read_again_takes_only_the_text_it_was_made_from() {
+        let text = "version: 1\nworkflows: {}\n";
+        let origin = Origin::WorkTree(PathBuf::from("apps/imgcost.yaml"));
+        let lines = SourceFile::new("m.yaml", text)
+            .lines_only(Some(origin.clone()))
+            .expect("plain ASCII");
+        assert_eq!(lines.origin(), Some(&origin));
+        assert!(lines.was_made_from(&SourceFile::new("m.yaml", text)));
+        for other in [
+            "version: 2\nworkflows: {}\n",
+            "version: 1\nworkflows: {}\n\n",
+            "",
+        ] {
+            assert!(
+                !lines.was_made_from(&SourceFile::new("m.yaml", other)),
+                "{other:?}"
+            );
+        }
+        assert!(!lines.was_made_from(&lines), "a copy without its text");
+        let unread = SourceFile::new("m.yaml", text).lines_only(None).unwrap();
+        assert_eq!(unread.origin(), None);
+        assert!(!unread.was_made_from(&SourceFile::new("m.yaml", text)));
     }
 
     /// Gate integrity, class 9: columns come from an index built once (checkpoints every 4 KiB

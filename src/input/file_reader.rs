@@ -1,6 +1,7 @@
 //! Reading one file into a [`SourceFile`], with the size cap, UTF-8 and printable-character
 //! checks, turning every failure into a located diagnostic (IC005 unreadable, IC001 too large,
-//! not UTF-8 or holding a control character).
+//! not UTF-8 or holding a control character); and reading a manifest again, from where it was
+//! read, for a report that draws its lines ([`read_again`]).
 
 use std::fs::File;
 use std::io::Read;
@@ -9,9 +10,9 @@ use std::sync::Arc;
 
 use crate::rules;
 
-use crate::foundation::{DecodeError, Diagnostic, Label, SourceFile};
+use crate::foundation::{DecodeError, Diagnostic, Error, Label, Origin, SourceFile};
 
-use crate::input::Workspace;
+use crate::input::{Workspace, git};
 
 use crate::yaml::Span;
 
@@ -32,6 +33,40 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Box<Di
     match read_regular(path, MAX_FILE_BYTES) {
         Ok(bytes) => decode(display, bytes),
         Err(error) => Err(Box::new(unreadable(display, &error.to_string()))),
+    }
+}
+
+/// Reads again, from where and as it was read (the same guards, the same cap), the text of a
+/// manifest the run kept only the lines of ([`SourceFile::lines_only`]), for a report that draws
+/// its lines: the human format reads each file when its findings are drawn instead of keeping
+/// every text to the end of the run.
+///
+/// # Errors
+/// [`Error::Changed`], naming the file, when it cannot be read again or is not the text
+/// checked (its length or hash differ): a report never draws other bytes than those judged.
+pub fn read_again(file: &SourceFile) -> Result<SourceFile, Error> {
+    let changed = |why: &str| Error::Changed {
+        path: file.path().to_owned(),
+        why: why.to_owned(),
+    };
+    let bytes = match file.origin() {
+        Some(Origin::WorkTree(path)) => {
+            read_regular(path, MAX_FILE_BYTES).map_err(|error| changed(&error.to_string()))?
+        }
+        Some(Origin::Index { root, relative }) => match git::read_from_index(root, relative) {
+            Ok(git::Object::File(bytes)) => bytes,
+            Ok(_) => return Err(changed("it is no longer a file in git's index")),
+            Err(error) => return Err(changed(&error.to_string())),
+        },
+        None => {
+            return Err(changed(
+                "imgcost kept neither its text nor where it was read",
+            ));
+        }
+    };
+    match SourceFile::from_bytes(file.path(), bytes, MAX_FILE_BYTES) {
+        Ok(again) if file.was_made_from(&again) => Ok(again),
+        _ => Err(changed("its bytes are not those checked")),
     }
 }
 

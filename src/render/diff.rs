@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::human::{HumanStyle, table as text_table, write_diagnostics};
 use crate::foundation::decimal::{format_fixed, format_total, format_usd};
-use crate::foundation::printable;
+use crate::foundation::{ReadAgain, printable};
 use crate::report::Report;
 use crate::run::diff::{Diff, Status};
 
@@ -32,15 +32,20 @@ fn signed_percent(value: Option<Decimal>) -> String {
     )
 }
 
-/// Writes a diff for a terminal: findings, then [`table`].
+/// Writes a diff for a terminal: findings (files the run kept only the lines of read through
+/// `read_again`, as [`super::human::write`] does), then [`table`].
+///
+/// # Errors
+/// As [`super::human::write`].
 pub fn write(
     report: &Report,
     diff: &Diff,
     style: HumanStyle,
     deny_warnings: bool,
+    read_again: Option<&ReadAgain>,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    write_diagnostics(&report.diagnostics, style, out)?;
+    write_diagnostics(&report.diagnostics, style, read_again, out)?;
     if !style.quiet {
         out.write_all(table(report, diff, deny_warnings).as_bytes())?;
     }

@@ -1,7 +1,9 @@
 //! The terminal renderer: each finding drawn by miette with its source lines, then a summary.
 //!
 //! Each finding is drawn from a `Snippet` of its file, which keeps what one finding prints
-//! bounded however long the file's lines are.
+//! bounded however long the file's lines are. A file the run kept only the lines of is read
+//! again when its findings are drawn, through the [`ReadAgain`] the caller gives (renderers
+//! read no files), and dropped once they are.
 //!
 //! Colour follows `--color` (the CLI resolves `auto` against the terminal and `NO_COLOR`);
 //! hyperlinks are never emitted, since CI logs show them as raw escape codes.
@@ -9,8 +11,10 @@
 mod snippet;
 
 use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 use std::io;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -18,7 +22,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use snippet::{CONTEXT_LINES, Snippet};
 
 pub use crate::foundation::decimal::format_usd as usd;
-use crate::foundation::{Diagnostic, Label, Severity};
+use crate::foundation::{Diagnostic, Label, ReadAgain, Severity, SourceFile};
 use crate::pricing::{Confidence, Tier};
 use crate::report::Report;
 
@@ -30,14 +34,20 @@ pub struct HumanStyle {
     pub quiet: bool,
 }
 
-/// Writes findings, the cost table and the summary line.
+/// Writes findings, the cost table and the summary line. Files the run kept only the lines of
+/// are read through `read_again` (see [`write_diagnostics`]).
+///
+/// # Errors
+/// When writing fails, or a file read again is not the one checked (an [`io::Error`] holding
+/// the [`crate::Error`]).
 pub fn write(
     report: &Report,
     style: HumanStyle,
     deny_warnings: bool,
+    read_again: Option<&ReadAgain>,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
-    write_diagnostics(&report.diagnostics, style, out)?;
+    write_diagnostics(&report.diagnostics, style, read_again, out)?;
     if !style.quiet {
         write_cost_table(report, out)?;
         out.write_all(summary(report, deny_warnings).as_bytes())?;
@@ -212,15 +222,16 @@ fn write_cost_table(report: &Report, out: &mut dyn io::Write) -> io::Result<()> 
     out.write_all(b"\n")
 }
 
-/// Renders a list of findings (also used for invalid policies and rate cards).
+/// Renders a list of findings (also used for invalid policies and rate cards), from the texts
+/// their files kept.
 #[must_use]
 pub fn render_diagnostics<D: Borrow<Diagnostic> + Sync>(
     diagnostics: &[D],
     style: HumanStyle,
 ) -> String {
     let mut out = Vec::new();
-    // Writing to a Vec cannot fail, and miette writes only UTF-8.
-    let _ = write_diagnostics(diagnostics, style, &mut out);
+    // Writing to a Vec cannot fail, nothing is read again, and miette writes only UTF-8.
+    let _ = write_diagnostics(diagnostics, style, None, &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -228,10 +239,22 @@ pub fn render_diagnostics<D: Borrow<Diagnostic> + Sync>(
 /// thousands of findings never holds all their text twice.
 const CHUNK: usize = 1024;
 
-/// Writes findings in order. They are drawn independently, in parallel, a chunk at a time.
+/// Bytes of texts read again for one chunk, beyond which it ends early (a chunk of findings in
+/// a thousand different 1 MiB files would otherwise hold a gigabyte).
+const CHUNK_TEXT_BYTES: usize = 32 << 20;
+
+/// Writes findings in order. They are drawn independently, in parallel, a chunk at a time. A
+/// file that kept only its lines is drawn from its text read again with `read_again`, once a
+/// chunk, and dropped after its chunk; without `read_again` (or without an origin) its findings
+/// name the file instead of drawing it.
+///
+/// # Errors
+/// When writing fails, or a file cannot be read again as it was checked: the [`io::Error`]
+/// then holds the [`crate::Error`], and nothing of that chunk is written.
 pub fn write_diagnostics<D: Borrow<Diagnostic> + Sync>(
     diagnostics: &[D],
     style: HumanStyle,
+    read_again: Option<&ReadAgain>,
     out: &mut dyn io::Write,
 ) -> io::Result<()> {
     let theme = if style.color {
@@ -244,13 +267,21 @@ pub fn write_diagnostics<D: Borrow<Diagnostic> + Sync>(
         .with_show_related_as_nested(true)
         .with_width(100)
         .with_context_lines(CONTEXT_LINES);
-    for chunk in diagnostics.chunks(CHUNK) {
+    let mut rest = diagnostics;
+    while !rest.is_empty() {
+        let (files, len) = next_chunk(rest, read_again.is_some());
+        let (chunk, after) = rest.split_at(len);
+        rest = after;
+        let texts = match read_again {
+            Some(read_again) => read_texts(&files, read_again)?,
+            None => HashMap::new(),
+        };
         let drawn: Vec<String> = chunk
             .par_iter()
             .map(|diagnostic| {
                 let mut text = String::new();
                 // Rendering into a String cannot fail.
-                let _ = handler.render_report(&mut text, &View::new(diagnostic.borrow()));
+                let _ = handler.render_report(&mut text, &View::new(diagnostic.borrow(), &texts));
                 text.push('\n');
                 text
             })
@@ -260,6 +291,55 @@ pub fn write_diagnostics<D: Borrow<Diagnostic> + Sync>(
         }
     }
     Ok(())
+}
+
+/// Texts read again, by the address of the copy without its text that findings hold.
+type ReadTexts = HashMap<usize, SourceFile>;
+
+/// The address that keys a file in [`ReadTexts`].
+fn address(file: &Arc<SourceFile>) -> usize {
+    Arc::as_ptr(file).addr()
+}
+
+/// `file`, or its text read again.
+fn text_of<'t>(texts: &'t ReadTexts, file: &'t Arc<SourceFile>) -> &'t SourceFile {
+    texts.get(&address(file)).unwrap_or(file)
+}
+
+/// How many of `diagnostics` the next chunk draws, and the files without their text it draws
+/// (each once, in the order first met), when they are to be read again.
+fn next_chunk<D: Borrow<Diagnostic>>(
+    diagnostics: &[D],
+    reading: bool,
+) -> (Vec<&Arc<SourceFile>>, usize) {
+    if !reading {
+        return (Vec::new(), diagnostics.len().min(CHUNK));
+    }
+    let (mut files, mut seen, mut bytes) = (Vec::new(), HashSet::new(), 0);
+    for (index, diagnostic) in diagnostics.iter().take(CHUNK).enumerate() {
+        let diagnostic = diagnostic.borrow();
+        if bytes > CHUNK_TEXT_BYTES {
+            return (files, index);
+        }
+        let labels = std::iter::once(&diagnostic.primary).chain(&diagnostic.related);
+        for file in labels.map(|label| &label.file) {
+            if file.text().is_none() && file.origin().is_some() && seen.insert(address(file)) {
+                bytes += file.len();
+                files.push(file);
+            }
+        }
+    }
+    (files, diagnostics.len().min(CHUNK))
+}
+
+/// Reads `files` again, in parallel. The first that fails (in the order given) fails all.
+fn read_texts(files: &[&Arc<SourceFile>], read_again: &ReadAgain) -> io::Result<ReadTexts> {
+    let read: Vec<_> = files.par_iter().map(|file| read_again(file)).collect();
+    files
+        .iter()
+        .zip(read)
+        .map(|(file, again)| Ok((address(file), again.map_err(io::Error::other)?)))
+        .collect()
 }
 
 fn summary(report: &Report, deny_warnings: bool) -> String {
@@ -327,7 +407,9 @@ struct Elsewhere {
 }
 
 impl<'a> View<'a> {
-    fn new(diagnostic: &'a Diagnostic) -> Self {
+    /// The view of `diagnostic`, drawn from `texts` for the files it holds without their text.
+    fn new(diagnostic: &'a Diagnostic, texts: &ReadTexts) -> Self {
+        let text_of = |file| text_of(texts, file);
         let file = &diagnostic.primary.file;
         let severity = if diagnostic.is_active() {
             diagnostic.severity.as_str()
@@ -359,7 +441,7 @@ impl<'a> View<'a> {
         let source = if file.is_empty() {
             None
         } else {
-            Snippet::new(file, labels)
+            Snippet::new(text_of(file), labels)
         };
         if source.is_none() {
             message = format!("{}: {message}", file.path());
@@ -371,7 +453,7 @@ impl<'a> View<'a> {
             .filter_map(|label| {
                 Some(Elsewhere {
                     label: label.clone(),
-                    source: Snippet::new(&label.file, vec![(label.span.range(), None)])?,
+                    source: Snippet::new(text_of(&label.file), vec![(label.span.range(), None)])?,
                 })
             })
             .collect();
@@ -471,5 +553,49 @@ impl miette::Diagnostic for Elsewhere {
                 LabeledSpan::new_with_span(label.message.clone(), label.range.clone())
             });
         Some(Box::new(labels))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::foundation::Origin;
+    use crate::yaml::Span;
+
+    /// A finding in each of `count` plain-ASCII files of `len` bytes that kept only their
+    /// lines, to be read again.
+    fn findings_in_files(count: usize, len: usize) -> Vec<Diagnostic> {
+        (0..count)
+            .map(|index| {
+                let path = format!("m{index}.yaml");
+                let text = "a\n".repeat(len / 2);
+                let origin = Origin::WorkTree(path.clone().into());
+                let file = Arc::new(
+                    SourceFile::new(path, text)
+                        .lines_only(Some(origin))
+                        .unwrap(),
+                );
+                Diagnostic::new(
+                    &crate::rules::IC002,
+                    "bad",
+                    Label::new(&file, Span::point(0), "here"),
+                )
+            })
+            .collect()
+    }
+
+    /// A chunk ends once the texts it reads again pass [`CHUNK_TEXT_BYTES`], whatever the
+    /// number of findings: a thousand findings in a thousand 1 MiB files are not all held.
+    #[test]
+    fn a_chunk_reads_again_a_bounded_amount_of_text() {
+        let big = findings_in_files(40, 1 << 20);
+        let (files, len) = next_chunk(&big, true);
+        assert_eq!((files.len(), len), (33, 33));
+        assert_eq!(next_chunk(&big, false).1, 40, "nothing to read: one chunk");
+        // Several findings in one file read it once.
+        let mut small = findings_in_files(3, 100);
+        small.extend(small.clone());
+        let (files, len) = next_chunk(&small, true);
+        assert_eq!((files.len(), len), (3, 6));
     }
 }

@@ -194,7 +194,8 @@ pub fn human(
     deny_warnings: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    write_diagnostics(&reconciliation.report.diagnostics, style, out)?;
+    // `reconcile` keeps every text (`Keep::ALL`): nothing to read again.
+    write_diagnostics(&reconciliation.report.diagnostics, style, None, out)?;
     if style.quiet {
         return Ok(());
     }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::input::discovery;
 
-use crate::foundation::{Date, Diagnostic, Error, Label, SourceFile, decimal};
+use crate::foundation::{Date, Diagnostic, Error, Label, Origin, SourceFile, decimal};
 use crate::input::discovery::ManifestPath;
 use crate::input::{Workspace, file_reader};
 use crate::model::{FieldSpans, Manifest, Workflow};
@@ -42,10 +42,8 @@ pub struct Context {
 /// memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Keep {
-    /// Each file's text: the human format draws source lines, `reconcile` edits the files.
-    /// Without it, a plain-ASCII manifest keeps only its index of lines
-    /// ([`SourceFile::lines_only`]), which answers every line and column.
-    pub texts: bool,
+    /// Each file's text, or how much of it.
+    pub texts: Texts,
     /// Where each workflow's fields are written, after the workflow rules used them: `diff`
     /// labels the fields that changed, `explain` and `reconcile` point at fields.
     pub field_spans: bool,
@@ -55,10 +53,26 @@ pub struct Keep {
     pub weakest_rules: bool,
 }
 
+/// How much of each manifest's text a run keeps once the manifest is judged. A plain-ASCII
+/// manifest with `\n` line breaks can keep only its index of lines
+/// ([`SourceFile::lines_only`]), which answers every line and column; any other keeps its
+/// text, since offsets alone cannot give its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// Every text: `explain`, `reconcile` and `policy test` read or edit the files.
+    All,
+    /// A manifest read from the working tree or git's index keeps its index of lines, where it
+    /// was read and what its text hashed to: the human format reads it again to draw its
+    /// findings (`input::file_reader::read_again`). A manifest given as bytes keeps its text.
+    ReadAgain,
+    /// Only the index of lines: no report draws the files.
+    LinesOnly,
+}
+
 impl Keep {
     /// Everything, for `explain`, `reconcile`, `policy test` and library callers.
     pub const ALL: Self = Self {
-        texts: true,
+        texts: Texts::All,
         field_spans: true,
         weakest_rules: true,
     };
@@ -101,6 +115,21 @@ impl ManifestInput {
         match self {
             Self::Path(path) => &path.place,
             Self::Bytes { place, .. } => place,
+        }
+    }
+
+    /// Where the text is read from, to be read again the same way ([`Texts::ReadAgain`]).
+    fn origin(&self) -> Option<Origin> {
+        match self {
+            Self::Path(ManifestPath {
+                in_index: Some((root, relative)),
+                ..
+            }) => Some(Origin::Index {
+                root: root.clone(),
+                relative: relative.clone(),
+            }),
+            Self::Path(path) => Some(Origin::WorkTree(path.path.clone())),
+            Self::Bytes { .. } => None,
         }
     }
 
@@ -400,10 +429,17 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
         diagnostics: boxed(diagnostics, |diagnostic| diagnostic),
         bytes,
     };
-    if let Some(file) = read
-        && !context.keep.texts
-    {
-        keep_lines_only(file, &mut loaded);
+    if let Some(file) = read {
+        match context.keep.texts {
+            Texts::All => {}
+            // Bytes given have nowhere to be read again from: they keep their text.
+            Texts::ReadAgain => {
+                if let Some(origin) = input.origin() {
+                    keep_lines_only(file, Some(origin), &mut loaded);
+                }
+            }
+            Texts::LinesOnly => keep_lines_only(file, None, &mut loaded),
+        }
     }
     loaded
 }
@@ -417,10 +453,11 @@ fn boxed<T, U>(items: Vec<T>, mut make: impl FnMut(T) -> U) -> Vec<Box<U>> {
     list
 }
 
-/// Swaps `file` for its copy without the text everywhere this manifest's results hold it, so
-/// that the text is freed here rather than kept to the end of the run.
-fn keep_lines_only(text: Arc<SourceFile>, loaded: &mut Loaded) {
-    let Some(lines) = text.lines_only() else {
+/// Swaps `file` for its copy without the text (knowing where it was read, when it will be read
+/// again) everywhere this manifest's results hold it, so that the text is freed here rather
+/// than kept to the end of the run.
+fn keep_lines_only(text: Arc<SourceFile>, origin: Option<Origin>, loaded: &mut Loaded) {
+    let Some(lines) = text.lines_only(origin) else {
         return;
     };
     let lines = Arc::new(lines);
@@ -546,7 +583,7 @@ mod tests {
             keep,
         };
         let nothing = Keep {
-            texts: false,
+            texts: Texts::LinesOnly,
             field_spans: false,
             weakest_rules: false,
         };
@@ -557,6 +594,20 @@ mod tests {
             serde_json::to_string(&crate::report::json::WrittenReport::of(report, false)).unwrap()
         };
         assert_eq!(written(&less), written(&all));
+        // Bytes given have nowhere to be read again from: a report that draws them needs them.
+        let drawn = Keep {
+            texts: Texts::ReadAgain,
+            field_spans: false,
+            weakest_rules: false,
+        };
+        let given = check_inputs(&inputs, Vec::new(), &context(drawn));
+        assert_eq!(written(&given), written(&all));
+        assert!(
+            given
+                .diagnostics
+                .iter()
+                .all(|d| d.primary.file.text().is_some())
+        );
         let files = less
             .manifests
             .iter()

@@ -37,7 +37,9 @@ use crate::report::json::{
 };
 use crate::report::{Report, WorkflowEntry};
 use crate::rules::{IC501, IC502};
-use crate::run::check::{CheckOptions, Context, ManifestInput, evaluate, evaluate_paths};
+use crate::run::check::{
+    CheckOptions, Context, Keep, ManifestInput, Texts, evaluate, evaluate_paths,
+};
 use crate::yaml::Span;
 
 /// What a change is compared with.
@@ -359,7 +361,16 @@ pub fn base_from_git(
             bytes,
         });
     }
-    let mut report = evaluate(inputs, findings, context);
+    // The base's findings become keys and its report is dropped here: no report draws its
+    // files, so none keeps its text (not even for a human report of the head).
+    let base_context = Context {
+        keep: Keep {
+            texts: Texts::LinesOnly,
+            ..context.keep
+        },
+        ..context.clone()
+    };
+    let mut report = evaluate(inputs, findings, &base_context);
     settle(&mut report, &context.policies, RunKind::Diff);
     let mut policy_files = Vec::new();
     for path in policy_paths(policies, workspace) {
@@ -1332,7 +1343,7 @@ mod tests {
             as_of,
             ratecard: Arc::clone(&RateCard::builtin()[0]),
             policies: Arc::new(PolicySet::builtin_default()),
-            keep: crate::run::Keep::ALL,
+            keep: Keep::ALL,
         };
         let report = check_inputs(&inputs, Vec::new(), &context);
         assert_eq!(report.workflows.len(), 11);

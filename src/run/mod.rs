@@ -17,5 +17,5 @@ pub mod ratchet;
 pub mod reconcile;
 pub mod shutdowns;
 
-pub use check::{CheckOptions, Context, Keep, ManifestInput, check, check_inputs};
+pub use check::{CheckOptions, Context, Keep, ManifestInput, Texts, check, check_inputs};
 pub use explain::{Explanation, UnknownWorkflow, explain};
