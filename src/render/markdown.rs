@@ -205,7 +205,7 @@ fn pie(title: &str, parts: &[(&str, Decimal)]) -> String {
     if parts.len() < 2 {
         return String::new();
     }
-    parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    parts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let mut out = format!("```mermaid\npie showData title {title}\n");
     for (id, value) in parts.iter().take(8) {
         let _ = writeln!(
