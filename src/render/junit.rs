@@ -3,7 +3,7 @@
 //! are about no workflow (syntax, the manifest budget). Warnings and notes go to the case's
 //! `system-out`.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
@@ -55,19 +55,21 @@ fn line(diagnostic: &Diagnostic) -> String {
     )
 }
 
-struct Case<'a> {
+/// A test case and its findings, borrowed from a report or taken from one (`D`).
+struct Case<'a, D> {
     name: &'a str,
     line: Option<usize>,
-    findings: Vec<&'a Diagnostic>,
+    findings: Vec<D>,
 }
 
 /// The cases of each file, in the order of the files' paths: a case per workflow (its file, id
-/// and line), and one named after the file for the findings about no workflow of it.
-fn cases_by_file<'a>(
+/// and line), and one named after the file for the findings about no workflow of it (each
+/// finding given with its file's path).
+fn cases_by_file<'a, D: Borrow<Diagnostic>>(
     workflows: impl Iterator<Item = (&'a str, &'a str, usize)>,
-    diagnostics: &'a [Box<Diagnostic>],
-) -> BTreeMap<&'a str, Vec<Case<'a>>> {
-    let mut suites: BTreeMap<&str, Vec<Case<'_>>> = BTreeMap::new();
+    diagnostics: impl Iterator<Item = (&'a str, D)>,
+) -> BTreeMap<&'a str, Vec<Case<'a, D>>> {
+    let mut suites: BTreeMap<&str, Vec<Case<'_, D>>> = BTreeMap::new();
     for (file, id, line) in workflows {
         suites.entry(file).or_default().push(Case {
             name: id,
@@ -75,10 +77,10 @@ fn cases_by_file<'a>(
             findings: Vec::new(),
         });
     }
-    for diagnostic in diagnostics {
-        let file = diagnostic.primary.file.path();
+    for (file, diagnostic) in diagnostics {
         let cases = suites.entry(file).or_default();
         let target = diagnostic
+            .borrow()
             .workflow
             .as_deref()
             .and_then(|id| cases.iter().position(|case| case.name == id));
@@ -103,11 +105,11 @@ fn failing(diagnostic: &Diagnostic) -> bool {
 
 /// A case of the suite of `file` (the file's text made once for all its cases: `quick-junit`
 /// rereads every text it is given, character by character).
-fn test_case(file: &XmlString, case: &Case<'_>) -> TestCase {
+fn test_case<D: Borrow<Diagnostic>>(file: &XmlString, case: &Case<'_, D>) -> TestCase {
     let errors: Vec<&Diagnostic> = case
         .findings
         .iter()
-        .copied()
+        .map(Borrow::borrow)
         .filter(|d| failing(d))
         .collect();
     let status = match errors.first() {
@@ -137,8 +139,9 @@ fn test_case(file: &XmlString, case: &Case<'_>) -> TestCase {
     let others: Vec<String> = case
         .findings
         .iter()
+        .map(Borrow::borrow)
         .filter(|d| !failing(d))
-        .map(|d| line(d))
+        .map(line)
         .collect();
     if !others.is_empty() {
         test_case.set_system_out(xml(&others.join("\n")));
@@ -155,9 +158,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .workflows
         .iter()
         .map(|entry| (entry.file.path(), &*entry.workflow.id, entry.line));
+    let diagnostics = report
+        .diagnostics
+        .iter()
+        .map(|diagnostic| (diagnostic.primary.file.path(), &**diagnostic));
     write_cases(
         &report.policies,
-        cases_by_file(workflows, &report.diagnostics),
+        cases_by_file(workflows, diagnostics),
         out,
     )
 }
@@ -182,18 +189,24 @@ pub fn write_owned(report: Report, out: &mut dyn Write) -> std::io::Result<()> {
         .into_par_iter()
         .map(|entry| (entry.file, entry.workflow.id, entry.line))
         .collect();
+    // The findings go into their cases, and each file's are let go of once its suite is built:
+    // their paths are kept apart to name the suites.
+    let files: Vec<Arc<SourceFile>> = diagnostics
+        .iter()
+        .map(|diagnostic| Arc::clone(&diagnostic.primary.file))
+        .collect();
     let cases = cases_by_file(
         workflows
             .iter()
             .map(|(file, id, line)| (file.path(), &**id, *line)),
-        &diagnostics,
+        files.iter().map(|file| file.path()).zip(diagnostics),
     );
     write_cases(&policies, cases, out)
 }
 
-fn write_cases(
+fn write_cases<D: Borrow<Diagnostic> + Send>(
     policies: &[PolicySource],
-    cases: BTreeMap<&str, Vec<Case<'_>>>,
+    cases: BTreeMap<&str, Vec<Case<'_, D>>>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     // JUnit has no properties for the whole document: each suite says which policy judged it.
