@@ -208,9 +208,9 @@ impl Diff {
     }
 }
 
-/// A workflow of the base. Its file and request fields are shared with the other workflows of
-/// the base that have the same ([`Names`]): a manifest holds several workflows, and a
-/// repository uses a few models, qualities and sizes.
+/// A workflow of the base. Its file and request fields are one copy shared by every workflow of
+/// the base with the same text: a manifest holds several workflows, and a repository uses a few
+/// models, qualities and sizes.
 #[derive(Debug, Clone)]
 pub struct BaseWorkflow {
     pub id: Box<str>,
@@ -683,7 +683,7 @@ fn cents(value: Decimal) -> Decimal {
 /// model a report is written in and a baseline read back into: a base read from git, a saved
 /// report and the head compare alike. The full form is dropped at once, since holding it for
 /// every workflow of both sides took most of a large diff's time and memory.
-/// A base holds its texts shared ([`Names`]); the head's are borrowed from its report.
+/// A base holds its texts shared; the head's are borrowed from its report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compared<S = Arc<str>> {
     shape: Shape<S>,
