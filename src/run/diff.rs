@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -289,11 +289,11 @@ fn policy_paths(explicit: &[PathBuf], workspace: &Workspace) -> Vec<PathBuf> {
 
 /// Checks `paths` as they are at `revision`, with the head's rate card, policies and date. Files
 /// that git reports unchanged since the revision are not read again: their figures are the
-/// head's, which the same rate card, policies and date make identical.
+/// head's, which the same rate card, policies and date make identical. `keep` says whether its
+/// findings are kept.
 ///
 /// # Errors
 /// When the revision is not in the clone, or git fails.
-#[allow(clippy::too_many_arguments)]
 pub fn base_from_git(
     workspace: &Workspace,
     revision: &str,
@@ -523,11 +523,11 @@ fn short(commit: &str) -> &str {
 /// every file imgcost reads that is not a manifest (a regular file, no link out of the
 /// repository, at most [`MAX_BASELINE_BYTES`]), into the typed report model: the document's
 /// frame first, its lists as the raw text of their items, then the items in parallel, each
-/// workflow checked and reduced to what [`compare`] needs, each finding only checked. No tree of
+/// workflow checked and reduced to what [`compare`] needs, each finding checked. No tree of
 /// the document is built, and the file's bytes are dropped once it is read. The typed read is
 /// as strict as the report's schema where `diff` depends on it (no key the model lacks, figures
 /// as decimal strings, the closed sets of values), and each monthly figure must be one imgcost
-/// reports.
+/// reports. Its findings are checked whatever `keep` says, and kept only when asked.
 ///
 /// # Errors
 /// When the file cannot be read, is not a version 1 report, or holds an amount that is negative
@@ -564,20 +564,13 @@ pub fn base_from_baseline(
             Category::Data => not_a_report(error.to_string()),
         })?;
     let total = amount(frame.summary.monthly_usd, "/summary/monthly_usd").map_err(not_a_report)?;
-    let read = read_items(&frame.workflows, "/workflows", |pointer, workflow| {
-        base_workflow(workflow, pointer)
+    // The items are read in parallel while the file's text is held: each is shared and reduced
+    // as soon as it is read, never held whole beside the text.
+    let names = Mutex::new(Names::default());
+    let workflows = read_items(&frame.workflows, "/workflows", |pointer, workflow| {
+        base_workflow(workflow, pointer, &names)
     })
     .map_err(not_a_report)?;
-    // Each workflow's texts were read on their own, in parallel; here they become shared.
-    let mut names = Names::default();
-    let workflows = read
-        .into_iter()
-        .map(|(id, file, compared)| BaseWorkflow {
-            id: id.into_boxed_str(),
-            file: names.get(&file),
-            compared: Some(compared.shared(&mut names)),
-        })
-        .collect();
     let findings = read_items(
         &frame.diagnostics,
         "/diagnostics",
@@ -648,16 +641,26 @@ fn read_items<'a, T: Deserialize<'a>, K: Send>(
     read.into_iter().collect()
 }
 
-/// A workflow of a baseline, its monthly figure checked, reduced to its id, its file and what
-/// [`compare`] needs.
-fn base_workflow<'a>(
-    mut workflow: JsonWorkflow<'a>,
+/// A workflow of a baseline, its monthly figure checked, reduced to what [`compare`] needs,
+/// its texts shared through `names`.
+fn base_workflow(
+    mut workflow: JsonWorkflow<'_>,
     pointer: &str,
-) -> Result<(String, String, Compared<Cow<'a, str>>), String> {
+    names: &Mutex<Names>,
+) -> Result<BaseWorkflow, String> {
     amount(workflow.monthly_usd, &format!("{pointer}/monthly_usd"))?;
-    let id = std::mem::take(&mut workflow.id).into_owned();
-    let file = std::mem::take(&mut workflow.file).into_owned();
-    Ok((id, file, Compared::of(workflow)))
+    let id = std::mem::take(&mut workflow.id)
+        .into_owned()
+        .into_boxed_str();
+    let file = std::mem::take(&mut workflow.file);
+    let compared = Compared::of(workflow);
+    // A reader that panicked has failed the run already: its table is whole either way.
+    let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
+    Ok(BaseWorkflow {
+        id,
+        file: names.get(&file),
+        compared: Some(compared.shared(&mut names)),
+    })
 }
 
 /// A monthly figure of a baseline: from $0.00 to [`MAX_USD`], as imgcost reports them (so that
