@@ -191,13 +191,17 @@ fn base_source<'a>(
 }
 
 fn diff(cli: &Cli, args: &DiffArgs) -> anyhow::Result<u8> {
-    // The fields that changed are labelled after the workflows are judged.
     let keep = Keep {
         texts: texts(&args.report),
-        field_spans: true,
+        field_spans: false,
         weakest_rules: false,
     };
-    let options = options(cli, &args.paths, true, keep)?;
+    let mut options = options(cli, &args.paths, true, keep)?;
+    // The policies' `diff:` limits (IC501) label the fields that changed, after the workflows
+    // are judged; without a limit nothing reads where a field is written.
+    let policies = &options.context.policies;
+    options.context.keep.field_spans =
+        policies.max_increase_usd().is_some() || policies.max_increase_percent().is_some();
     let source = base_source(cli, args.base.as_deref(), args.baseline.as_deref());
     let mut run = cost_diff::diff(&options, source).map_err(|error| fail(cli, error))?;
     if args.new_only {
@@ -379,7 +383,7 @@ fn touched_files<'a>(
                 cost_diff::Status::Unchanged | cost_diff::Status::Removed
             )
         })
-        .map(|w| w.id.as_str())
+        .map(|w| &*w.id)
         .collect();
     report
         .workflows

@@ -77,7 +77,7 @@ pub fn table(report: &Report, diff: &Diff, deny_warnings: bool) -> String {
             };
             let money = |v: Option<Decimal>| v.map_or_else(|| "-".to_owned(), |v| format_usd(v, 2));
             vec![
-                c.id.clone(),
+                c.id.to_string(),
                 what,
                 money(c.before),
                 money(c.after),

@@ -162,11 +162,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .diagnostics
         .iter()
         .map(|diagnostic| (diagnostic.primary.file.path(), &**diagnostic));
-    write_cases(
-        &report.policies,
-        cases_by_file(workflows, diagnostics),
-        out,
-    )
+    write_cases(&report.policies, cases_by_file(workflows, diagnostics), out)
 }
 
 /// Writes the JUnit document of a report that is not needed afterwards, as [`write()`] does.

@@ -245,7 +245,7 @@ fn change_chart(diff: &Diff) -> String {
         .filter_map(|w| {
             let before = w.before.unwrap_or_default();
             let after = w.after.unwrap_or_default();
-            (before != after).then_some((w.id.as_str(), before, after))
+            (before != after).then_some((&*w.id, before, after))
         })
         .collect();
     if moved.len() < 2 {
@@ -614,7 +614,7 @@ mod tests {
 
     fn moved(id: &str, before: Option<i64>, after: Option<i64>) -> WorkflowChange {
         WorkflowChange {
-            id: id.to_owned(),
+            id: id.into(),
             status: Status::Changed,
             renamed_from: None,
             before: before.map(Decimal::from),

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -82,6 +82,7 @@ pub fn diff(options: &CheckOptions, source: BaseSource<'_>) -> Result<DiffRun, E
                 policies,
                 &options.context,
                 &head,
+                Findings::Skip,
             )?;
             (head, base)
         }
@@ -90,7 +91,7 @@ pub fn diff(options: &CheckOptions, source: BaseSource<'_>) -> Result<DiffRun, E
         BaseSource::Baseline(path) => {
             let (head, base) = rayon::join(
                 || evaluate_paths(options),
-                || base_from_baseline(&options.workspace, path),
+                || base_from_baseline(&options.workspace, path, Findings::Skip),
             );
             (head?, base?)
         }
@@ -118,7 +119,8 @@ pub use crate::report::json::Status;
 /// One workflow compared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkflowChange {
-    pub id: String,
+    /// Shared with the head's workflow: a diff lists every workflow of the head.
+    pub id: Arc<str>,
     pub status: Status,
     /// The id at the base of a renamed workflow.
     pub renamed_from: Option<String>,
@@ -208,12 +210,14 @@ impl Diff {
     }
 }
 
-/// A workflow of the base.
+/// A workflow of the base. Its file and request fields are one copy shared by every workflow of
+/// the base with the same text: a manifest holds several workflows, and a repository uses a few
+/// models, qualities and sizes.
 #[derive(Debug, Clone)]
 pub struct BaseWorkflow {
-    pub id: String,
+    pub id: Box<str>,
     /// Its manifest, as the head names files (relative to the working directory).
-    pub file: String,
+    pub file: Arc<str>,
     /// `None`: the workflow's file is unchanged since the base, so it is as at the head.
     pub compared: Option<Compared>,
 }
@@ -229,8 +233,35 @@ pub struct Base {
     pub errors: usize,
     /// The repository's policy files as they are at the base. Empty for a baseline report.
     pub policy_files: Vec<(PathBuf, Object)>,
-    /// The base's findings, for `check --new-only` ([`crate::run::ratchet`]).
+    /// The base's findings, for `check --new-only` ([`crate::run::ratchet`]); empty when read
+    /// with [`Findings::Skip`].
     pub findings: Vec<FindingKey>,
+}
+
+/// Whether a base's findings are kept: `check --new-only` matches the head's findings with
+/// them, while `diff` compares workflows only and would hold one key of three texts per
+/// finding for nothing. A baseline's findings are read and checked either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Findings {
+    Keep,
+    Skip,
+}
+
+/// The texts that many workflows of a base repeat (file names, models, qualities, sizes), each
+/// held once and shared. A baseline is the adversary's: each distinct text is still held once,
+/// so the table is never larger than the texts read, and std's hasher is keyed per process.
+#[derive(Debug, Default)]
+struct Names(HashSet<Arc<str>>);
+
+impl Names {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(name) = self.0.get(text) {
+            return Arc::clone(name);
+        }
+        let name: Arc<str> = Arc::from(text);
+        self.0.insert(Arc::clone(&name));
+        name
+    }
 }
 
 /// What identifies a finding across a change: its rule, its subject (the workflow id, or the
@@ -260,7 +291,8 @@ fn policy_paths(explicit: &[PathBuf], workspace: &Workspace) -> Vec<PathBuf> {
 
 /// Checks `paths` as they are at `revision`, with the head's rate card, policies and date. Files
 /// that git reports unchanged since the revision are not read again: their figures are the
-/// head's, which the same rate card, policies and date make identical.
+/// head's, which the same rate card, policies and date make identical. `keep` says whether its
+/// findings are kept.
 ///
 /// # Errors
 /// When the revision is not in the clone, or git fails.
@@ -271,6 +303,7 @@ pub fn base_from_git(
     policies: &[PathBuf],
     context: &Context,
     head: &Report,
+    keep: Findings,
 ) -> Result<Base, Error> {
     let cwd = workspace.cwd.as_path();
     let commit = git::resolve(cwd, revision)?;
@@ -400,10 +433,9 @@ pub fn base_from_git(
             .get(path)
             .map_or_else(|| path.to_owned(), Clone::clone)
     };
-    let mut findings: Vec<FindingKey> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
+    let mut findings: Vec<FindingKey> = Vec::new();
+    if keep == Findings::Keep {
+        findings.extend(report.diagnostics.iter().map(|d| {
             let path = d
                 .primary
                 .file
@@ -415,26 +447,36 @@ pub fn base_from_git(
                 .get(path)
                 .map_or_else(|| path.to_owned(), Clone::clone);
             finding_key(d, &file)
-        })
-        .collect();
-    findings.extend(
-        head.diagnostics
-            .iter()
-            .filter(|d| reused_files.contains(&d.primary.file.path()))
-            .map(|d| finding_key(d, d.primary.file.path())),
-    );
-    let mut workflows: Vec<BaseWorkflow> = report
+        }));
+        findings.extend(
+            head.diagnostics
+                .iter()
+                .filter(|d| reused_files.contains(&d.primary.file.path()))
+                .map(|d| finding_key(d, d.primary.file.path())),
+        );
+    }
+    let read: Vec<(String, Compared<Cow<'_, str>>)> = report
         .workflows
         .par_iter()
-        .map(|entry| BaseWorkflow {
-            id: entry.workflow.id.to_string(),
-            file: base_file(entry),
-            compared: Some(Compared::of(JsonWorkflow::of(entry))),
-        })
+        .map(|entry| (base_file(entry), Compared::of(JsonWorkflow::of(entry))))
         .collect();
+    let mut names = Names::default();
+    let mut workflows: Vec<BaseWorkflow> =
+        Vec::with_capacity(report.workflows.len() + reused.len());
+    workflows.extend(
+        report
+            .workflows
+            .iter()
+            .zip(read)
+            .map(|(entry, (file, compared))| BaseWorkflow {
+                id: entry.workflow.id.as_ref().into(),
+                file: names.get(&file),
+                compared: Some(compared.shared(&mut names)),
+            }),
+    );
     workflows.extend(reused.iter().map(|entry| BaseWorkflow {
-        id: entry.workflow.id.to_string(),
-        file: entry.file.path().to_owned(),
+        id: entry.workflow.id.as_ref().into(),
+        file: names.get(entry.file.path()),
         compared: None,
     }));
     let total = sum_usd(
@@ -461,15 +503,16 @@ impl Base {
     /// report of it would be): for comparing two reports built in memory.
     #[must_use]
     pub fn of_report(report: &Report, label: &str) -> Self {
+        let mut names = Names::default();
         Self {
             label: label.to_owned(),
             workflows: report
                 .workflows
-                .par_iter()
+                .iter()
                 .map(|entry| BaseWorkflow {
-                    id: entry.workflow.id.to_string(),
-                    file: entry.file.path().to_owned(),
-                    compared: Some(Compared::of(JsonWorkflow::of(entry))),
+                    id: entry.workflow.id.as_ref().into(),
+                    file: names.get(entry.file.path()),
+                    compared: Some(Compared::of(JsonWorkflow::of(entry)).shared(&mut names)),
                 })
                 .collect(),
             total: report.monthly_usd().map(cents),
@@ -492,16 +535,20 @@ fn short(commit: &str) -> &str {
 /// every file imgcost reads that is not a manifest (a regular file, no link out of the
 /// repository, at most [`MAX_BASELINE_BYTES`]), into the typed report model: the document's
 /// frame first, its lists as the raw text of their items, then the items in parallel, each
-/// workflow checked and reduced to what [`compare`] needs, each finding only checked. No tree of
+/// workflow checked and reduced to what [`compare`] needs, each finding checked. No tree of
 /// the document is built, and the file's bytes are dropped once it is read. The typed read is
 /// as strict as the report's schema where `diff` depends on it (no key the model lacks, figures
 /// as decimal strings, the closed sets of values), and each monthly figure must be one imgcost
-/// reports.
+/// reports. Its findings are checked whatever `keep` says, and kept only when asked.
 ///
 /// # Errors
 /// When the file cannot be read, is not a version 1 report, or holds an amount that is negative
 /// or beyond what imgcost reports.
-pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Error> {
+pub fn base_from_baseline(
+    workspace: &Workspace,
+    path: &Path,
+    keep: Findings,
+) -> Result<Base, Error> {
     let display = crate::input::discovery::display_path(&workspace.cwd.join(path), &workspace.cwd);
     let unreadable = |message: String| Error::Unreadable {
         what: "baseline report",
@@ -529,24 +576,32 @@ pub fn base_from_baseline(workspace: &Workspace, path: &Path) -> Result<Base, Er
             Category::Data => not_a_report(error.to_string()),
         })?;
     let total = amount(frame.summary.monthly_usd, "/summary/monthly_usd").map_err(not_a_report)?;
+    // The items are read in parallel while the file's text is held: each is shared and reduced
+    // as soon as it is read, never held whole beside the text.
+    let names = Mutex::new(Names::default());
     let workflows = read_items(&frame.workflows, "/workflows", |pointer, workflow| {
-        base_workflow(workflow, pointer)
+        base_workflow(workflow, pointer, &names)
     })
     .map_err(not_a_report)?;
     let findings = read_items(
         &frame.diagnostics,
         "/diagnostics",
         |_, diagnostic: JsonDiagnostic<'_>| {
-            Ok((
-                diagnostic.rule.into_owned(),
-                diagnostic
-                    .workflow
-                    .map_or_else(|| diagnostic.file.into_owned(), Cow::into_owned),
-                diagnostic.message.into_owned(),
-            ))
+            Ok((keep == Findings::Keep).then(|| {
+                (
+                    diagnostic.rule.into_owned(),
+                    diagnostic
+                        .workflow
+                        .map_or_else(|| diagnostic.file.into_owned(), Cow::into_owned),
+                    diagnostic.message.into_owned(),
+                )
+            }))
         },
     )
-    .map_err(not_a_report)?;
+    .map_err(not_a_report)?
+    .into_iter()
+    .flatten()
+    .collect();
     if let Some(diff) = &frame.diff {
         read_items(
             &diff.workflows,
@@ -598,13 +653,25 @@ fn read_items<'a, T: Deserialize<'a>, K: Send>(
     read.into_iter().collect()
 }
 
-/// A workflow of a baseline, its monthly figure checked, reduced to what [`compare`] needs.
-fn base_workflow(mut workflow: JsonWorkflow<'_>, pointer: &str) -> Result<BaseWorkflow, String> {
+/// A workflow of a baseline, its monthly figure checked, reduced to what [`compare`] needs,
+/// its texts shared through `names`.
+fn base_workflow(
+    mut workflow: JsonWorkflow<'_>,
+    pointer: &str,
+    names: &Mutex<Names>,
+) -> Result<BaseWorkflow, String> {
     amount(workflow.monthly_usd, &format!("{pointer}/monthly_usd"))?;
+    let id = std::mem::take(&mut workflow.id)
+        .into_owned()
+        .into_boxed_str();
+    let file = std::mem::take(&mut workflow.file);
+    let compared = Compared::of(workflow);
+    // A reader that panicked has failed the run already: its table is whole either way.
+    let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
     Ok(BaseWorkflow {
-        id: std::mem::take(&mut workflow.id).into_owned(),
-        file: std::mem::take(&mut workflow.file).into_owned(),
-        compared: Some(Compared::of(workflow)),
+        id,
+        file: names.get(&file),
+        compared: Some(compared.shared(&mut names)),
     })
 }
 
@@ -631,9 +698,10 @@ fn cents(value: Decimal) -> Decimal {
 /// model a report is written in and a baseline read back into: a base read from git, a saved
 /// report and the head compare alike. The full form is dropped at once, since holding it for
 /// every workflow of both sides took most of a large diff's time and memory.
+/// A base holds its texts shared; the head's are borrowed from its report.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Compared {
-    shape: Shape,
+pub struct Compared<S = Arc<str>> {
+    shape: Shape<S>,
     volume: Option<JsonVolume>,
     inputs_per_attempt: Option<Decimal>,
     /// The budget as the report shows it (to cents).
@@ -647,32 +715,40 @@ const SHAPE: [&str; 6] = ["model", "endpoint", "tier", "quality", "size", "n"];
 
 /// The request fields of [`SHAPE`].
 #[derive(Debug, Clone, PartialEq)]
-struct Shape {
-    model: String,
+struct Shape<S> {
+    model: S,
     endpoint: Endpoint,
     tier: Option<Tier>,
-    quality: Option<String>,
-    size: Option<String>,
+    quality: Option<S>,
+    size: Option<S>,
     n: u32,
 }
 
-impl Shape {
+impl<S: AsRef<str>> Shape<S> {
+    fn quality(&self) -> Option<&str> {
+        self.quality.as_ref().map(AsRef::as_ref)
+    }
+
+    fn size(&self) -> Option<&str> {
+        self.size.as_ref().map(AsRef::as_ref)
+    }
+
     /// Which of the fields of [`SHAPE`] are equal in both.
-    fn equal(&self, other: &Self) -> [bool; 6] {
+    fn equal<T: AsRef<str>>(&self, other: &Shape<T>) -> [bool; 6] {
         [
-            self.model == other.model,
+            self.model.as_ref() == other.model.as_ref(),
             self.endpoint == other.endpoint,
             self.tier == other.tier,
-            self.quality == other.quality,
-            self.size == other.size,
+            self.quality() == other.quality(),
+            self.size() == other.size(),
             self.n == other.n,
         ]
     }
 }
 
-impl Compared {
+impl<'a> Compared<Cow<'a, str>> {
     /// From a workflow's report form, as written or as read back.
-    fn of(workflow: JsonWorkflow<'_>) -> Self {
+    fn of(workflow: JsonWorkflow<'a>) -> Self {
         // Normalized as the report writes them, so that a count's scale (`1050.00` at the head,
         // `1050` read back) cannot change the last digit of the quotient.
         let attempts = workflow.volume.map(|v| v.attempts.0.normalize());
@@ -681,17 +757,36 @@ impl Compared {
         });
         Self {
             shape: Shape {
-                model: workflow.model.into_owned(),
+                model: workflow.model,
                 endpoint: workflow.endpoint,
                 tier: workflow.tier,
-                quality: workflow.quality.map(Cow::into_owned),
-                size: workflow.size.map(Cow::into_owned),
+                quality: workflow.quality,
+                size: workflow.size,
                 n: workflow.n,
             },
             volume: workflow.volume,
             inputs_per_attempt: per_attempt(attempts, inputs),
             budget: workflow.budget_usd.map(Fixed::rounded),
             monthly: workflow.monthly_usd.map(Fixed::rounded),
+        }
+    }
+
+    /// The same, its texts shared through `names`, to be held for the whole comparison.
+    fn shared(self, names: &mut Names) -> Compared {
+        let shape = self.shape;
+        Compared {
+            shape: Shape {
+                model: names.get(&shape.model),
+                endpoint: shape.endpoint,
+                tier: shape.tier,
+                quality: shape.quality.map(|quality| names.get(&quality)),
+                size: shape.size.map(|size| names.get(&size)),
+                n: shape.n,
+            },
+            volume: self.volume,
+            inputs_per_attempt: self.inputs_per_attempt,
+            budget: self.budget,
+            monthly: self.monthly,
         }
     }
 }
@@ -709,26 +804,29 @@ fn per_attempt(attempts: Option<Decimal>, inputs: [Option<Decimal>; 6]) -> Optio
 }
 
 /// The values of each changed field of [`SHAPE`], of the images a month and of the budget.
-fn field_details(before: &Compared, after: &Compared) -> Vec<FieldChange> {
+fn field_details<B: AsRef<str>, A: AsRef<str>>(
+    before: &Compared<B>,
+    after: &Compared<A>,
+) -> Vec<FieldChange> {
     fn text(value: Option<&str>) -> String {
         value.map_or_else(
             || "–".to_owned(),
             |v| crate::foundation::printable(v).into_owned(),
         )
     }
-    let shape = |compared: &Compared| -> [String; 6] {
+    fn shape<S: AsRef<str>>(compared: &Compared<S>) -> [String; 6] {
         let shape = &compared.shape;
         [
-            crate::foundation::printable(&shape.model).into_owned(),
+            crate::foundation::printable(shape.model.as_ref()).into_owned(),
             shape.endpoint.to_string(),
             shape
                 .tier
                 .map_or_else(|| "–".to_owned(), |tier| format!("{tier:?}").to_lowercase()),
-            text(shape.quality.as_deref()),
-            text(shape.size.as_deref()),
+            text(shape.quality()),
+            text(shape.size()),
             shape.n.to_string(),
         ]
-    };
+    }
     let mut details: Vec<FieldChange> = SHAPE
         .into_iter()
         .zip(shape(before).into_iter().zip(shape(after)))
@@ -739,32 +837,32 @@ fn field_details(before: &Compared, after: &Compared) -> Vec<FieldChange> {
             after,
         })
         .collect();
-    let images = |c: &Compared| {
-        c.volume
-            .map_or_else(|| "–".to_owned(), |v| v.images.to_string())
+    let images = |volume: Option<JsonVolume>| {
+        volume.map_or_else(|| "–".to_owned(), |v| v.images.to_string())
     };
-    if images(before) != images(after) {
+    if images(before.volume) != images(after.volume) {
         details.push(FieldChange {
             field: "images a month",
-            before: images(before),
-            after: images(after),
+            before: images(before.volume),
+            after: images(after.volume),
         });
     }
-    let budget = |c: &Compared| {
-        c.budget
-            .map_or_else(|| "–".to_owned(), |b| format_usd(b, 2))
-    };
+    let budget =
+        |budget: Option<Decimal>| budget.map_or_else(|| "–".to_owned(), |b| format_usd(b, 2));
     if before.budget != after.budget {
         details.push(FieldChange {
             field: "budget",
-            before: budget(before),
-            after: budget(after),
+            before: budget(before.budget),
+            after: budget(after.budget),
         });
     }
     details
 }
 
-fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
+fn changed_fields<B: AsRef<str>, A: AsRef<str>>(
+    before: &Compared<B>,
+    after: &Compared<A>,
+) -> Vec<&'static str> {
     let mut changed: Vec<&'static str> = SHAPE
         .into_iter()
         .zip(before.shape.equal(&after.shape))
@@ -789,7 +887,11 @@ fn changed_fields(before: &Compared, after: &Compared) -> Vec<&'static str> {
 /// How alike two workflows are, for pairing renames: in the same manifest (followed through
 /// git's file renames) first, then by how many of the six request fields (model, endpoint,
 /// tier, quality, size, n) are equal, then how many of volume, inputs and budget.
-fn likeness(same_file: bool, before: &Compared, after: &Compared) -> (bool, usize, usize) {
+fn likeness<B: AsRef<str>, A: AsRef<str>>(
+    same_file: bool,
+    before: &Compared<B>,
+    after: &Compared<A>,
+) -> (bool, usize, usize) {
     let request = before
         .shape
         .equal(&after.shape)
@@ -820,16 +922,16 @@ const SCORED_PAIRS: usize = 4096;
 /// (which is tied to its place, IC308) and keeps its model and endpoint; whatever else it
 /// changes (its manifest, quality, size, n, volume) is gated as a change. Within such a group
 /// the most alike pairs come first. Returns (index into `removed`, index into `added`).
-fn renames(
+fn renames<A: AsRef<str>>(
     removed: &[(&BaseWorkflow, &Compared)],
-    added: &[(&WorkflowEntry, &Compared)],
+    added: &[(&WorkflowEntry, Compared<A>)],
 ) -> (Vec<(usize, usize)>, Vec<Group>) {
     type Key<'a> = (&'a str, &'a str, Endpoint);
     let mut groups: HashMap<Key<'_>, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for (r, (before, compared)) in removed.iter().enumerate() {
         let key = (
             project_of(&before.id),
-            compared.shape.model.as_str(),
+            compared.shape.model.as_ref(),
             compared.shape.endpoint,
         );
         groups.entry(key).or_default().0.push(r);
@@ -837,7 +939,7 @@ fn renames(
     for (a, (entry, compared)) in added.iter().enumerate() {
         let key = (
             project_of(&entry.workflow.id),
-            compared.shape.model.as_str(),
+            compared.shape.model.as_ref(),
             compared.shape.endpoint,
         );
         if let Some(group) = groups.get_mut(&key) {
@@ -867,8 +969,8 @@ fn renames(
         for &r in &gone {
             for &a in &new {
                 let (before, before_compared) = removed[r];
-                let (entry, after_compared) = added[a];
-                let same_file = before.file == entry.file.path();
+                let (entry, after_compared) = &added[a];
+                let same_file = &*before.file == entry.file.path();
                 candidates.push((likeness(same_file, before_compared, after_compared), r, a));
             }
         }
@@ -896,53 +998,47 @@ fn renames(
 /// Compares the head with its base, workflow by workflow.
 #[must_use]
 pub fn compare(base: &Base, head: &Report) -> Diff {
-    let head_workflows: Vec<Compared> = head
-        .workflows
-        .par_iter()
-        .map(|entry| Compared::of(JsonWorkflow::of(entry)))
-        .collect();
-    let before_by_id: HashMap<&str, &BaseWorkflow> = base
+    // An id the base declares twice stands for its last workflow, as in its figures.
+    let before_by_id: HashMap<&str, usize> = base
         .workflows
         .iter()
-        .map(|workflow| (workflow.id.as_str(), workflow))
+        .enumerate()
+        .map(|(index, workflow)| (&*workflow.id, index))
         .collect();
-    let after_ids: HashSet<&str> = head
-        .workflows
-        .iter()
-        .map(|entry| &*entry.workflow.id)
-        .collect();
-    let mut workflows = Vec::new();
-    let mut added: Vec<(&WorkflowEntry, &Compared)> = Vec::new();
-    for (entry, after) in head.workflows.iter().zip(&head_workflows) {
-        let id: &str = &entry.workflow.id;
-        let Some(before) = before_by_id.get(id) else {
-            added.push((entry, after));
-            continue;
-        };
-        let before = before.compared.as_ref().unwrap_or(after);
-        let changed = changed_fields(before, after);
-        let status = if changed.is_empty() {
-            Status::Unchanged
-        } else {
-            Status::Changed
-        };
-        workflows.push(WorkflowChange {
-            id: id.to_owned(),
-            status,
-            renamed_from: None,
-            before: before.monthly,
-            after: after.monthly,
-            details: field_details(before, after),
-            changed,
-        });
+    let mut in_head = vec![false; base.workflows.len()];
+    let mut matched: Vec<(&WorkflowEntry, &BaseWorkflow)> = Vec::new();
+    let mut added: Vec<(&WorkflowEntry, Compared<Cow<'_, str>>)> = Vec::new();
+    for entry in &head.workflows {
+        match before_by_id.get(&*entry.workflow.id) {
+            Some(&index) => {
+                in_head[index] = true;
+                matched.push((entry, &base.workflows[index]));
+            }
+            None => added.push((entry, Compared::of(JsonWorkflow::of(entry)))),
+        }
     }
     let removed: Vec<(&BaseWorkflow, &Compared)> = base
         .workflows
         .iter()
-        .filter(|workflow| !after_ids.contains(workflow.id.as_str()))
+        .filter(|workflow| {
+            !before_by_id
+                .get(&*workflow.id)
+                .is_some_and(|&index| in_head[index])
+        })
         .filter_map(|workflow| Some((workflow, workflow.compared.as_ref()?)))
         .collect();
     let (pairs, replacing) = renames(&removed, &added);
+    // A diff lists every workflow of both sides once: the list is made at its size, and the
+    // matched ones are compared in parallel straight into it.
+    let listed = (matched.len() + added.len() + removed.len()).saturating_sub(pairs.len());
+    let mut workflows = Vec::with_capacity(listed);
+    workflows.par_extend(matched.par_iter().map(|&(entry, before)| {
+        let after = Compared::of(JsonWorkflow::of(entry));
+        match &before.compared {
+            Some(before) => matched_change(entry, before, &after),
+            None => matched_change(entry, &after, &after),
+        }
+    }));
     // A group whose sum passes the largest amount has an IC108 already; it is not gated twice.
     let replacements = replacing
         .into_iter()
@@ -952,7 +1048,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
                 ids
             };
             Some(Replacement {
-                removed: ids(gone.iter().map(|&r| removed[r].0.id.clone()).collect()),
+                removed: ids(gone.iter().map(|&r| removed[r].0.id.to_string()).collect()),
                 added: ids(new
                     .iter()
                     .map(|&a| added[a].0.workflow.id.to_string())
@@ -967,11 +1063,11 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
     for (r, a) in pairs {
         renamed_removed[r] = true;
         renamed_added[a] = true;
-        let ((before_workflow, before), (entry, after)) = (removed[r], added[a]);
+        let ((before_workflow, before), (entry, after)) = (removed[r], &added[a]);
         workflows.push(WorkflowChange {
-            id: entry.workflow.id.to_string(),
+            id: Arc::clone(&entry.workflow.id),
             status: Status::Renamed,
-            renamed_from: Some(before_workflow.id.clone()),
+            renamed_from: Some(before_workflow.id.to_string()),
             before: before.monthly,
             after: after.monthly,
             changed: changed_fields(before, after),
@@ -981,7 +1077,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
     for ((entry, after), renamed) in added.iter().zip(renamed_added) {
         if !renamed {
             workflows.push(WorkflowChange {
-                id: entry.workflow.id.to_string(),
+                id: Arc::clone(&entry.workflow.id),
                 status: Status::Added,
                 renamed_from: None,
                 before: None,
@@ -994,7 +1090,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
     for ((workflow, before), renamed) in removed.iter().zip(renamed_removed) {
         if !renamed {
             workflows.push(WorkflowChange {
-                id: workflow.id.clone(),
+                id: Arc::from(&*workflow.id),
                 status: Status::Removed,
                 renamed_from: None,
                 before: before.monthly,
@@ -1004,13 +1100,7 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
             });
         }
     }
-    workflows.sort_by(|a, b| {
-        let rank = |c: &WorkflowChange| u8::from(c.status == Status::Unchanged);
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| b.delta().abs().cmp(&a.delta().abs()))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    sort_changes(&mut workflows);
     Diff {
         base: base.label.clone(),
         before: base.total,
@@ -1018,6 +1108,62 @@ pub fn compare(base: &Base, head: &Report) -> Diff {
         workflows,
         replacements,
         base_errors: base.errors,
+    }
+}
+
+/// A workflow found on both sides, compared.
+fn matched_change<B: AsRef<str>, A: AsRef<str>>(
+    entry: &WorkflowEntry,
+    before: &Compared<B>,
+    after: &Compared<A>,
+) -> WorkflowChange {
+    let changed = changed_fields(before, after);
+    // The details show values that differ, and each differing value is a changed field: an
+    // unchanged workflow has none to look for.
+    let (status, details) = if changed.is_empty() {
+        (Status::Unchanged, Vec::new())
+    } else {
+        (Status::Changed, field_details(before, after))
+    };
+    WorkflowChange {
+        id: Arc::clone(&entry.workflow.id),
+        status,
+        renamed_from: None,
+        before: before.monthly,
+        after: after.monthly,
+        changed,
+        details,
+    }
+}
+
+/// Sorts a diff's workflows: changed, renamed, added and removed ones by size of change, then
+/// unchanged ones, each by id; ties (an id declared twice) keep their order. A stable sort of
+/// the list itself would take a scratch copy of most of it; this sorts their positions and
+/// moves each workflow once.
+fn sort_changes(workflows: &mut [WorkflowChange]) {
+    let rank = |c: &WorkflowChange| u8::from(c.status == Status::Unchanged);
+    let mut order: Vec<usize> = (0..workflows.len()).collect();
+    order.sort_unstable_by(|&x, &y| {
+        let (a, b) = (&workflows[x], &workflows[y]);
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| b.delta().abs().cmp(&a.delta().abs()))
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| x.cmp(&y))
+    });
+    // `order[k]` is where the workflow that goes to `k` is now: follow each cycle of the
+    // permutation, marking each place done by pointing it at itself.
+    for start in 0..workflows.len() {
+        let mut current = start;
+        while order[current] != current {
+            let next = order[current];
+            order[current] = current;
+            if next == start {
+                break;
+            }
+            workflows.swap(current, next);
+            current = next;
+        }
     }
 }
 
@@ -1133,7 +1279,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
         if reasons.is_empty() {
             continue;
         }
-        let Some(entry) = head_by_id.get(change.id.as_str()) else {
+        let Some(entry) = head_by_id.get(&*change.id) else {
             continue;
         };
         let mut labels = changed_labels(entry, change);
@@ -1164,7 +1310,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
             ),
             primary,
         )
-        .with_workflow(change.id.as_str());
+        .with_workflow(Arc::clone(&change.id));
         diagnostic.related = labels.into();
         diagnostic.add_related(reasons.into_iter().map(|(_, label)| label));
         diagnostic.set_help(Some("reduce the increase, or have the policy's owners approve it (an IC501 exemption with an expiry)".to_owned()));
@@ -1237,7 +1383,7 @@ pub fn gates(diff: &Diff, head: &Report, policies: &PolicySet) -> Vec<Diagnostic
         .workflows
         .iter()
         .filter(|c| c.delta() > Decimal::ZERO)
-        .find_map(|c| Some((c, *head_by_id.get(c.id.as_str())?)));
+        .find_map(|c| Some((c, *head_by_id.get(&*c.id)?)));
     if let (false, Some((change, entry))) = (reasons.is_empty(), largest) {
         let mut labels = changed_labels(entry, change);
         let primary = if labels.is_empty() {
@@ -1363,5 +1509,92 @@ mod tests {
                 entry.workflow.id
             );
         }
+    }
+
+    fn change(id: &str, status: Status, after: i64, renamed_from: Option<&str>) -> WorkflowChange {
+        WorkflowChange {
+            id: id.into(),
+            status,
+            renamed_from: renamed_from.map(str::to_owned),
+            before: None,
+            after: Some(Decimal::from(after)),
+            changed: Vec::new(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Sorting by positions gives the stable sort's order, ties included: an id the head
+    /// declares twice (IC004, the adversary's to write) is listed in the order found, whatever
+    /// permutation cycles the list holds.
+    #[test]
+    fn sorting_changes_keeps_the_order_of_ties() {
+        let statuses = [
+            Status::Added,
+            Status::Unchanged,
+            Status::Renamed,
+            Status::Changed,
+        ];
+        // A fixed pseudo-random list: few ids and amounts, so that ties are many.
+        let mut seed = 7_u64;
+        let mut next = |below: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            usize::try_from((seed >> 33) % below).unwrap()
+        };
+        let workflows: Vec<WorkflowChange> = (0..500)
+            .map(|n| {
+                let from = format!("old/{n}");
+                let status = statuses[next(4)];
+                let renamed = (status == Status::Renamed).then_some(from.as_str());
+                change(
+                    &format!("p/{}", next(6)),
+                    status,
+                    (next(5) as i64) - 2,
+                    renamed,
+                )
+            })
+            .collect();
+        let mut stable = workflows.clone();
+        stable.sort_by(|a, b| {
+            let rank = |c: &WorkflowChange| u8::from(c.status == Status::Unchanged);
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| b.delta().abs().cmp(&a.delta().abs()))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let mut sorted = workflows;
+        sort_changes(&mut sorted);
+        assert_eq!(sorted, stable);
+    }
+
+    /// A baseline's texts are shared only when equal byte for byte: a model named like the
+    /// head's but for an invisible character stays a changed model.
+    #[test]
+    fn a_lookalike_text_of_a_baseline_is_not_taken_for_the_real_one() {
+        let mut names = Names::default();
+        let real = names.get("gpt-image-1");
+        let lookalike = names.get("gpt-image-1\u{200b}");
+        assert!(Arc::ptr_eq(&real, &names.get("gpt-image-1")));
+        assert!(!Arc::ptr_eq(&real, &lookalike));
+        let compared = |model: Cow<'static, str>| Compared {
+            shape: Shape {
+                model,
+                endpoint: Endpoint::ImagesGenerate,
+                tier: None,
+                quality: Some(Cow::Borrowed("high")),
+                size: None,
+                n: 1,
+            },
+            volume: None,
+            inputs_per_attempt: None,
+            budget: None,
+            monthly: Some(Decimal::ONE),
+        };
+        let head = compared(Cow::Borrowed("gpt-image-1"));
+        let base = compared(Cow::Borrowed("gpt-image-1\u{200b}")).shared(&mut names);
+        assert!(Arc::ptr_eq(&base.shape.model, &lookalike));
+        assert_eq!(changed_fields(&base, &head), ["model"]);
+        let same = compared(Cow::Borrowed("gpt-image-1")).shared(&mut names);
+        assert!(Arc::ptr_eq(&same.shape.model, &real));
+        assert!(changed_fields(&same, &head).is_empty());
     }
 }

@@ -10,7 +10,7 @@ use crate::foundation::{Error, Severity};
 use crate::report::{Counts, Report};
 use crate::run::check::CheckOptions;
 use crate::run::diff::{
-    Base, BaseSource, Status, base_from_baseline, base_from_git, compare, finding_key,
+    Base, BaseSource, Findings, Status, base_from_baseline, base_from_git, compare, finding_key,
 };
 use std::collections::HashMap;
 
@@ -47,6 +47,7 @@ pub fn new_only(
                 policies,
                 &options.context,
                 &nothing,
+                Findings::Keep,
             )?;
             // A commit id is named by its first 7 digits, as git shows it.
             let label = if revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -57,7 +58,7 @@ pub fn new_only(
             (base, label)
         }
         BaseSource::Baseline(path) => (
-            base_from_baseline(&options.workspace, path)?,
+            base_from_baseline(&options.workspace, path, Findings::Keep)?,
             format!("the baseline {}", path.display()),
         ),
     };
@@ -71,7 +72,7 @@ pub fn downgrade(head: &mut Report, base: &Base, label: &str) -> usize {
         .workflows
         .into_iter()
         .filter(|change| change.status == Status::Renamed)
-        .filter_map(|change| Some((change.renamed_from?, change.id)))
+        .filter_map(|change| Some((change.renamed_from?, change.id.to_string())))
         .collect();
     let mut on_base: HashMap<(String, String, String), usize> = HashMap::new();
     for (rule, subject, message) in &base.findings {
