@@ -59,7 +59,9 @@ static HASH_KEY: LazyLock<foldhash::quality::RandomState> = LazyLock::new(Defaul
 ///
 /// Not a cryptographic hash, on purpose: the text is the change author's, but a report could
 /// only draw other bytes than those checked if the file were replaced while imgcost runs,
-/// which takes a process running beside it on the CI runner, not a commit. Against a file
+/// which takes a process running beside it on the CI runner, not a commit (imgcost's own
+/// `--output` files, the one writer a commit can aim a link at, are never read again: a
+/// manifest that is a link keeps its text). Against a file
 /// changed by accident meanwhile (an editor, a checkout in another terminal), a change that
 /// keeps the length and the 64-bit hash (keyed at random each run, so it cannot be aimed at
 /// from outside the process) goes unseen once in 2^64; a cryptographic hash would cost more

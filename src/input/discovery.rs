@@ -38,6 +38,10 @@ pub struct ManifestPath {
     /// Read from git's index instead of the working tree: the repository's top and the path
     /// relative to it, for a tracked file outside a sparse checkout.
     pub in_index: Option<(PathBuf, PathBuf)>,
+    /// The manifest is a symbolic link. Its target can be a file the run itself writes (an
+    /// `--output` report the change linked it to), so a report that draws it keeps its text
+    /// rather than reading it again.
+    pub linked: bool,
 }
 
 /// What discovery found: manifests, and findings about paths it could not take.
@@ -74,7 +78,8 @@ pub fn discover(paths: &[PathBuf], workspace: &Workspace) -> Result<Discovered, 
     let mut repositories: Vec<PathBuf> = workspace.repository.iter().cloned().collect();
     for given in paths {
         let absolute = cwd.join(given);
-        std::fs::symlink_metadata(&absolute).map_err(|_| Error::MissingPath(given.clone()))?;
+        let metadata =
+            std::fs::symlink_metadata(&absolute).map_err(|_| Error::MissingPath(given.clone()))?;
         // A path inside the repository must stay inside it through every link on the way
         // (`apps/` where `apps` links to `/`), whether it names a folder or a file.
         if let Err(reason) = workspace.confine(given) {
@@ -86,7 +91,10 @@ pub fn discover(paths: &[PathBuf], workspace: &Workspace) -> Result<Discovered, 
         }
         if !absolute.is_dir() {
             // A file named on the command line is checked whatever its name.
-            found.manifests.push(manifest_path(&absolute, workspace));
+            found.manifests.push(ManifestPath {
+                linked: metadata.is_symlink(),
+                ..manifest_path(&absolute, workspace)
+            });
             continue;
         }
         let canonical = absolute.canonicalize()?;
@@ -193,7 +201,10 @@ fn list_from_git(
             ));
         } else if metadata.is_symlink() {
             match workspace.confine(&path) {
-                Ok(()) => found.manifests.push(manifest_path(&path, workspace)),
+                Ok(()) => found.manifests.push(ManifestPath {
+                    linked: true,
+                    ..manifest_path(&path, workspace)
+                }),
                 Err(reason) => found
                     .diagnostics
                     .push(file_reader::unreadable(&display, &reason)),
@@ -298,7 +309,7 @@ fn visit(
         ));
     } else if file_type.is_symlink() {
         match path.canonicalize() {
-            Ok(target) if target.starts_with(canonical_root) => found.manifests.push(manifest_path(path, workspace)),
+            Ok(target) if target.starts_with(canonical_root) => found.manifests.push(ManifestPath { linked: true, ..manifest_path(path, workspace) }),
             Ok(_) => found.diagnostics.push(file_reader::unreadable(
                 &display_path(path, cwd),
                 "it is a symbolic link to a place outside the scanned tree; imgcost does not follow it",
@@ -345,6 +356,7 @@ fn manifest_path(path: &Path, workspace: &Workspace) -> ManifestPath {
         display,
         place,
         in_index: None,
+        linked: false,
     }
 }
 

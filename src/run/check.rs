@@ -118,9 +118,12 @@ impl ManifestInput {
         }
     }
 
-    /// Where the text is read from, to be read again the same way ([`Texts::ReadAgain`]).
+    /// Where the text is read from, to be read again the same way ([`Texts::ReadAgain`]);
+    /// `None` for a text that is kept instead: bytes given, or a link (see
+    /// [`ManifestPath::linked`]).
     fn origin(&self) -> Option<Origin> {
         match self {
+            Self::Path(ManifestPath { linked: true, .. }) | Self::Bytes { .. } => None,
             Self::Path(ManifestPath {
                 in_index: Some((root, relative)),
                 ..
@@ -129,7 +132,6 @@ impl ManifestInput {
                 relative: relative.clone(),
             }),
             Self::Path(path) => Some(Origin::WorkTree(path.path.clone())),
-            Self::Bytes { .. } => None,
         }
     }
 
@@ -432,7 +434,8 @@ fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
     if let Some(file) = read {
         match context.keep.texts {
             Texts::All => {}
-            // Bytes given have nowhere to be read again from: they keep their text.
+            // Bytes given have nowhere to be read again from, and a link's target may be
+            // rewritten by this run: they keep their text.
             Texts::ReadAgain => {
                 if let Some(origin) = input.origin() {
                     keep_lines_only(file, Some(origin), &mut loaded);
