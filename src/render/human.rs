@@ -24,7 +24,7 @@ use snippet::{CONTEXT_LINES, Snippet};
 pub use crate::foundation::decimal::format_usd as usd;
 use crate::foundation::{Diagnostic, Label, ReadAgain, Severity, SourceFile};
 use crate::pricing::{Confidence, Tier};
-use crate::report::Report;
+use crate::report::{Report, WorkflowEntry};
 
 /// How the human renderer draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,9 +65,17 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) -> 
         }
         packed.end_row();
     }
+    let mut widths = Widths::of(header);
+    for row in packed.iter() {
+        widths.widen(row);
+    }
     let mut out = Vec::new();
     // Writing into a Vec cannot fail, and every cell is a `str`.
-    let _ = write_table(header, &packed, right_aligned, &mut out);
+    let _ = widths.write_head(header, right_aligned, &mut out).and_then(|()| {
+        packed
+            .iter()
+            .try_for_each(|row| widths.write_row(row, right_aligned, &mut out))
+    });
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -94,6 +102,12 @@ impl Rows {
         self.row_ends.push(self.cell_ends.len());
     }
 
+    fn clear(&mut self) {
+        self.text.clear();
+        self.cell_ends.clear();
+        self.row_ends.clear();
+    }
+
     fn iter(&self) -> impl Iterator<Item = impl Iterator<Item = &str>> {
         let mut first_cell = 0;
         self.row_ends.iter().map(move |&row_end| {
@@ -111,24 +125,51 @@ impl Rows {
     }
 }
 
-/// Writes a plain text table, line by line, with left-aligned text and right-aligned numbers.
-fn write_table(
-    header: &[&str],
-    rows: &Rows,
-    right_aligned: &[usize],
-    out: &mut dyn io::Write,
-) -> io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows.iter() {
-        for (width, cell) in widths.iter_mut().zip(row) {
+/// The width of each column of a plain text table, in characters, and its lines written with
+/// left-aligned text and right-aligned numbers.
+struct Widths {
+    widths: Vec<usize>,
+    /// One line, reused for each.
+    line: String,
+}
+
+impl Widths {
+    fn of(header: &[&str]) -> Self {
+        Self {
+            widths: header.iter().map(|h| h.chars().count()).collect(),
+            line: String::new(),
+        }
+    }
+
+    /// Makes room for a row's cells.
+    fn widen<'a>(&mut self, row: impl Iterator<Item = &'a str>) {
+        for (width, cell) in self.widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut text = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+
+    /// Writes the header and the rule under it.
+    fn write_head(
+        &mut self,
+        header: &[&str],
+        right_aligned: &[usize],
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        self.write_row(header.iter().copied(), right_aligned, out)?;
+        let rules: Vec<String> = self.widths.iter().map(|w| "─".repeat(*w)).collect();
+        self.write_row(rules.iter().map(String::as_str), right_aligned, out)
+    }
+
+    fn write_row<'a>(
+        &mut self,
+        cells: impl Iterator<Item = &'a str>,
+        right_aligned: &[usize],
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        let text = &mut self.line;
         text.clear();
         text.push(' ');
-        for (i, (cell, width)) in cells.zip(&widths).enumerate() {
+        for (i, (cell, width)) in cells.zip(&self.widths).enumerate() {
             let pad = width - cell.chars().count();
             if right_aligned.contains(&i) {
                 text.extend(std::iter::repeat_n(' ', pad));
@@ -142,84 +183,93 @@ fn write_table(
         text.truncate(text.trim_end().len());
         text.push('\n');
         out.write_all(text.as_bytes())
-    };
-    line(&mut header.iter().copied())?;
-    let rules: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-    line(&mut rules.iter().map(String::as_str))?;
-    for mut row in rows.iter() {
-        line(&mut row)?;
     }
-    Ok(())
 }
 
-/// The cost table, written as its rows are: it has a row for every workflow of the run.
+/// The cost table. It has a row for every workflow of the run, so each row is formatted twice,
+/// once to measure the columns and once to write it, rather than all of them held: fifty
+/// thousand rows held took more memory at the end of a run than the report.
 fn write_cost_table(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     if report.workflows.is_empty() {
         return Ok(());
     }
-    let mut rows = Rows::default();
+    const HEADER: [&str; 6] = [
+        "workflow",
+        "model",
+        "request",
+        "monthly",
+        "per image",
+        "budget",
+    ];
+    const RIGHT_ALIGNED: [usize; 3] = [3, 4, 5];
+    let mut row = Rows::default();
+    let mut widths = Widths::of(&HEADER);
     let mut low_confidence = false;
     for entry in &report.workflows {
-        rows.cell(&entry.workflow.id);
-        match &entry.projection {
-            Some(p) => {
-                let marker = if p.confidence == Confidence::Low {
-                    low_confidence = true;
-                    " ~"
-                } else {
-                    ""
-                };
-                rows.cell(&p.model);
-                rows.cell(format_args!(
-                    "{} {} ×{}{}",
-                    p.quality,
-                    p.size,
-                    p.n,
-                    if p.tier == Tier::Batch { " batch" } else { "" }
-                ));
-                rows.cell(format_args!("{}{marker}", usd(p.monthly_usd, 2)));
-                match p.per_accepted_image_usd {
-                    Some(v) => rows.cell(usd(v, 4)),
-                    None => rows.cell("-"),
-                }
-            }
-            None => {
-                rows.cell(crate::foundation::printable(&entry.workflow.spec.model));
-                rows.cell("not priced (see above)");
-                rows.cell("-");
-                rows.cell("-");
-            }
-        }
-        match entry.budget_usd() {
-            Some(v) => rows.cell(usd(v, 2)),
-            None => rows.cell("-"),
-        }
-        rows.end_row();
+        row.clear();
+        low_confidence |= cost_row(entry, &mut row);
+        row.iter().for_each(|cells| widths.widen(cells));
     }
     write!(
         out,
         "Monthly cost (rate card {}, as of {})\n\n",
         report.ratecard.id, report.as_of
     )?;
-    write_table(
-        &[
-            "workflow",
-            "model",
-            "request",
-            "monthly",
-            "per image",
-            "budget",
-        ],
-        &rows,
-        &[3, 4, 5],
-        out,
-    )?;
+    widths.write_head(&HEADER, &RIGHT_ALIGNED, out)?;
+    for entry in &report.workflows {
+        row.clear();
+        cost_row(entry, &mut row);
+        for cells in row.iter() {
+            widths.write_row(cells, &RIGHT_ALIGNED, out)?;
+        }
+    }
     let total = crate::foundation::decimal::format_total(report.monthly_usd());
     writeln!(out, "\n Total: {total} a month")?;
     if low_confidence {
         out.write_all(b" ~ low-confidence estimate (see IC405)\n")?;
     }
     out.write_all(b"\n")
+}
+
+/// The cost table's row of a workflow, into `row`; whether its estimate is of low confidence.
+fn cost_row(entry: &WorkflowEntry, row: &mut Rows) -> bool {
+    let mut low_confidence = false;
+    row.cell(&entry.workflow.id);
+    match &entry.projection {
+        Some(p) => {
+            let marker = if p.confidence == Confidence::Low {
+                low_confidence = true;
+                " ~"
+            } else {
+                ""
+            };
+            row.cell(&p.model);
+            row.cell(format_args!(
+                "{} {} ×{}{}",
+                p.quality,
+                p.size,
+                p.n,
+                if p.tier == Tier::Batch { " batch" } else { "" }
+            ));
+            row.cell(format_args!("{}{marker}", usd(p.monthly_usd, 2)));
+            match p.per_accepted_image_usd {
+                Some(v) => row.cell(usd(v, 4)),
+                None => row.cell("-"),
+            }
+        }
+        None => {
+            row.cell(crate::foundation::printable(&entry.workflow.spec.model));
+            row.cell("not priced (see above)");
+            row.cell("-");
+            row.cell("-");
+        }
+    }
+    match entry.budget_usd() {
+        Some(v) => row.cell(usd(v, 2)),
+        None => row.cell("-"),
+    }
+    row.end_row();
+    low_confidence
 }
 
 /// Renders a list of findings (also used for invalid policies and rate cards), from the texts
