@@ -71,11 +71,13 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) -> 
     }
     let mut out = Vec::new();
     // Writing into a Vec cannot fail, and every cell is a `str`.
-    let _ = widths.write_head(header, right_aligned, &mut out).and_then(|()| {
-        packed
-            .iter()
-            .try_for_each(|row| widths.write_row(row, right_aligned, &mut out))
-    });
+    let _ = widths
+        .write_head(header, right_aligned, &mut out)
+        .and_then(|()| {
+            packed
+                .iter()
+                .try_for_each(|row| widths.write_row(row, right_aligned, &mut out))
+        });
     String::from_utf8(out).unwrap_or_default()
 }
 

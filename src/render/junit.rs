@@ -12,7 +12,7 @@ use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite, XmlString
 use rayon::prelude::*;
 
 use crate::foundation::{Diagnostic, Severity, SourceFile};
-use crate::report::{PolicySource, Report};
+use crate::report::{PolicySource, Report, WorkflowEntry};
 
 /// Whether `c` may stand in the document: XML 1.0's `Char` production refuses C0 controls
 /// other than tab, line feed and carriage return, and U+FFFE and U+FFFF (Rust strings hold no
@@ -55,9 +55,10 @@ fn line(diagnostic: &Diagnostic) -> String {
     )
 }
 
-/// A test case and its findings, borrowed from a report or taken from one (`D`).
-struct Case<'a, D> {
-    name: &'a str,
+/// A test case and its findings, with its name (`S`) and findings (`D`) borrowed from a report
+/// or taken from one.
+struct Case<S, D> {
+    name: S,
     line: Option<usize>,
     findings: Vec<D>,
 }
@@ -65,11 +66,11 @@ struct Case<'a, D> {
 /// The cases of each file, in the order of the files' paths: a case per workflow (its file, id
 /// and line), and one named after the file for the findings about no workflow of it (each
 /// finding given with its file's path).
-fn cases_by_file<'a, D: Borrow<Diagnostic>>(
-    workflows: impl Iterator<Item = (&'a str, &'a str, usize)>,
-    diagnostics: impl Iterator<Item = (&'a str, D)>,
-) -> BTreeMap<&'a str, Vec<Case<'a, D>>> {
-    let mut suites: BTreeMap<&str, Vec<Case<'_, D>>> = BTreeMap::new();
+fn cases_by_file<S: Borrow<str> + Ord + Clone, D: Borrow<Diagnostic>>(
+    workflows: impl Iterator<Item = (S, S, usize)>,
+    diagnostics: impl Iterator<Item = (S, D)>,
+) -> BTreeMap<S, Vec<Case<S, D>>> {
+    let mut suites: BTreeMap<S, Vec<Case<S, D>>> = BTreeMap::new();
     for (file, id, line) in workflows {
         suites.entry(file).or_default().push(Case {
             name: id,
@@ -78,12 +79,12 @@ fn cases_by_file<'a, D: Borrow<Diagnostic>>(
         });
     }
     for (file, diagnostic) in diagnostics {
-        let cases = suites.entry(file).or_default();
+        let cases = suites.entry(file.clone()).or_default();
         let target = diagnostic
             .borrow()
             .workflow
             .as_deref()
-            .and_then(|id| cases.iter().position(|case| case.name == id));
+            .and_then(|id| cases.iter().position(|case| case.name.borrow() == id));
         match target {
             Some(index) => cases[index].findings.push(diagnostic),
             None => match cases.iter().position(|case| case.line.is_none()) {
@@ -105,7 +106,10 @@ fn failing(diagnostic: &Diagnostic) -> bool {
 
 /// A case of the suite of `file` (the file's text made once for all its cases: `quick-junit`
 /// rereads every text it is given, character by character).
-fn test_case<D: Borrow<Diagnostic>>(file: &XmlString, case: &Case<'_, D>) -> TestCase {
+fn test_case<S: Borrow<str>, D: Borrow<Diagnostic>>(
+    file: &XmlString,
+    case: &Case<S, D>,
+) -> TestCase {
     let errors: Vec<&Diagnostic> = case
         .findings
         .iter()
@@ -124,7 +128,7 @@ fn test_case<D: Borrow<Diagnostic>>(file: &XmlString, case: &Case<'_, D>) -> Tes
         }
         None => TestCaseStatus::success(),
     };
-    let mut test_case = TestCase::new(xml(case.name), status);
+    let mut test_case = TestCase::new(xml(case.name.borrow()), status);
     test_case.set_classname(file.clone());
     // Room for its one or two attributes only (grown entry by entry, it holds room for three).
     test_case
@@ -181,28 +185,47 @@ pub fn write_owned(report: Report, out: &mut dyn Write) -> std::io::Result<()> {
         ..
     } = report;
     manifests.into_par_iter().for_each(drop);
-    let workflows: Vec<(Arc<SourceFile>, Arc<str>, usize)> = workflows
-        .into_par_iter()
-        .map(|entry| (entry.file, entry.workflow.id, entry.line))
-        .collect();
-    // The findings go into their cases, and each file's are let go of once its suite is built:
-    // their paths are kept apart to name the suites.
-    let files: Vec<Arc<SourceFile>> = diagnostics
-        .iter()
-        .map(|diagnostic| Arc::clone(&diagnostic.primary.file))
-        .collect();
-    let cases = cases_by_file(
-        workflows
-            .iter()
-            .map(|(file, id, line)| (file.path(), &**id, *line)),
-        files.iter().map(|file| file.path()).zip(diagnostics),
-    );
-    write_cases(&policies, cases, out)
+    // Each case owns its name and findings, and each file's are let go of once its suite is
+    // built; a file's path is made once for the workflows next to each other in it.
+    let mut paths = Paths::default();
+    let workflows = workflows.into_iter().map(|entry| {
+        let WorkflowEntry {
+            file,
+            workflow,
+            line,
+            ..
+        } = *entry;
+        (paths.of(&file), workflow.id, line)
+    });
+    let mut finding_paths = Paths::default();
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|diagnostic| (finding_paths.of(&diagnostic.primary.file), diagnostic));
+    write_cases(&policies, cases_by_file(workflows, diagnostics), out)
 }
 
-fn write_cases<D: Borrow<Diagnostic> + Send>(
+/// The path of each file as a shared text, made once for each run of items in one file.
+#[derive(Default)]
+struct Paths {
+    last: Option<(Arc<SourceFile>, Arc<str>)>,
+}
+
+impl Paths {
+    fn of(&mut self, file: &Arc<SourceFile>) -> Arc<str> {
+        match &self.last {
+            Some((last, path)) if Arc::ptr_eq(last, file) => Arc::clone(path),
+            _ => {
+                let path: Arc<str> = file.path().into();
+                self.last = Some((Arc::clone(file), Arc::clone(&path)));
+                path
+            }
+        }
+    }
+}
+
+fn write_cases<S: Borrow<str> + Ord + Send, D: Borrow<Diagnostic> + Send>(
     policies: &[PolicySource],
-    cases: BTreeMap<&str, Vec<Case<'_, D>>>,
+    cases: BTreeMap<S, Vec<Case<S, D>>>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     // JUnit has no properties for the whole document: each suite says which policy judged it.
@@ -211,7 +234,7 @@ fn write_cases<D: Borrow<Diagnostic> + Send>(
     document.test_suites = cases
         .into_par_iter()
         .map(|(file, cases)| {
-            let file = xml(file);
+            let file = xml(file.borrow());
             let mut suite = TestSuite::new(file.clone());
             // At their size: grown item by item, the lists of ten thousand suites held room for
             // four properties where there is one, and for eight cases where five were written.
