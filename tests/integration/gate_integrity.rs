@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::test::{Output, Test, binary, git, run_in};
+use crate::test::{Output, Test, binary, git, run_in, sparse_checkout};
 
 const VALID: &str = "version: 1\nproject: p\nworkflows:\n  hero:\n    model: gpt-image-2\n    request: {size: 1024x1024, quality: low}\n    volume: {requests_per_month: 100}\n";
 
@@ -1181,16 +1181,7 @@ fn manifests_outside_a_sparse_checkout_are_read_from_the_index() {
     let t = reviewed_repo();
     raise_shop(&t);
     commit_all(t.path(), "change");
-    git(
-        t.path(),
-        &[
-            "sparse-checkout",
-            "set",
-            "--no-cone",
-            "/apps/legacy/",
-            "/.imgcost/",
-        ],
-    );
+    sparse_checkout(t.path(), &["/apps/legacy/", "/.imgcost/"]);
     assert!(!t.path().join("apps/shop/imgcost.yaml").exists());
     let report = run(t.path(), &["check", "--format", "json"], &[])
         .status(1)

@@ -12,7 +12,7 @@ use imgcost::render::human::HumanStyle;
 use imgcost::run::diff::{BaseSource, diff};
 use imgcost::{CheckOptions, Context, Date, Error, Keep, RateCard, Report, Texts, Workspace};
 
-use crate::test::{Test, git};
+use crate::test::{Test, git, sparse_checkout};
 
 const POLICY: &str = "version: 1\nname: finops\nrules:\n  models: { allow: [gpt-image-2] }\n  n: { max: 4 }\n  limits:\n    workflow_monthly_usd: 2000\n    manifest_monthly_usd: 2500\n    total_monthly_usd: 3000\n    retry_rate: 0.5\n";
 
@@ -236,16 +236,7 @@ fn a_manifest_read_from_the_index_is_read_again_from_the_index() {
     let checked_out =
         drawn(&imgcost::check(&options(t.path(), Texts::ReadAgain)).expect("checked"))
             .expect("drawn");
-    git(
-        t.path(),
-        &[
-            "sparse-checkout",
-            "set",
-            "--no-cone",
-            "/apps/legacy/",
-            "/.imgcost/",
-        ],
-    );
+    sparse_checkout(t.path(), &["/apps/legacy/", "/.imgcost/"]);
     assert!(!t.path().join("apps/shop/imgcost.yaml").exists());
     let report = imgcost::check(&options(t.path(), Texts::ReadAgain)).expect("checked");
     assert!(

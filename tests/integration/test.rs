@@ -122,6 +122,14 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Leaves in the working tree of the repository at `dir` only what `patterns` name (git's
+/// sparse checkout, without cones): git still tracks the rest, in its index.
+pub fn sparse_checkout(dir: &Path, patterns: &[&str]) {
+    let mut args = vec!["sparse-checkout", "set", "--no-cone"];
+    args.extend_from_slice(patterns);
+    git(dir, &args);
+}
+
 /// Runs git in `dir` and returns its output, failing the test when git fails. Names, dates and
 /// configuration are fixed, so that a commit's hash (which reports print) is the same on every
 /// machine.
