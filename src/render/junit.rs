@@ -171,8 +171,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// Writes the JUnit document of a report that is not needed afterwards, as [`write()`] does.
 /// `quick-junit` holds the whole document before writing it; what of the report the document
-/// does not show (each workflow's fields and projection, the manifests) is let go of first, so
-/// that the document is built in the memory it held rather than beside it.
+/// does not show (each workflow's fields and projection, the manifests) is let go of first, and
+/// each file's workflow ids and findings once its suite is built, so that the document is built
+/// in the memory the report held rather than beside it.
 ///
 /// # Errors
 /// When writing fails.
