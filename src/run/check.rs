@@ -48,8 +48,8 @@ pub struct Keep {
     /// labels the fields that changed, `explain` and `reconcile` point at fields.
     pub field_spans: bool,
     /// The low-confidence pricing rules each projection rests on, with their sources
-    /// ([`Assumptions::weakest`](crate::pricing::projection::Assumptions::weakest)): IC405 names them when
-    /// the workflow rules run, and no report shows them after.
+    /// ([`Assumptions::weakest`](crate::pricing::projection::Assumptions::weakest)): IC405
+    /// names them when the workflow rules run, and no report shows them after.
     pub weakest_rules: bool,
 }
 
