@@ -135,7 +135,9 @@ impl ManifestInput {
         }
     }
 
-    fn read(&self) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    /// Reads the text. Bytes given move into it (an input is read once), so that they are
+    /// not copied.
+    fn read(&mut self) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
         match self {
             Self::Path(ManifestPath {
                 in_index: Some((root, relative)),
@@ -153,7 +155,9 @@ impl ManifestInput {
                 ))),
             },
             Self::Path(path) => file_reader::read_source(&path.path, &path.display),
-            Self::Bytes { display, bytes, .. } => file_reader::decode(display, bytes.clone()),
+            Self::Bytes { display, bytes, .. } => {
+                file_reader::decode(display, std::mem::take(bytes))
+            }
         }
     }
 }
@@ -261,7 +265,7 @@ pub(crate) fn evaluate(
     let manifest_count = inputs.len();
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
-        .map(|input| load_one(&input, context))
+        .map(|input| load_one(input, context))
         .collect();
     let mut report = Report {
         as_of: context.as_of,
@@ -379,7 +383,7 @@ fn overflowing_totals(report: &Report) -> Vec<Diagnostic> {
 /// Reads, loads, prices and judges the workflows of one manifest, then lets go of what the
 /// run does not keep (`context.keep`). Its workflows move into the report's flat list; the
 /// manifest keeps its header for manifest-level rules.
-fn load_one(input: &ManifestInput, context: &Context) -> Loaded {
+fn load_one(mut input: ManifestInput, context: &Context) -> Loaded {
     let (card, as_of) = (&*context.ratecard, context.as_of);
     let mut diagnostics = Vec::new();
     let mut bytes = 0;
