@@ -247,6 +247,16 @@ fn stdout_format(args: &ReportArgs) -> Format {
     })
 }
 
+/// `out` with every GitHub workflow command a report of `format` could print made inert, in
+/// that format's own escape.
+fn inert(format: Format, out: &mut dyn Write) -> render::InertLogCommands<'_> {
+    match format {
+        Format::Json | Format::Sarif => render::InertLogCommands::json(out),
+        Format::Junit | Format::Markdown => render::InertLogCommands::markup(out),
+        Format::Human | Format::Github => render::InertLogCommands::text(out),
+    }
+}
+
 /// Writes a report (of `check`, or of `diff` when `comparison` is given) in one format. JSON is
 /// streamed as it is serialized; the other formats are small enough to build first.
 #[allow(clippy::too_many_arguments)]
@@ -264,11 +274,7 @@ fn write_as(
         color,
         quiet: cli.global.quiet,
     };
-    let mut guarded = match format {
-        Format::Json | Format::Sarif => render::InertLogCommands::json(out),
-        Format::Junit | Format::Markdown => render::InertLogCommands::markup(out),
-        Format::Human | Format::Github => render::InertLogCommands::text(out),
-    };
+    let mut guarded = inert(format, out);
     write_format(
         format,
         comparison,
@@ -433,7 +439,7 @@ fn emit(
             if format == Format::Junit {
                 // The last report written, and JUnit builds its whole document first: in the
                 // memory the report lets go of.
-                let mut guarded = render::InertLogCommands::markup(&mut out);
+                let mut guarded = inert(format, &mut out);
                 render::junit::write_owned(report, &mut guarded)?;
                 return guarded.flush();
             }
